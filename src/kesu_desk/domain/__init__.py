@@ -1,0 +1,1 @@
+"""Plain-Python domain: vocabulary of DOMAIN.md and the case workflow."""

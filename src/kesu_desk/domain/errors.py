@@ -1,0 +1,29 @@
+"""Errors a user can meet. Each carries a message code and its parameters; the interface turns
+them into a sentence in the user's language (``kesu_desk.i18n``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DeskError(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code}: {params}" if params else code)
+
+
+class WorkflowError(DeskError):
+    """An action the workflow refuses: wrong role, wrong state, missing field, four-eyes…"""
+
+
+class ConflictError(DeskError):
+    """The case changed since the user opened it; nothing was written."""
+
+
+class NotFoundError(DeskError):
+    pass
+
+
+class InvalidInput(DeskError):
+    """Input that fails validation; ``params['errors']`` maps field names to message codes."""

@@ -1,0 +1,155 @@
+"""The words of DOMAIN.md as enums: roles, states, channels, severities, remedies, …"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    HANDLER = "handler"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    INVESTIGATING = "investigating"
+    PROPOSED = "proposed"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    IMPLEMENTING = "implementing"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+OPEN_STATUSES = frozenset(s for s in Status if s is not Status.CLOSED)
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    SHOP = "shop"
+    ONLINE = "online"
+    SOCIAL = "social"
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    NORMAL = "normal"
+    SERIOUS = "serious"
+    CRITICAL = "critical"
+
+
+class CustomerClass(StrEnum):
+    """"Who sells, serves": who the company serves itself and who their dealer serves."""
+
+    A_DEALER = "a_dealer"
+    SUB_DEALER = "sub_dealer"
+    END_USER = "end_user"
+    DIRECT = "direct"
+
+
+class Remedy(StrEnum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+    REPAIR = "repair"
+    DISCOUNT = "discount"
+    COMPENSATION = "compensation"
+    REFUND = "refund"
+    APOLOGY = "apology"
+
+
+# Remedies where money moves to the customer: the proposal must carry an amount.
+MONEY_REMEDIES = frozenset({Remedy.DISCOUNT, Remedy.COMPENSATION, Remedy.REFUND})
+
+
+class Validity(StrEnum):
+    UNDECIDED = "undecided"
+    FOUNDED = "founded"
+    NOT_FOUNDED = "not_founded"
+
+
+class Fishbone(StrEnum):
+    """The six factors of the fishbone (Ishikawa) diagram."""
+
+    PEOPLE = "people"
+    MACHINE = "machine"
+    MATERIAL = "material"
+    METHOD = "method"
+    ENVIRONMENT = "environment"
+    MEASUREMENT = "measurement"
+
+
+class Mood(StrEnum):
+    CALM = "calm"
+    ANGRY = "angry"
+    DISAPPOINTED = "disappointed"
+
+
+class Visibility(StrEnum):
+    INTERNAL = "internal"
+    CUSTOMER = "customer"
+
+
+class Closure(StrEnum):
+    NOT_FOUNDED = "not_founded"
+    SATISFIED = "satisfied"
+    NO_ANSWER = "no_answer"
+    BY_SUPERVISOR = "by_supervisor"
+    MERGED = "merged"
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class Action(StrEnum):
+    """Everything that can happen to a case; each writes one timeline event."""
+
+    REGISTER = "register"
+    DECIDE_VALIDITY = "decide_validity"
+    ASSIGN = "assign"
+    RECORD_CAUSE = "record_cause"
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    RETURN = "return"
+    CUSTOMER_ANSWER = "customer_answer"
+    IMPLEMENT = "implement"
+    FOLLOW_UP = "follow_up"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    ESCALATE = "escalate"
+    NOTE = "note"
+    CALL = "call"
+    SUGGESTION = "suggestion"
+    MERGE = "merge"
+
+
+# Default department codes of DOMAIN.md; the table itself lives in the store and can grow.
+DEFAULT_DEPARTMENTS: dict[str, dict[str, str]] = {
+    "CS": {"zh": "客服部", "en": "Customer Service", "es": "Atención al Cliente"},
+    "QA": {"zh": "质量管理部", "en": "Quality Management", "es": "Gestión de Calidad"},
+    "LOG": {"zh": "储运部", "en": "Logistics", "es": "Logística"},
+    "AFS": {"zh": "售后服务部", "en": "After-Sales & Repair", "es": "Posventa y Reparaciones"},
+    "SALES": {"zh": "销售部", "en": "Sales", "es": "Ventas"},
+    "FIN": {"zh": "财务部", "en": "Finance", "es": "Finanzas"},
+    "FAC": {"zh": "行政后勤部", "en": "Facilities", "es": "Instalaciones"},
+}
+
+
+# Severity is stored as its level so the queue can sort on an index.
+SEVERITY_LEVELS: dict[Severity, int] = {
+    Severity.MINOR: 0,
+    Severity.NORMAL: 1,
+    Severity.SERIOUS: 2,
+    Severity.CRITICAL: 3,
+}
+SEVERITY_BY_LEVEL: dict[int, Severity] = {v: k for k, v in SEVERITY_LEVELS.items()}

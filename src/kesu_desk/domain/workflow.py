@@ -1,0 +1,278 @@
+"""The case workflow of DOMAIN.md: which action may happen in which state, by whom, and where it leads.
+
+This module is the only place that knows the transitions. Services call :func:`transition` before
+changing a case and write the returned status together with the timeline event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.vocabulary import (
+    MONEY_REMEDIES,
+    OPEN_STATUSES,
+    Action,
+    Remedy,
+    Role,
+    Status,
+    Validity,
+)
+
+ALL_STATUSES = frozenset(Status)
+STAFF = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+APPROVERS = STAFF
+SENIOR_APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
+FRONT = frozenset({Role.AGENT}) | STAFF
+DEPARTMENT = frozenset({Role.HANDLER}) | STAFF
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    role: Role
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the workflow needs to know about a case to decide on an action."""
+
+    status: Status
+    validity: Validity = Validity.UNDECIDED
+    department: str | None = None
+    has_cause: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[Status]
+    roles: frozenset[Role]
+    # A handler may only act on cases of their own department.
+    department_bound: bool = False
+
+
+RULES: dict[Action, Rule] = {
+    Action.DECIDE_VALIDITY: Rule(frozenset({Status.REGISTERED}), FRONT),
+    Action.ASSIGN: Rule(
+        frozenset(
+            {
+                Status.REGISTERED,
+                Status.ASSIGNED,
+                Status.INVESTIGATING,
+                Status.RETURNED,
+                Status.REOPENED,
+            }
+        ),
+        FRONT,
+    ),
+    Action.RECORD_CAUSE: Rule(
+        frozenset({Status.ASSIGNED, Status.INVESTIGATING, Status.RETURNED, Status.REOPENED}),
+        DEPARTMENT,
+        department_bound=True,
+    ),
+    Action.PROPOSE: Rule(
+        frozenset({Status.INVESTIGATING, Status.RETURNED}), DEPARTMENT, department_bound=True
+    ),
+    Action.APPROVE: Rule(frozenset({Status.PROPOSED}), APPROVERS),
+    Action.RETURN: Rule(frozenset({Status.PROPOSED}), APPROVERS),
+    Action.CUSTOMER_ANSWER: Rule(frozenset({Status.APPROVED}), FRONT),
+    Action.IMPLEMENT: Rule(frozenset({Status.IMPLEMENTING}), DEPARTMENT, department_bound=True),
+    Action.FOLLOW_UP: Rule(frozenset({Status.FOLLOW_UP}), FRONT),
+    Action.CLOSE: Rule(frozenset({Status.FOLLOW_UP}), STAFF),
+    Action.REOPEN: Rule(frozenset({Status.CLOSED}), STAFF),
+    Action.ESCALATE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
+    Action.MERGE: Rule(OPEN_STATUSES, FRONT),
+    Action.NOTE: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
+    Action.CALL: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
+    Action.SUGGESTION: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
+}
+
+
+def _require(**fields: Any) -> None:
+    for name, value in fields.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise WorkflowError("missing_field", field=name)
+
+
+def check(action: Action, case: CaseFacts, actor: Actor) -> None:
+    """Refuse ``action`` unless the actor's role and the case's state allow it."""
+    rule = RULES[action]
+    if actor.role not in rule.roles:
+        raise WorkflowError("wrong_role", action=action.value, role=actor.role.value)
+    if case.status not in rule.sources:
+        raise WorkflowError("wrong_state", action=action.value, status=case.status.value)
+    if rule.department_bound and actor.role is Role.HANDLER and actor.department != case.department:
+        raise WorkflowError("not_your_department", department=case.department or "-")
+
+
+def allowed_actions(case: CaseFacts, actor: Actor) -> list[Action]:
+    """The actions this actor may start on this case now (field checks come later)."""
+    allowed = []
+    for action in RULES:
+        try:
+            check(action, case, actor)
+        except WorkflowError:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+def transition(action: Action, case: CaseFacts, actor: Actor, **params: Any) -> Status:
+    """Check ``action`` fully (role, state, required fields) and return the status it leads to."""
+    check(action, case, actor)
+    handler = _TARGETS[action]
+    return handler(case, actor, **params)
+
+
+# -- per-action guards and targets -------------------------------------------------------------
+
+
+def _decide_validity(case: CaseFacts, actor: Actor, *, founded: bool, reason: str | None = None) -> Status:
+    if not founded:
+        _require(reason=reason)
+        return Status.CLOSED
+    return case.status
+
+
+def _assign(
+    case: CaseFacts,
+    actor: Actor,
+    *,
+    department: str | None,
+    handler: Actor | None = None,
+) -> Status:
+    _require(department=department)
+    if case.status is Status.REGISTERED and case.validity is not Validity.FOUNDED:
+        raise WorkflowError("validity_undecided")
+    if handler is not None:
+        if handler.role is not Role.HANDLER:
+            raise WorkflowError("not_a_handler", user=handler.name)
+        if handler.department != department:
+            raise WorkflowError("handler_other_department", user=handler.name, department=department)
+    return Status.ASSIGNED
+
+
+def _record_cause(
+    case: CaseFacts,
+    actor: Actor,
+    *,
+    what: str | None,
+    why: str | None,
+    fishbone: str | None,
+    **_other: Any,
+) -> Status:
+    _require(what=what, why=why, fishbone=fishbone)
+    return Status.INVESTIGATING
+
+
+def _propose(
+    case: CaseFacts,
+    actor: Actor,
+    *,
+    remedy: Remedy | None,
+    amount: Decimal | None = None,
+) -> Status:
+    _require(remedy=remedy)
+    if not case.has_cause:
+        raise WorkflowError("cause_missing")
+    if amount is not None and amount < 0:
+        raise WorkflowError("negative_amount")
+    if remedy in MONEY_REMEDIES and not amount:
+        raise WorkflowError("missing_field", field="amount")
+    if remedy is Remedy.APOLOGY and amount:
+        raise WorkflowError("apology_has_no_amount")
+    return Status.PROPOSED
+
+
+def _approve(
+    case: CaseFacts,
+    actor: Actor,
+    *,
+    proposer_id: int,
+    amount: Decimal | None,
+    threshold: Decimal,
+    prior_approvals: Iterable[Actor] = (),
+) -> Status:
+    """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager."""
+    if actor.id == proposer_id:
+        raise WorkflowError("own_proposal")
+    prior = list(prior_approvals)
+    if any(a.id == actor.id for a in prior):
+        raise WorkflowError("already_approved")
+    if amount is None or amount <= threshold:
+        return Status.APPROVED
+    if not prior:
+        return Status.PROPOSED  # first of two approvals
+    if not ({a.role for a in prior} | {actor.role}) & SENIOR_APPROVERS:
+        raise WorkflowError("needs_manager", threshold=str(threshold))
+    return Status.APPROVED
+
+
+def _return(case: CaseFacts, actor: Actor, *, comment: str | None) -> Status:
+    _require(comment=comment)
+    return Status.RETURNED
+
+
+def _customer_answer(case: CaseFacts, actor: Actor, *, agrees: bool, comment: str | None = None) -> Status:
+    if not agrees:
+        _require(comment=comment)
+        return Status.INVESTIGATING  # back to the department for a new proposal
+    return Status.IMPLEMENTING
+
+
+def _implement(
+    case: CaseFacts,
+    actor: Actor,
+    *,
+    implementation: str | None,
+    accountability: str | None,
+    preventive_action: str | None = None,
+) -> Status:
+    _require(implementation=implementation, accountability=accountability)
+    return Status.FOLLOW_UP
+
+
+def _follow_up(case: CaseFacts, actor: Actor, *, score: int | None, **_other: Any) -> Status:
+    _require(score=score)
+    assert score is not None
+    if not 1 <= score <= 5:
+        raise WorkflowError("bad_score", score=score)
+    return Status.CLOSED if score >= 4 else Status.REOPENED
+
+
+def _comment_required(target: Status | None) -> Any:
+    def guard(case: CaseFacts, actor: Actor, *, comment: str | None) -> Status:
+        _require(comment=comment)
+        return target if target is not None else case.status
+
+    return guard
+
+
+def _same_status(case: CaseFacts, actor: Actor, **_params: Any) -> Status:
+    return case.status
+
+
+_TARGETS: dict[Action, Any] = {
+    Action.DECIDE_VALIDITY: _decide_validity,
+    Action.ASSIGN: _assign,
+    Action.RECORD_CAUSE: _record_cause,
+    Action.PROPOSE: _propose,
+    Action.APPROVE: _approve,
+    Action.RETURN: _return,
+    Action.CUSTOMER_ANSWER: _customer_answer,
+    Action.IMPLEMENT: _implement,
+    Action.FOLLOW_UP: _follow_up,
+    Action.CLOSE: _comment_required(Status.CLOSED),
+    Action.REOPEN: _comment_required(Status.REOPENED),
+    Action.ESCALATE: _comment_required(None),
+    Action.MERGE: _comment_required(Status.CLOSED),
+    Action.NOTE: _comment_required(None),
+    Action.CALL: _comment_required(None),
+    Action.SUGGESTION: _same_status,
+}

@@ -1,0 +1,596 @@
+"""The use cases of DOMAIN.md's process, one transaction each.
+
+Every change goes through :mod:`kesu_desk.domain.workflow` and writes its timeline event in the
+same transaction; a change made against an older version of the case is refused (ConflictError).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from kesu_desk.domain import workflow
+from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.vocabulary import (
+    SEVERITY_LEVELS,
+    Action,
+    Closure,
+    Fishbone,
+    ProposalStatus,
+    Remedy,
+    Role,
+    Severity,
+    Status,
+    Validity,
+    Visibility,
+)
+from kesu_desk.domain.workflow import Actor, CaseFacts
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.views import CaseView, EventView, cents, money
+from kesu_desk.sla import CaseDeadlines, next_deadline, utcnow
+from kesu_desk.store import search
+from kesu_desk.store.models import Approval, Case, CaseEvent, Customer, Proposal, Survey, User
+from kesu_desk.store.uow import UnitOfWork
+
+# -- helpers shared by the use cases -----------------------------------------------------------
+
+
+def actor_of(user: User) -> Actor:
+    assert user.id is not None
+    return Actor(user.id, user.name, Role(user.role), user.department_code)
+
+
+def load_actor(session: Session, name: str) -> tuple[User, Actor]:
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is None or not user.active:
+        raise NotFoundError("unknown_user", user=name)
+    return user, actor_of(user)
+
+
+def _facts(case: Case) -> CaseFacts:
+    return CaseFacts(
+        status=Status(case.status),
+        validity=Validity(case.validity),
+        department=case.department_code,
+        has_cause=bool(case.cause_why and case.fishbone_factor),
+    )
+
+
+def _load_for_change(session: Session, number: str, expected_version: int | None) -> Case:
+    case = session.exec(select(Case).where(Case.number == number).with_for_update()).first()
+    if case is None:
+        raise NotFoundError("case_not_found", number=number)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError("conflict", number=number, yours=expected_version, theirs=case.version)
+    return case
+
+
+def _deadlines(case: Case) -> CaseDeadlines:
+    return CaseDeadlines(
+        acknowledge=case.acknowledge_due_at,
+        answer=case.answer_due_at,
+        department=case.department_due_at,
+        follow_up=case.follow_up_due_at,
+    )
+
+
+def _apply_status(case: Case, status: Status, now: datetime) -> None:
+    case.status = status.value
+    case.next_due_at = next_deadline(status, _deadlines(case))
+    case.version += 1
+    case.updated_at = now
+
+
+def _event(
+    session: Session,
+    case: Case,
+    actor: Actor,
+    action: Action,
+    before: str | None,
+    after: str | None,
+    comment: str = "",
+    *,
+    visibility: Visibility = Visibility.INTERNAL,
+    now: datetime | None = None,
+    **details: Any,
+) -> None:
+    assert case.id is not None
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=now or utcnow(),
+            actor_id=actor.id,
+            action=action.value,
+            from_status=before,
+            to_status=after,
+            comment=comment or "",
+            visibility=visibility.value,
+            details=json.dumps(
+                {k: _jsonable(v) for k, v in details.items() if v is not None}, ensure_ascii=False
+            ),
+        )
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+APPEND_ONLY_ACTIONS = frozenset({Action.NOTE, Action.CALL, Action.SUGGESTION})
+
+
+def _change(
+    desk: Desk,
+    actor_name: str,
+    number: str,
+    expected_version: int | None,
+    action: Action,
+    params: dict[str, Any],
+    apply: Any,
+    *,
+    comment: str = "",
+    visibility: Visibility = Visibility.INTERNAL,
+) -> CaseView:
+    """Load, check with the workflow, apply, write the event, commit: one transaction."""
+    only_appends = action in APPEND_ONLY_ACTIONS
+    with desk.uow() as uow:
+        session = uow.session
+        _, actor = load_actor(session, actor_name)
+        # A note or a call changes no field, so it cannot overwrite anyone's work.
+        case = _load_for_change(session, number, None if only_appends else expected_version)
+        before = case.status
+        target = workflow.transition(action, _facts(case), actor, **params)
+        now = utcnow()
+        details = apply(session, case, actor, target, now) or {}
+        if not only_appends:
+            _apply_status(case, target, now)
+            session.add(case)
+        session.flush()
+        _event(session, case, actor, action, before, target.value, comment,
+               visibility=visibility, now=now, **details)
+        uow.commit()
+        return _view(session, case)
+
+
+def _view(session: Session, case: Case) -> CaseView:
+    customer = session.get(Customer, case.customer_id)
+    assert customer is not None
+    handler = session.get(User, case.handler_id).name if case.handler_id else None  # type: ignore[union-attr]
+    rows = session.exec(
+        select(CaseEvent, User.name)
+        .join(User, col(User.id) == CaseEvent.actor_id)
+        .where(CaseEvent.case_id == case.id)
+        .order_by(col(CaseEvent.id))
+    ).all()
+    return CaseView.of(case, customer, handler, [EventView.of(e, name) for e, name in rows])
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def get_case(desk: Desk, number: str) -> CaseView:
+    with desk.uow(write=False) as uow:
+        case = uow.session.exec(select(Case).where(Case.number == number)).first()
+        if case is None:
+            raise NotFoundError("case_not_found", number=number)
+        return _view(uow.session, case)
+
+
+def allowed_actions(desk: Desk, actor_name: str, number: str) -> list[Action]:
+    with desk.uow(write=False) as uow:
+        _, actor = load_actor(uow.session, actor_name)
+        case = uow.session.exec(select(Case).where(Case.number == number)).first()
+        if case is None:
+            raise NotFoundError("case_not_found", number=number)
+        return workflow.allowed_actions(_facts(case), actor)
+
+
+# -- 1. receive and register -------------------------------------------------------------------
+
+
+def next_case_number(session: Session, day: str) -> str:
+    """``KS-YYYYMMDD-NNNN``: a per-day counter bumped atomically, so two terminals never clash."""
+    last = session.execute(
+        text(
+            "INSERT INTO case_counters (day, last) VALUES (:day, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last"
+        ),
+        {"day": day},
+    ).scalar_one()
+    return f"KS-{day}-{last:04d}"
+
+
+def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
+    customer = None
+    if draft.phone:
+        customer = session.exec(select(Customer).where(Customer.phone == draft.phone)).first()
+    if customer is None and draft.email:
+        customer = session.exec(select(Customer).where(Customer.email == draft.email)).first()
+    if customer is None:
+        customer = Customer(
+            name=draft.customer_name,
+            phone=draft.phone or None,
+            email=draft.email or None,
+            customer_class=draft.customer_class.value,
+            region=draft.region,
+        )
+    else:
+        # Fill in what the customer record lacked; never overwrite what is there.
+        customer.name = customer.name or draft.customer_name
+        customer.phone = customer.phone or draft.phone or None
+        customer.email = customer.email or draft.email or None
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def register_case(desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None) -> CaseView:
+    with desk.uow() as uow:
+        view = register_in(uow, desk, actor_name, draft, source_key=source_key)
+        uow.commit()
+        return view
+
+
+def register_in(
+    uow: UnitOfWork, desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None
+) -> CaseView:
+    """Register inside a caller's unit of work (imports register many rows in one)."""
+    session = uow.session
+    _, actor = load_actor(session, actor_name)
+    if actor.role is Role.HANDLER:
+        raise WorkflowError("wrong_role", action=Action.REGISTER.value, role=actor.role.value)
+    now = utcnow()
+    customer = find_or_add_customer(session, draft)
+    severity = Severity.CRITICAL if draft.urgent else draft.severity
+    due = desk.deadlines.on_register(now, severity)
+    number = draft.number or next_case_number(session, desk.calendar.local_date(now).strftime("%Y%m%d"))
+    assert customer.id is not None
+    case = Case(
+        number=number,
+        status=Status.REGISTERED.value,
+        urgent=draft.urgent,
+        channel=draft.channel.value,
+        customer_id=customer.id,
+        customer_class=draft.customer_class.value,
+        product=draft.product,
+        order_no=draft.order_no,
+        batch=draft.batch,
+        purchase_date=draft.purchase_date,
+        category=draft.category,
+        severity=SEVERITY_LEVELS[severity],
+        description=draft.description,
+        customer_request=draft.customer_request,
+        caller_mood=draft.caller_mood.value if draft.caller_mood else None,
+        registered_at=now,
+        registered_by=actor.id,
+        updated_at=now,
+        acknowledge_due_at=due.acknowledge,
+        answer_due_at=due.answer,
+        next_due_at=next_deadline(Status.REGISTERED, due),
+        source_key=source_key,
+    )
+    session.add(case)
+    session.flush()
+    index_case(session, case, customer)
+    _event(session, case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
+           channel=draft.channel.value, answer_due=due.answer)
+    if draft.urgent:
+        _event(session, case, actor, Action.ESCALATE, case.status, case.status, "urgent at registration", now=now)
+    return _view(session, case)
+
+
+def index_case(session: Session, case: Case, customer: Customer) -> None:
+    body = search.index_text(customer.name, case.description, case.customer_request, case.product)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text("INSERT OR REPLACE INTO case_search (rowid, body) VALUES (:id, :body)"),
+            {"id": case.id, "body": body},
+        )
+    else:
+        session.execute(
+            text(
+                "INSERT INTO case_search (case_id, body) VALUES (:id, :body) "
+                "ON CONFLICT (case_id) DO UPDATE SET body = excluded.body"
+            ),
+            {"id": case.id, "body": body},
+        )
+
+
+# -- 2. validity -------------------------------------------------------------------------------
+
+
+def decide_validity(
+    desk: Desk, actor: str, number: str, *, founded: bool, reason: str = "", version: int | None = None
+) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        case.validity = (Validity.FOUNDED if founded else Validity.NOT_FOUNDED).value
+        case.validity_reason = reason
+        if target is Status.CLOSED:
+            case.closure = Closure.NOT_FOUNDED.value
+            case.closed_at = now
+        return {"validity": case.validity}
+
+    return _change(desk, actor, number, version, Action.DECIDE_VALIDITY,
+                   {"founded": founded, "reason": reason}, apply, comment=reason)
+
+
+# -- 3. responsible department ------------------------------------------------------------------
+
+
+def assign(
+    desk: Desk, actor: str, number: str, *, department: str, handler: str | None = None,
+    comment: str = "", version: int | None = None,
+) -> CaseView:
+    with desk.uow(write=False) as uow:
+        handler_actor = load_actor(uow.session, handler)[1] if handler else None
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        case.department_code = department
+        case.handler_id = handler_actor.id if handler_actor else None
+        case.assigned_at = now
+        case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+        return {"department": department, "handler": handler, "department_due": case.department_due_at}
+
+    return _change(desk, actor, number, version, Action.ASSIGN,
+                   {"department": department, "handler": handler_actor}, apply, comment=comment)
+
+
+def _severity(case: Case) -> Severity:
+    from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL
+
+    return SEVERITY_BY_LEVEL[case.severity]
+
+
+# -- 4. cause ----------------------------------------------------------------------------------
+
+
+CAUSE_FIELDS = ("what", "why", "when", "where", "who", "how", "how_much")
+
+
+def record_cause(
+    desk: Desk, actor: str, number: str, *, fishbone: Fishbone | str | None,
+    version: int | None = None, comment: str = "", **w5h2: str,
+) -> CaseView:
+    unknown = set(w5h2) - set(CAUSE_FIELDS)
+    if unknown:
+        raise WorkflowError("missing_field", field=", ".join(sorted(unknown)))
+    factor = Fishbone(fishbone) if fishbone else None
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        for name in CAUSE_FIELDS:
+            setattr(case, f"cause_{name}", w5h2.get(name, "") or "")
+        case.fishbone_factor = factor.value if factor else None
+        return {**w5h2, "fishbone": case.fishbone_factor}
+
+    params = {"what": w5h2.get("what"), "why": w5h2.get("why"), "fishbone": factor}
+    return _change(desk, actor, number, version, Action.RECORD_CAUSE, params, apply, comment=comment)
+
+
+# -- 5. proposal -------------------------------------------------------------------------------
+
+
+def propose(
+    desk: Desk, actor: str, number: str, *, remedy: Remedy | str, amount: Decimal | None = None,
+    details: str = "", version: int | None = None,
+) -> CaseView:
+    chosen = Remedy(remedy)
+    threshold = desk.settings.approval_threshold
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        assert case.id is not None
+        needed = 2 if amount is not None and amount > threshold else 1
+        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=cents(amount),
+                             details=details, proposed_by=who.id, proposed_at=now,
+                             approvals_needed=needed))
+        return {"remedy": chosen.value, "amount": amount, "approvals_needed": needed}
+
+    return _change(desk, actor, number, version, Action.PROPOSE,
+                   {"remedy": chosen, "amount": amount}, apply, comment=details)
+
+
+def _pending_proposal(session: Session, case: Case) -> Proposal:
+    proposal = session.exec(
+        select(Proposal)
+        .where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.PENDING.value)
+        .order_by(col(Proposal.id).desc())
+    ).first()
+    if proposal is None:
+        raise WorkflowError("no_pending_proposal")
+    return proposal
+
+
+# -- 6. approval -------------------------------------------------------------------------------
+
+
+def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: int | None = None) -> CaseView:
+    with desk.uow() as uow:
+        session = uow.session
+        _, who = load_actor(session, actor)
+        case = _load_for_change(session, number, version)
+        before = case.status
+        workflow.check(Action.APPROVE, _facts(case), who)
+        proposal = _pending_proposal(session, case)
+        prior_users = session.exec(
+            select(User).join(Approval, col(Approval.approver_id) == User.id)
+            .where(Approval.proposal_id == proposal.id, Approval.decision == "approved")
+        ).all()
+        target = workflow.transition(
+            Action.APPROVE, _facts(case), who,
+            proposer_id=proposal.proposed_by,
+            amount=money(proposal.amount_cents),
+            threshold=desk.settings.approval_threshold,
+            prior_approvals=[actor_of(u) for u in prior_users],
+        )
+        now = utcnow()
+        assert proposal.id is not None
+        session.add(Approval(proposal_id=proposal.id, approver_id=who.id, decision="approved",
+                             comment=comment, at=now))
+        level = len(prior_users) + 1
+        if target is Status.APPROVED:
+            proposal.status = ProposalStatus.APPROVED.value
+            case.remedy = proposal.remedy
+            case.amount_cents = proposal.amount_cents
+        session.add(proposal)
+        _apply_status(case, target, now)
+        session.add(case)
+        session.flush()
+        _event(session, case, who, Action.APPROVE, before, target.value, comment, now=now,
+               level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
+               amount=money(proposal.amount_cents))
+        uow.commit()
+        return _view(session, case)
+
+
+def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        proposal = _pending_proposal(session, case)
+        assert proposal.id is not None
+        proposal.status = ProposalStatus.RETURNED.value
+        session.add(proposal)
+        session.add(Approval(proposal_id=proposal.id, approver_id=who.id, decision="returned",
+                             comment=comment, at=now))
+        return {"remedy": proposal.remedy}
+
+    return _change(desk, actor, number, version, Action.RETURN, {"comment": comment}, apply, comment=comment)
+
+
+# -- 7. the customer's answer --------------------------------------------------------------------
+
+
+def record_customer_answer(
+    desk: Desk, actor: str, number: str, *, agrees: bool, comment: str = "", version: int | None = None
+) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        proposal = session.exec(
+            select(Proposal).where(Proposal.case_id == case.id,
+                                   Proposal.status == ProposalStatus.APPROVED.value)
+        ).first()
+        if proposal is not None:
+            proposal.status = (ProposalStatus.ACCEPTED if agrees else ProposalStatus.REFUSED).value
+            session.add(proposal)
+        if not agrees:
+            case.remedy = None
+            case.amount_cents = None
+        return {"agrees": agrees}
+
+    return _change(desk, actor, number, version, Action.CUSTOMER_ANSWER,
+                   {"agrees": agrees, "comment": comment}, apply, comment=comment,
+                   visibility=Visibility.CUSTOMER)
+
+
+# -- 8. implementation ---------------------------------------------------------------------------
+
+
+def implement(
+    desk: Desk, actor: str, number: str, *, implementation: str, accountability: str,
+    preventive_action: str = "", version: int | None = None,
+) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        case.implementation = implementation
+        case.accountability = accountability
+        case.preventive_action = preventive_action
+        case.implemented_at = now
+        case.follow_up_due_at = desk.deadlines.follow_up_due(now)
+        return {"accountability": accountability, "preventive_action": preventive_action or None}
+
+    return _change(desk, actor, number, version, Action.IMPLEMENT,
+                   {"implementation": implementation, "accountability": accountability,
+                    "preventive_action": preventive_action}, apply, comment=implementation)
+
+
+# -- 9. follow-up --------------------------------------------------------------------------------
+
+
+def record_follow_up(
+    desk: Desk, actor: str, number: str, *, score: int, solved: bool | None = None,
+    comments: str = "", version: int | None = None,
+) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        assert case.id is not None
+        session.add(Survey(case_id=case.id, score=score, solved=solved, comments=comments,
+                           recorded_by=who.id, at=now))
+        case.satisfaction = score
+        if target is Status.CLOSED:
+            case.closure = Closure.SATISFIED.value
+            case.closed_at = now
+        else:
+            case.closure = None
+            case.closed_at = None
+            case.assigned_at = now
+            case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+        return {"score": score, "solved": solved}
+
+    return _change(desk, actor, number, version, Action.FOLLOW_UP, {"score": score}, apply,
+                   comment=comments, visibility=Visibility.CUSTOMER)
+
+
+def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        case.closure = Closure.BY_SUPERVISOR.value
+        case.closed_at = now
+
+    return _change(desk, actor, number, version, Action.CLOSE, {"comment": comment}, apply, comment=comment)
+
+
+def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        case.closure = None
+        case.closed_at = None
+        case.assigned_at = now
+        case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+
+    return _change(desk, actor, number, version, Action.REOPEN, {"comment": comment}, apply, comment=comment)
+
+
+# -- at any time ---------------------------------------------------------------------------------
+
+
+def escalate(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        case.urgent = True
+        case.severity = SEVERITY_LEVELS[Severity.CRITICAL]
+        return {"severity": Severity.CRITICAL.value}
+
+    return _change(desk, actor, number, version, Action.ESCALATE, {"comment": comment}, apply, comment=comment)
+
+
+def add_note(
+    desk: Desk, actor: str, number: str, *, text: str,
+    visibility: Visibility = Visibility.INTERNAL, version: int | None = None,
+) -> CaseView:
+    return _change(desk, actor, number, version, Action.NOTE, {"comment": text},
+                   lambda *_: None, comment=text, visibility=visibility)
+
+
+def log_call(
+    desk: Desk, actor: str, number: str, *, summary: str, direction: str = "in",
+    version: int | None = None,
+) -> CaseView:
+    return _change(desk, actor, number, version, Action.CALL, {"comment": summary},
+                   lambda *_: {"direction": direction}, comment=summary,
+                   visibility=Visibility.CUSTOMER)
+
+
+def record_suggestion(
+    desk: Desk, actor: str, number: str, *, suggested: dict[str, Any], chosen: dict[str, Any],
+    version: int | None = None,
+) -> CaseView:
+    """What the rules service suggested and what the agent chose, for the timeline."""
+    taken = all(chosen.get(k) == v for k, v in suggested.items() if k in chosen)
+    return _change(desk, actor, number, version, Action.SUGGESTION, {}, 
+                   lambda *_: {"suggested": suggested, "chosen": chosen, "taken": taken})
+
+
+def event_details(view: CaseView) -> list[dict[str, Any]]:
+    return [asdict(e) for e in view.timeline]

@@ -1,0 +1,41 @@
+"""The Desk: what every use case needs besides its arguments (engine, settings, deadlines)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from kesu_desk.config import Settings
+from kesu_desk.sla import Calendar, DeadlinePolicy
+from kesu_desk.store import schema
+from kesu_desk.store.engine import make_engine
+from kesu_desk.store.uow import UnitOfWork
+
+
+class Desk:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine if engine is not None else make_engine(settings.db)
+
+    @classmethod
+    def open(cls, settings: Settings) -> Desk:
+        """Connect and bring the database up to date with the migrations."""
+        desk = cls(settings)
+        schema.upgrade(desk.engine)
+        return desk
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        s = self.settings
+        return Calendar(s.country, s.closed_days, s.timezone)
+
+    @cached_property
+    def deadlines(self) -> DeadlinePolicy:
+        return DeadlinePolicy(self.calendar, self.settings.deadlines)
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, write=write)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,118 @@
+"""Validated input of the use cases (pydantic): what an agent typed, checked field by field."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from kesu_desk.domain.errors import InvalidInput
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def normalise_phone(raw: str, region: str) -> str:
+    """E.164 form of a phone number as typed in ``region``; ValueError if it is not a number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("bad_phone") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("bad_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_prefixes(query: str, region: str) -> list[str]:
+    """Stored (E.164) prefixes a partly typed phone number may stand for."""
+    digits = "".join(ch for ch in query if ch.isdigit())
+    if not digits:
+        return []
+    if query.strip().startswith("+"):
+        return ["+" + digits]
+    code = phonenumbers.country_code_for_region(region)
+    national = digits.lstrip("0") or digits
+    return sorted({f"+{code}{national}", "+" + digits})
+
+
+class CaseDraft(BaseModel):
+    """A new complaint as the agent records it (step 1 of DOMAIN.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: Text = ""
+    email: Text = ""
+    customer_name: Text = ""
+    customer_class: CustomerClass = CustomerClass.END_USER
+    channel: Channel = Channel.PHONE
+    product: Text = ""
+    order_no: Text = ""
+    batch: Text = ""
+    purchase_date: date | None = None
+    category: Text = ""
+    severity: Severity = Severity.NORMAL
+    urgent: bool = False
+    description: Text = ""
+    customer_request: Text = ""
+    caller_mood: Mood | None = None
+    region: str = Field(default="CN", max_length=2)
+    number: str | None = None  # given only by imports that keep an existing case number
+
+    @model_validator(mode="after")
+    def _contact_and_description(self) -> CaseDraft:
+        errors, phone = _check_contact(self.phone, self.email, self.description, self.region)
+        if self.purchase_date and self.purchase_date > date.today():
+            errors["purchase_date"] = "date_in_future"
+        if errors:
+            raise ValueError(errors)
+        self.phone = phone
+        return self
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> CaseDraft:
+        """Validate ``data``; every problem is reported at once as InvalidInput(field → code)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            errors = _field_errors(exc)
+        # A type error elsewhere stops the model check: report the contact checks too.
+        contact_errors, _ = _check_contact(
+            *(str(data.get(k) or "").strip() for k in ("phone", "email", "description")),
+            str(data.get("region") or "CN"),
+        )
+        raise InvalidInput("invalid_input", errors=contact_errors | errors)
+
+
+def _check_contact(phone: str, email: str, description: str, region: str) -> tuple[dict[str, str], str]:
+    errors: dict[str, str] = {}
+    if not phone and not email:
+        errors["phone"] = "contact_missing"
+    if phone:
+        try:
+            phone = normalise_phone(phone, region)
+        except ValueError:
+            errors["phone"] = "bad_phone"
+    if email and not _looks_like_email(email):
+        errors["email"] = "bad_email"
+    if not description:
+        errors["description"] = "description_missing"
+    return errors, phone
+
+
+def _looks_like_email(value: str) -> bool:
+    local, _, domain = value.partition("@")
+    return bool(local) and "." in domain and " " not in value and not domain.startswith(".")
+
+
+def _field_errors(exc: ValidationError) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        ctx_error = err.get("ctx", {}).get("error")
+        if isinstance(ctx_error, ValueError) and isinstance(ctx_error.args[0], dict):
+            errors.update(ctx_error.args[0])
+            continue
+        field = ".".join(str(p) for p in err["loc"]) or "input"
+        errors[field] = err["type"]
+    return errors

@@ -1,0 +1,148 @@
+"""Plain data the screens receive: no live ORM objects cross into the interface."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Severity, Status
+from kesu_desk.store.models import Case, CaseEvent, Customer
+
+
+def money(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents) / 100
+
+
+def cents(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    id: int
+    name: str
+    phone: str | None
+    email: str | None
+    customer_class: str
+
+    @classmethod
+    def of(cls, c: Customer) -> CustomerView:
+        assert c.id is not None
+        return cls(c.id, c.name, c.phone, c.email, c.customer_class)
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    comment: str
+    visibility: str
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: CaseEvent, actor: str) -> EventView:
+        assert e.id is not None
+        return cls(
+            e.id, e.at, actor, e.action, e.from_status, e.to_status, e.comment, e.visibility,
+            json.loads(e.details or "{}"),
+        )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Everything a case screen shows; ``version`` goes back with the next change."""
+
+    id: int
+    number: str
+    version: int
+    status: Status
+    severity: Severity
+    urgent: bool
+    channel: str
+    customer: CustomerView
+    product: str
+    order_no: str
+    batch: str
+    purchase_date: date | None
+    category: str
+    description: str
+    customer_request: str
+    caller_mood: str | None
+    registered_at: datetime
+    validity: str
+    validity_reason: str
+    department: str | None
+    handler: str | None
+    cause: dict[str, str]
+    fishbone_factor: str | None
+    remedy: str | None
+    amount: Decimal | None
+    implementation: str
+    accountability: str
+    preventive_action: str
+    satisfaction: int | None
+    closure: str | None
+    deadlines: dict[str, datetime | None]
+    next_due_at: datetime | None
+    timeline: list[EventView] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls, c: Case, customer: Customer, handler: str | None, timeline: list[EventView]
+    ) -> CaseView:
+        assert c.id is not None
+        return cls(
+            id=c.id,
+            number=c.number,
+            version=c.version,
+            status=Status(c.status),
+            severity=SEVERITY_BY_LEVEL[c.severity],
+            urgent=c.urgent,
+            channel=c.channel,
+            customer=CustomerView.of(customer),
+            product=c.product,
+            order_no=c.order_no,
+            batch=c.batch,
+            purchase_date=c.purchase_date,
+            category=c.category,
+            description=c.description,
+            customer_request=c.customer_request,
+            caller_mood=c.caller_mood,
+            registered_at=c.registered_at,
+            validity=c.validity,
+            validity_reason=c.validity_reason,
+            department=c.department_code,
+            handler=handler,
+            cause={
+                "what": c.cause_what,
+                "why": c.cause_why,
+                "when": c.cause_when,
+                "where": c.cause_where,
+                "who": c.cause_who,
+                "how": c.cause_how,
+                "how_much": c.cause_how_much,
+            },
+            fishbone_factor=c.fishbone_factor,
+            remedy=c.remedy,
+            amount=money(c.amount_cents),
+            implementation=c.implementation,
+            accountability=c.accountability,
+            preventive_action=c.preventive_action,
+            satisfaction=c.satisfaction,
+            closure=c.closure,
+            deadlines={
+                "acknowledge": c.acknowledge_due_at,
+                "answer": c.answer_due_at,
+                "department": c.department_due_at,
+                "follow_up": c.follow_up_due_at,
+            },
+            next_due_at=c.next_due_at,
+            timeline=timeline,
+        )

@@ -1,0 +1,103 @@
+"""Working-day calendar and the case deadlines of DOMAIN.md. Times are aware UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from kesu_desk.config import Deadlines
+from kesu_desk.domain.vocabulary import Severity, Status
+
+
+@lru_cache(maxsize=8)
+def _country_holidays(country: str) -> Any:
+    return holidays.country_holidays(country)
+
+
+class Calendar:
+    """Working days: not a weekend or public holiday (make-up working days count), not closed."""
+
+    def __init__(self, country: str = "CN", closed_days: Iterable[date] = (), tz: str = "Asia/Shanghai"):
+        self.holidays = _country_holidays(country)
+        self.closed_days = frozenset(closed_days)
+        self.tz = ZoneInfo(tz)
+
+    def is_working_day(self, day: date) -> bool:
+        return day not in self.closed_days and bool(self.holidays.is_working_day(day))
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The same local time of day ``days`` working days after ``start`` (UTC in, UTC out)."""
+        local = as_utc(start).astimezone(self.tz)
+        day = local.date()
+        remaining = days
+        while remaining > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        moved = datetime.combine(day, local.timetz())
+        return moved.astimezone(UTC)
+
+    def local_date(self, moment: datetime) -> date:
+        return as_utc(moment).astimezone(self.tz).date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Aware UTC; a naive datetime is taken to be UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    acknowledge: datetime | None = None
+    answer: datetime | None = None
+    department: datetime | None = None
+    follow_up: datetime | None = None
+
+
+class DeadlinePolicy:
+    def __init__(self, calendar: Calendar, deadlines: Deadlines):
+        self.calendar = calendar
+        self.deadlines = deadlines
+
+    def on_register(self, registered_at: datetime, severity: Severity) -> CaseDeadlines:
+        d = self.deadlines
+        days = d.critical_answer_working_days if severity is Severity.CRITICAL else d.answer_working_days
+        return CaseDeadlines(
+            acknowledge=registered_at + timedelta(hours=d.acknowledge_hours),
+            answer=self.calendar.add_working_days(registered_at, days),
+        )
+
+    def department_due(self, assigned_at: datetime, severity: Severity) -> datetime:
+        d = self.deadlines
+        days = (
+            d.critical_department_working_days
+            if severity is Severity.CRITICAL
+            else d.department_working_days
+        )
+        return self.calendar.add_working_days(assigned_at, days)
+
+    def follow_up_due(self, implemented_at: datetime) -> datetime:
+        return self.calendar.add_working_days(implemented_at, self.deadlines.follow_up_working_days)
+
+
+def next_deadline(status: Status, deadlines: CaseDeadlines) -> datetime | None:
+    """The deadline that matters in this state; the queue sorts and filters on it."""
+    if status is Status.REGISTERED:
+        return deadlines.acknowledge
+    if status in (Status.ASSIGNED, Status.INVESTIGATING, Status.RETURNED, Status.REOPENED):
+        return deadlines.department or deadlines.answer
+    if status in (Status.PROPOSED, Status.APPROVED, Status.IMPLEMENTING):
+        return deadlines.answer
+    if status is Status.FOLLOW_UP:
+        return deadlines.follow_up
+    return None

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, engine factory, migrations, queries and the unit of work."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the case store (run by the app and by ``kesu-desk db upgrade``)."""

@@ -1,0 +1,193 @@
+"""SQLModel tables of the case store, named as in DOMAIN.md.
+
+Enums are stored as plain strings (severity as its level) so that adding a value never needs a
+database type migration. Money is stored in cents. Times are aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from kesu_desk.sla import utcnow
+
+
+class Department(SQLModel, table=True):
+    __tablename__ = "departments"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name_zh: str = Field(max_length=64)
+    name_en: str = Field(max_length=64)
+    name_es: str = Field(max_length=64)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(default="", max_length=128)
+    role: str = Field(max_length=16)
+    department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=16)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=128)
+    phone: str | None = Field(default=None, max_length=32, index=True)
+    email: str | None = Field(default=None, max_length=254, index=True)
+    customer_class: str = Field(default="end_user", max_length=16)
+    # "Who sells, serves": sub-dealers and end users are served by their A-class dealer.
+    dealer_id: int | None = Field(default=None, foreign_key="customers.id")
+    region: str = Field(default="CN", max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_id", "status", "id"),
+        Index("ix_cases_department_id", "department_code", "id"),
+        Index("ix_cases_handler_id", "handler_id", "id"),
+        Index("ix_cases_severity_id", "severity", "id"),
+        Index("ix_cases_next_due_id", "next_due_at", "id"),
+        Index("ix_cases_product_batch", "product", "batch"),
+        Index("ix_cases_customer_id", "customer_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=32, unique=True)
+    # Optimistic concurrency: every write checks and bumps it.
+    version: int = 1
+    status: str = Field(max_length=16)
+    urgent: bool = False
+
+    # 1. receive and register
+    channel: str = Field(max_length=16)
+    customer_id: int = Field(foreign_key="customers.id")
+    customer_class: str = Field(default="end_user", max_length=16)
+    product: str = Field(default="", max_length=128)
+    order_no: str = Field(default="", max_length=64)
+    batch: str = Field(default="", max_length=64)
+    purchase_date: date | None = None
+    category: str = Field(default="", max_length=32)
+    severity: int = 1
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    customer_request: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    caller_mood: str | None = Field(default=None, max_length=16)
+    registered_at: datetime = Field(default_factory=utcnow)
+    registered_by: int = Field(foreign_key="users.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    # 2. validity
+    validity: str = Field(default="undecided", max_length=16)
+    validity_reason: str = ""
+    # 3. responsible department
+    department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=16)
+    handler_id: int | None = Field(default=None, foreign_key="users.id")
+    assigned_at: datetime | None = None
+    # 4. cause: 5W2H and the fishbone factor
+    cause_what: str = ""
+    cause_why: str = ""
+    cause_when: str = ""
+    cause_where: str = ""
+    cause_who: str = ""
+    cause_how: str = ""
+    cause_how_much: str = ""
+    fishbone_factor: str | None = Field(default=None, max_length=16)
+    # 5./6. the approved remedy
+    remedy: str | None = Field(default=None, max_length=16)
+    amount_cents: int | None = None
+    # 8. implementation
+    implementation: str = ""
+    accountability: str = ""
+    preventive_action: str = ""
+    implemented_at: datetime | None = None
+    # 9. follow-up
+    satisfaction: int | None = None
+    closed_at: datetime | None = None
+    closure: str | None = Field(default=None, max_length=16)
+    merged_into_id: int | None = Field(default=None, foreign_key="cases.id")
+    # 10. review
+    typical: bool = False
+    # deadlines
+    acknowledge_due_at: datetime | None = None
+    answer_due_at: datetime | None = None
+    department_due_at: datetime | None = None
+    follow_up_due_at: datetime | None = None
+    next_due_at: datetime | None = None
+    # import idempotency: a row imported twice is recognised by this key
+    source_key: str | None = Field(default=None, max_length=64, unique=True)
+
+
+class CaseEvent(SQLModel, table=True):
+    """One line of a case's timeline. Append-only: the database refuses UPDATE and DELETE."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_id", "case_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int = Field(foreign_key="users.id")
+    action: str = Field(max_length=24)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    visibility: str = Field(default="internal", max_length=16)
+    # Structured details (the fields an action set), as JSON text.
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class Proposal(SQLModel, table=True):
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_status_id", "status", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    remedy: str = Field(max_length=16)
+    amount_cents: int | None = None
+    details: str = ""
+    proposed_by: int = Field(foreign_key="users.id")
+    proposed_at: datetime = Field(default_factory=utcnow)
+    status: str = Field(default="pending", max_length=16)
+    approvals_needed: int = 1
+
+
+class Approval(SQLModel, table=True):
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("proposal_id", "approver_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposals.id", index=True)
+    approver_id: int = Field(foreign_key="users.id")
+    decision: str = Field(max_length=16)
+    comment: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
+class Survey(SQLModel, table=True):
+    __tablename__ = "surveys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    score: int | None = None
+    solved: bool | None = None
+    comments: str = ""
+    answered: bool = True
+    recorded_by: int = Field(foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case number given out per local day; makes numbers unique across terminals."""
+
+    __tablename__ = "case_counters"
+
+    day: str = Field(primary_key=True, max_length=8)
+    last: int = 0

@@ -1,0 +1,53 @@
+"""Unit of work: one transaction per use case, committed or rolled back as a whole."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from kesu_desk.store.engine import WRITE_OPTION
+
+
+class UnitOfWork:
+    """``with uow: …; uow.commit()`` — leaving the block without commit rolls everything back."""
+
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+        self.engine = engine
+        self.write = write
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its 'with' block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = Session(self.engine, expire_on_commit=False)
+        # Procure the connection now so the write option reaches the BEGIN.
+        self._session.connection(execution_options={WRITE_OPTION: self.write})
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+        # Keep the session usable for reads after commit, in a new transaction of the same kind.
+        self.session.connection(execution_options={WRITE_OPTION: self.write})
+
+    def rollback(self) -> None:
+        self.session.rollback()
