@@ -1,0 +1,298 @@
+"""The command line: the TUI by default, plus demo, users, db, backup, export and import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from kesu_desk import __version__
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+DESCRIPTION = """\
+kesu-desk: a keyboard-first terminal service desk for customer complaints (客诉).
+
+Without a command it starts the desk (TUI). Settings come from, lowest first: the TOML config file
+(in the platformdirs config folder, or KESU_DESK_CONFIG), KESU_DESK_* environment variables
+(KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags.
+The default database is SQLite in the platformdirs user data folder, created on first use.
+"""
+
+EPILOG = """\
+examples:
+  kesu-desk                                  start the desk as the current login
+  kesu-desk --user wang --lang zh            start as user wang, in Chinese
+  kesu-desk demo --cases 100000              fill an empty database with demo data
+  kesu-desk users add li --role handler --dept QA
+  kesu-desk --db postgresql+psycopg://kesu@db/kesu db upgrade
+  kesu-desk export --format jsonl --status closed -o closed.jsonl
+  kesu-desk import cases.csv
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad flag in one line, without the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see kesu-desk --help)\n")
+
+
+def _common(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument("--db", metavar="URL", default=default,
+                        help="database URL (sqlite:///PATH or postgresql+psycopg://…)")
+    parser.add_argument("--user", metavar="NAME", default=default,
+                        help="who is working (default: the login name)")
+    parser.add_argument("--lang", choices=["zh", "en", "es"], default=default,
+                        help="interface language (default: config, then LANG)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kesu-desk",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kesu-desk {__version__}")
+    _common(parser, None)
+    # Subcommands accept the same flags after their name; SUPPRESS keeps a flag given before it.
+    common = _Parser(add_help=False)
+    _common(common, argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
+    demo.add_argument("--cases", type=int, default=10_000, metavar="N",
+                      help="how many cases (default 10000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing, successfully, when the database already holds cases")
+
+    users = sub.add_parser("users", parents=[common], help="add and list users")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True,
+                                     parser_class=_Parser)
+    add = users_sub.add_parser("add", parents=[common], help="add a user")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True,
+                     choices=["agent", "handler", "supervisor", "manager", "admin"])
+    add.add_argument("--dept", metavar="CODE", help="department code (required for a handler)")
+    add.add_argument("--display-name", default="", metavar="TEXT")
+    users_sub.add_parser("list", parents=[common], help="list users")
+
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True,
+                               parser_class=_Parser)
+    db_sub.add_parser("upgrade", parents=[common], help="bring the database up to date")
+
+    backup = sub.add_parser("backup", parents=[common],
+                            help="online backup of the SQLite database to PATH")
+    backup.add_argument("path", metavar="PATH", type=Path)
+
+    export = sub.add_parser("export", parents=[common], help="export cases as CSV or JSONL")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--status", action="append", default=[], metavar="STATUS",
+                        help="only cases in this status (repeatable)")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write to FILE instead of standard output")
+
+    imp = sub.add_parser("import", parents=[common],
+                         help="import cases from CSV or JSONL; bad rows are reported and skipped")
+    imp.add_argument("file", metavar="FILE", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from kesu_desk.config import load_settings
+
+    try:
+        settings = load_settings(db=args.db, user=args.user, lang=args.lang)
+    except Exception as exc:  # a broken config file or environment value
+        print(f"kesu-desk: invalid settings: {_first_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    lang = settings.language()
+    handler = COMMANDS.get(args.command or "tui")
+    assert handler is not None
+    return _guarded(handler, args, settings, lang)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: Any, lang: str) -> int:
+    """Run a command; any expected failure becomes one line in the user's language."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import DBAPIError
+
+    from kesu_desk.domain.errors import DeskError
+    from kesu_desk.i18n import describe, t
+
+    try:
+        return handler(args, settings, lang)
+    except DeskError as exc:
+        print(t("cli.error_prefix", lang) + describe(exc, lang), file=sys.stderr)
+    except (OperationalError, DBAPIError, ArgumentError) as exc:
+        reason = _first_line(getattr(exc, "orig", None) or exc)
+        url = _safe_url(settings.db)
+        print(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
+              file=sys.stderr)
+    except OSError as exc:
+        print(t("cli.error_prefix", lang) + _first_line(exc), file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_ERROR
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def _open(settings: Any) -> Any:
+    from kesu_desk.services.desk import Desk
+
+    return Desk.open(settings)
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.services.users import whoami
+
+    desk = _open(settings)
+    actor = whoami(desk, settings.login())  # unknown login: a clear message, no access
+    from kesu_desk.app import KesuDesk
+
+    KesuDesk(desk, actor, lang).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.errors import DeskError
+    from kesu_desk.i18n import t
+    from kesu_desk.store import demo
+
+    desk = _open(settings)
+    try:
+        report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login())
+    except DeskError as exc:
+        if exc.code == "database_not_empty" and args.if_empty:
+            print(t("cli.demo_not_empty", lang))
+            return 0
+        raise
+    rate = report.cases / report.seconds if report.seconds else 0.0
+    print(t("cli.demo_done", lang, cases=report.cases, customers=report.customers,
+            events=report.events, seconds=report.seconds, rate=rate))
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.services import users
+
+    desk = _open(settings)
+    if args.users_command == "add":
+        user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
+        dept = f", {user.department}" if user.department else ""
+        print(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
+        return 0
+    for user in users.list_users(desk):
+        state = "" if user.active else " (inactive)"
+        print(f"{user.name:<20} {user.role.value:<11} {user.department or '-':<6} {user.display_name}{state}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.services.desk import Desk
+    from kesu_desk.store import schema
+
+    desk = Desk(settings)
+    before, after = schema.upgrade(desk.engine)
+    key = "cli.up_to_date" if before == after else "cli.upgraded"
+    print(t(key, lang, before=before or "-", after=after))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    import sqlite3
+
+    from kesu_desk.i18n import t
+    from kesu_desk.store.engine import is_sqlite
+
+    desk = _open(settings)
+    if not is_sqlite(desk.engine):
+        print(t("cli.backup_postgres", lang, url=_safe_url(settings.db)))
+        return 0
+    target: Path = args.path
+    if target.exists():
+        print(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), file=sys.stderr)
+        return EXIT_ERROR
+    source = desk.engine.raw_connection()
+    try:
+        with sqlite3.connect(target) as dest:
+            source.driver_connection.backup(dest)  # type: ignore[union-attr]
+        dest.close()
+    finally:
+        source.close()
+    print(t("cli.backup_done", lang, path=target))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.errors import InvalidInput
+    from kesu_desk.domain.vocabulary import Status
+    from kesu_desk.i18n import t
+    from kesu_desk.services.transfer import export_cases
+
+    try:
+        statuses = [Status(s) for s in args.status]
+    except ValueError:
+        raise InvalidInput("invalid_input", errors={"status": "enum"}) from None
+    desk = _open(settings)
+    if args.output:
+        with args.output.open("w", encoding="utf-8", newline="") as out:
+            count = export_cases(desk, out, args.format, statuses)
+        print(t("cli.exported", lang, count=count), file=sys.stderr)
+    else:
+        export_cases(desk, sys.stdout, args.format, statuses)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.services.transfer import import_cases
+    from kesu_desk.services.users import whoami
+
+    if not args.file.is_file():
+        print(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), file=sys.stderr)
+        return EXIT_ERROR
+    desk = _open(settings)
+    actor = whoami(desk, settings.login())
+    report = import_cases(desk, args.file, actor.name, lang=lang)
+    for line, reason in report.bad:
+        print(t("cli.import_bad_row", lang, line=line, reason=reason), file=sys.stderr)
+    print(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
+            bad=len(report.bad)))
+    return EXIT_ERROR if report.bad else 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "tui": cmd_tui,
+    "demo": cmd_demo,
+    "users": cmd_users,
+    "db": cmd_db,
+    "backup": cmd_backup,
+    "export": cmd_export,
+    "import": cmd_import,
+}

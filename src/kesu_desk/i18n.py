@@ -1,0 +1,57 @@
+"""Messages in the user's language (zh, en, es) from the catalogues in assets/i18n/."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from kesu_desk.domain.errors import DeskError
+
+FALLBACK = "en"
+
+
+@lru_cache(maxsize=4)
+def catalogue(lang: str) -> dict[str, str]:
+    try:
+        raw = (files("kesu_desk.assets") / "i18n" / f"{lang}.toml").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return _flatten(tomllib.loads(raw))
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def t(key: str, lang: str = FALLBACK, **params: Any) -> str:
+    template = catalogue(lang).get(key) or catalogue(FALLBACK).get(key) or key
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def describe(error: DeskError, lang: str = FALLBACK) -> str:
+    """One sentence for a refused action or bad input, in the user's language."""
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = t(f"field.{params['field']}", lang)
+    if "action" in params:
+        params["action"] = t(f"action.{params['action']}", lang)
+    for name in ("status", "role"):
+        if name in params:
+            params[name] = t(f"{name}.{params[name]}", lang)
+    if error.code == "invalid_input":
+        errors = params.get("errors", {})
+        parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang)}" for f, code in errors.items()]
+        return t("error.invalid_input", lang, details="; ".join(parts))
+    return t(f"error.{error.code}", lang, **params)

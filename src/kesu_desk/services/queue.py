@@ -1,0 +1,29 @@
+"""Reading the queue for screens and the command line: pages, counts and search."""
+
+from __future__ import annotations
+
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import phone_prefixes
+from kesu_desk.store import queries
+from kesu_desk.store.queries import Key, QueueFilter, QueueRow, Sort
+
+
+def queue_page(
+    desk: Desk, flt: QueueFilter = QueueFilter(), sort: Sort = Sort.NEWEST, *,
+    after: Key | None = None, limit: int = 50, from_end: bool = False,
+) -> list[QueueRow]:
+    with desk.uow(write=False) as uow:
+        return queries.page(uow.session, flt, sort, after=after, limit=limit, from_end=from_end)
+
+
+def queue_count(desk: Desk, flt: QueueFilter = QueueFilter()) -> int:
+    with desk.uow(write=False) as uow:
+        return queries.count(uow.session, flt)
+
+
+def search_cases(desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None) -> list[QueueRow]:
+    with desk.uow(write=False) as uow:
+        return queries.search(
+            uow.session, query, limit=limit, before_id=before_id,
+            phone_prefixes=phone_prefixes(query, desk.settings.country),
+        )
