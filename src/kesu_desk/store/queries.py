@@ -152,20 +152,20 @@ def page(
         value = tuple_(*after) if len(columns) > 1 else after[0]
         where.append(boundary < value if desc else boundary > value)
     order = [c.desc() if desc else c.asc() for c in columns]
-    stmt = _row_select().where(and_(*where)).order_by(*order).limit(limit)
+    stmt = _row_select().where(*where).order_by(*order).limit(limit)
     rows = [_to_row(r) for r in session.execute(stmt).all()]
     return rows[::-1] if backwards else rows
 
 
 def count(session: Session, flt: QueueFilter = QueueFilter()) -> int:
-    stmt = select(func.count()).select_from(Case).where(and_(*_conditions(flt, Sort.NEWEST)))
+    stmt = select(func.count()).select_from(Case).where(*_conditions(flt, Sort.NEWEST))
     return int(session.execute(stmt).scalar_one())
 
 
 def count_by_status(session: Session, flt: QueueFilter = QueueFilter()) -> dict[Status, int]:
     stmt = (
         select(Case.status, func.count())
-        .where(and_(*_conditions(flt, Sort.NEWEST)))
+        .where(*_conditions(flt, Sort.NEWEST))
         .group_by(Case.status)
     )
     counts = {Status(s): int(n) for s, n in session.execute(stmt).all()}

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+
+SEARCH_TABLE = "case_search"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave the search index out of model comparisons: it is engine-specific (an FTS5 virtual
+    table on SQLite, whose shadow tables share its prefix) and lives outside the models."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
 
 
 def alembic_config(url: str = "") -> Config:

@@ -1,7 +1,7 @@
 """Full-text search that works for one or two Chinese characters.
 
 Han, kana and hangul are indexed one character per token and every other word as a lower-cased
-token; a query becomes phrases of consecutive characters, so "退款" finds exactly the texts that
+token (accents folded); a query becomes phrases of consecutive characters, so "退款" finds exactly the texts that
 contain 退款, on SQLite FTS5 (unicode61) and on PostgreSQL tsvector ('simple') alike. User input
 never reaches the FTS syntax: only the tokens we cut out of it are quoted into the query.
 """
@@ -9,9 +9,16 @@ never reaches the FTS syntax: only the tokens we cut out of it are quoted into t
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK}])|(?P<word>[^\W_{_CJK}]+)")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents and with full-width letters made plain: envío → envio."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def tokens(text: str) -> list[tuple[str, bool]]:
@@ -21,7 +28,7 @@ def tokens(text: str) -> list[tuple[str, bool]]:
         if match.group("cjk"):
             out.append((match.group("cjk"), True))
         else:
-            out.append((match.group("word").lower(), False))
+            out.append((_fold(match.group("word")), False))
     return out
 
 
@@ -41,7 +48,7 @@ def _groups(query: str) -> list[tuple[list[str], bool]]:
             else:
                 groups.append(([match.group("cjk")], True))
         else:
-            groups.append(([match.group("word").lower()], False))
+            groups.append(([_fold(match.group("word"))], False))
         last_end = match.end()
     return groups
 

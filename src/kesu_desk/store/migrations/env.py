@@ -9,15 +9,7 @@ from sqlmodel import SQLModel
 
 from kesu_desk.store import models  # noqa: F401  (registers the tables)
 from kesu_desk.store.engine import make_engine
-
-SEARCH_TABLE = "case_search"
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    # The search index is engine-specific (an FTS5 virtual table on SQLite) and lives outside the
-    # models; its shadow tables share its prefix.
-    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))
-
+from kesu_desk.store.schema import include_object
 
 def run(connection: Any) -> None:
     context.configure(

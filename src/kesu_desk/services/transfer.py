@@ -1,0 +1,479 @@
+"""Case import and export: CSV or JSON Lines, exported in key-set batches, imported idempotently."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from sqlalchemy import Select, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlmodel import Session, col
+
+from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
+from kesu_desk.i18n import FALLBACK, describe
+from kesu_desk.services.cases import load_actor, register_in
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.views import money
+from kesu_desk.store.models import Case, Customer
+from kesu_desk.store.uow import UnitOfWork
+
+Format = Literal["csv", "jsonl"]
+
+EXPORT_BATCH = 1000
+IMPORT_BATCH = 500
+
+COLUMNS: tuple[str, ...] = (
+    "number",
+    "status",
+    "registered_at",
+    "channel",
+    "customer_name",
+    "phone",
+    "email",
+    "customer_class",
+    "product",
+    "order_no",
+    "batch",
+    "purchase_date",
+    "category",
+    "severity",
+    "urgent",
+    "description",
+    "customer_request",
+    "caller_mood",
+    "department",
+    "validity",
+    "validity_reason",
+    "remedy",
+    "amount",
+    "satisfaction",
+    "closure",
+)
+
+DRAFT_FIELDS = frozenset(CaseDraft.model_fields)
+# Written by export, not (yet) restored by import: an imported case starts as registered.
+IGNORED_ON_IMPORT = frozenset(COLUMNS) - DRAFT_FIELDS
+# Draft fields that hold text: a JSON number there (a phone, an order number) is taken as text.
+_TEXT_FIELDS = frozenset({
+    "phone", "email", "customer_name", "product", "order_no", "batch", "category",
+    "description", "customer_request", "number",
+})
+# Lengths the database enforces (PostgreSQL does, SQLite does not): checked before inserting so
+# the row is reported like any other bad input instead of failing the whole batch.
+def _length(attribute: Any) -> int:
+    return int(attribute.type.length)
+
+
+_MAX_LENGTHS: dict[str, int] = {
+    draft_field: _length(column)
+    for draft_field, column in (
+        ("number", Case.number),
+        ("product", Case.product),
+        ("order_no", Case.order_no),
+        ("batch", Case.batch),
+        ("category", Case.category),
+        ("customer_name", Customer.name),
+        ("phone", Customer.phone),
+        ("email", Customer.email),
+    )
+}
+_CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def export_cases(
+    desk: Desk,
+    out: TextIO,
+    fmt: Format,
+    statuses: Sequence[Status] = (),
+    *,
+    batch_size: int = EXPORT_BATCH,
+) -> int:
+    """Write every case (only ``statuses`` if given) in id order to ``out``; return how many.
+
+    Reads ``batch_size`` cases at a time after the last id written, so memory stays flat however
+    many cases there are. For CSV, ``out`` should be opened with ``newline=""``.
+    """
+    if fmt not in ("csv", "jsonl"):
+        raise ValueError(f"unknown export format {fmt!r}")
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(COLUMNS)
+    count = 0
+    last_id = 0
+    with desk.uow(write=False) as uow:
+        while True:
+            rows = uow.session.execute(_export_batch(last_id, statuses, batch_size)).all()
+            for row in rows:
+                record = _export_record(row)
+                if writer is not None:
+                    writer.writerow([_csv_value(record[c]) for c in COLUMNS])
+                else:
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += len(rows)
+            if len(rows) < batch_size:
+                return count
+            last_id = rows[-1].id
+
+
+def _export_batch(after_id: int, statuses: Sequence[Status], limit: int) -> Select[Any]:
+    where = [col(Case.id) > after_id]
+    if statuses:
+        where.append(col(Case.status).in_([Status(s).value for s in statuses]))
+    columns: tuple[Any, ...] = (
+        col(Case.id),
+        col(Case.number),
+        col(Case.status),
+        col(Case.registered_at),
+        col(Case.channel),
+        col(Customer.name).label("customer_name"),
+        col(Customer.phone),
+        col(Customer.email),
+        col(Case.customer_class),
+        col(Case.product),
+        col(Case.order_no),
+        col(Case.batch),
+        col(Case.purchase_date),
+        col(Case.category),
+        col(Case.severity),
+        col(Case.urgent),
+        col(Case.description),
+        col(Case.customer_request),
+        col(Case.caller_mood),
+        col(Case.department_code),
+        col(Case.validity),
+        col(Case.validity_reason),
+        col(Case.remedy),
+        col(Case.amount_cents),
+        col(Case.satisfaction),
+        col(Case.closure),
+    )
+    return (
+        select(*columns)
+        .join(Customer, col(Customer.id) == col(Case.customer_id))
+        .where(*where)
+        .order_by(col(Case.id))
+        .limit(limit)
+    )
+
+
+def _export_record(row: Any) -> dict[str, Any]:
+    registered = row.registered_at
+    if registered.tzinfo is None:  # stored as UTC; some drivers hand it back naive
+        registered = registered.replace(tzinfo=UTC)
+    amount = money(row.amount_cents)
+    return {
+        "number": row.number,
+        "status": row.status,
+        "registered_at": registered.isoformat(),
+        "channel": row.channel,
+        "customer_name": row.customer_name,
+        "phone": row.phone,
+        "email": row.email,
+        "customer_class": row.customer_class,
+        "product": row.product,
+        "order_no": row.order_no,
+        "batch": row.batch,
+        "purchase_date": row.purchase_date.isoformat() if row.purchase_date else None,
+        "category": row.category,
+        "severity": SEVERITY_BY_LEVEL[row.severity].value,
+        "urgent": bool(row.urgent),
+        "description": row.description,
+        "customer_request": row.customer_request,
+        "caller_mood": row.caller_mood,
+        "department": row.department_code,
+        "validity": row.validity,
+        "validity_reason": row.validity_reason,
+        "remedy": row.remedy,
+        "amount": None if amount is None else f"{amount:.2f}",
+        "satisfaction": row.satisfaction,
+        "closure": row.closure,
+    }
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    # (file line, 1-based; a CSV header is line 1) and why the row was skipped
+    bad: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    draft: CaseDraft
+    source_key: str | None
+
+
+def import_cases(
+    desk: Desk,
+    path: Path,
+    actor: str,
+    *,
+    region: str | None = None,
+    lang: str = FALLBACK,
+    batch_size: int = IMPORT_BATCH,
+) -> ImportReport:
+    """Register the cases of a CSV or JSON Lines file as ``actor``; bad rows are reported, not fatal.
+
+    Idempotent: a row whose case number, or (without a number) whose content, is already in the
+    database counts as a duplicate. ``region`` is how phone numbers without a country code are
+    read when the row has no region column. Raises OSError if the file cannot be opened and
+    DeskError if ``actor`` is unknown.
+    """
+    path = Path(path)
+    with desk.uow(write=False) as uow:
+        load_actor(uow.session, actor)
+    report = ImportReport()
+    fmt = _format_of(path)
+    batch: list[_Row] = []
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        records = _csv_records(handle, lang) if fmt == "csv" else _jsonl_records(handle, lang)
+        for line, data in records:
+            if isinstance(data, str):
+                report.bad.append((line, data))
+                continue
+            row = _validate(line, data, region, lang)
+            if isinstance(row, str):
+                report.bad.append((line, row))
+                continue
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _store(desk, actor, batch, report, lang)
+                batch = []
+    if batch:
+        _store(desk, actor, batch, report, lang)
+    report.bad.sort(key=lambda bad: bad[0])
+    return report
+
+
+def _format_of(path: Path) -> Format:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return "jsonl"
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        while chunk := handle.read(4096):
+            stripped = chunk.lstrip()
+            if stripped:
+                return "jsonl" if stripped.startswith("{") else "csv"
+    return "csv"
+
+
+def _reason(code: str, lang: str, **params: Any) -> str:
+    return describe(DeskError(code, **params), lang)
+
+
+# A record is (first file line, column → value) or (line, why it cannot be read).
+Record = tuple[int, dict[str, Any] | str]
+
+
+def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
+    reader = csv.reader(handle, strict=True)
+    header: list[str] | None = None
+    end = 0  # last file line consumed so far; the next record starts on the line after
+    while True:
+        start = end + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            end = reader.line_num
+            yield start, _reason("unreadable_row", lang, reason=str(exc))
+            if header is None:
+                return  # without a header no row can be read
+            continue
+        end = reader.line_num
+        if not any(v.strip() for v in values):
+            continue  # blank line
+        if _undecodable(values):
+            yield start, _reason("not_utf8", lang)
+            if header is None:
+                return
+            continue
+        if header is None:
+            header = [v.strip().lower() for v in values]
+            unknown = [h for h in header if h not in DRAFT_FIELDS | IGNORED_ON_IMPORT]
+            if unknown:
+                # Every row would carry the same unknown columns: say it once, import nothing.
+                yield start, _reason("unknown_columns", lang, columns=", ".join(unknown))
+                return
+            continue
+        if len(values) != len(header):
+            yield start, _reason("wrong_value_count", lang, found=len(values), expected=len(header))
+            continue
+        yield start, dict(zip(header, values, strict=True))
+    if header is None:
+        yield 1, _reason("empty_file", lang)
+
+
+def _jsonl_records(handle: TextIO, lang: str) -> Iterator[Record]:
+    seen_content = False
+    # JSON text never holds a raw line break inside a value, so a file line is a record.
+    for line, raw in enumerate(handle, start=1):
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        seen_content = True
+        if _undecodable([stripped]):
+            yield line, _reason("not_utf8", lang)
+            continue
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            yield line, _reason("bad_json", lang, column=exc.colno, message=exc.msg)
+            continue
+        if not isinstance(data, dict):
+            yield line, _reason("not_an_object", lang)
+            continue
+        unknown = [str(k) for k in data if str(k).strip().lower() not in DRAFT_FIELDS | IGNORED_ON_IMPORT]
+        if unknown:
+            yield line, _reason("unknown_columns", lang, columns=", ".join(unknown))
+            continue
+        yield line, {str(k).strip().lower(): v for k, v in data.items()}
+    if not seen_content:
+        yield 1, _reason("empty_file", lang)
+
+
+
+def _undecodable(values: Sequence[str]) -> bool:
+    # Bytes that are not UTF-8 come through as lone surrogates (errors="surrogateescape"), and
+    # JSON may spell one out ("\\ud800"); neither can be stored.
+    return any(any("\ud800" <= ch <= "\udfff" for ch in v) for v in values)
+
+
+def _validate(line: int, data: dict[str, Any], region: str | None, lang: str) -> _Row | str:
+    fields: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in IGNORED_ON_IMPORT or value is None:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue  # an empty cell means "not given": the draft's default applies
+        elif name in _TEXT_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)  # a JSON number where text belongs: a phone or order number
+        fields[name] = value
+    if _undecodable([v for v in fields.values() if isinstance(v, str)]):
+        return _reason("not_utf8", lang)
+    if region and "region" not in fields:
+        fields["region"] = region
+    too_long = {
+        name: "string_too_long"
+        for name, limit in _MAX_LENGTHS.items()
+        if isinstance(fields.get(name), str) and len(fields[name]) > limit
+    }
+    try:
+        if too_long:
+            raise InvalidInput("invalid_input", errors=too_long)
+        draft = CaseDraft.parse(fields)
+    except DeskError as exc:
+        return describe(exc, lang)
+    if draft.number:
+        return _Row(line, draft, None)
+    return _Row(line, draft, content_key(draft))
+
+
+def content_key(draft: CaseDraft) -> str:
+    """What recognises a row without a case number on a second import: a hash of its content."""
+    content = json.dumps(
+        draft.model_dump(mode="json", exclude={"number"}), sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:64]
+
+
+def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang: str) -> None:
+    """One unit of work for a batch; each row in a savepoint so one refusal spares the others."""
+    with desk.uow() as uow:
+        session = uow.session
+        numbers, keys = existing_keys(session, rows)
+        imported: list[str] = []
+        for row in rows:
+            number, key = row.draft.number, row.source_key
+            if (number and number in numbers) or (key and key in keys):
+                report.duplicates += 1
+                continue
+            try:
+                with session.begin_nested():
+                    view = register_in(uow, desk, actor, row.draft, source_key=key)
+            except IntegrityError:
+                # Another import got there between our check and our insert.
+                report.duplicates += 1
+                continue
+            except DeskError as exc:
+                report.bad.append((row.line, describe(exc, lang)))
+                continue
+            except DBAPIError as exc:
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+                report.bad.append((row.line, _reason("row_refused", lang, reason=reason)))
+                continue
+            imported.append(view.number)
+            if number:
+                numbers.add(number)
+            if key:
+                keys.add(key)
+        _advance_counters(uow, imported)
+        uow.commit()
+    report.imported += len(imported)
+
+
+def existing_keys(session: Session, rows: Sequence[_Row]) -> tuple[set[str], set[str]]:
+    """The case numbers and source keys of ``rows`` the database already holds."""
+    numbers = {r.draft.number for r in rows if r.draft.number}
+    keys = {r.source_key for r in rows if r.source_key}
+    found_numbers: set[str] = set()
+    found_keys: set[str] = set()
+    if numbers:
+        found_numbers = set(
+            session.execute(select(col(Case.number)).where(col(Case.number).in_(numbers))).scalars()
+        )
+    if keys:
+        found_keys = set(
+            session.execute(select(col(Case.source_key)).where(col(Case.source_key).in_(keys))).scalars()
+        )
+    return found_numbers, found_keys  # type: ignore[return-value]
+
+
+def _advance_counters(uow: UnitOfWork, numbers: Sequence[str]) -> None:
+    """Keep the per-day counter past imported numbers, so the next case of that day is new."""
+    highest: dict[str, int] = {}
+    for number in numbers:
+        match = _CASE_NUMBER.fullmatch(number)
+        if match:
+            day, seq = match.group(1), int(match.group(2))
+            highest[day] = max(highest.get(day, 0), seq)
+    if not highest:
+        return
+    session = uow.session
+    larger = "MAX" if session.get_bind().dialect.name == "sqlite" else "GREATEST"
+    statement = text(
+        "INSERT INTO case_counters (day, last) VALUES (:day, :last) ON CONFLICT (day) "
+        f"DO UPDATE SET last = {larger}(case_counters.last, excluded.last)"
+    )
+    for day, last in sorted(highest.items()):
+        session.execute(statement, {"day": day, "last": last})

@@ -1,0 +1,129 @@
+"""The command line as a user meets it: help, one-line errors, users, db upgrade, backup, settings."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kesu_desk.cli import main
+from kesu_desk.config import load_settings
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kesu_desk", *args],
+        capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120,
+    )
+
+
+def test_help_documents_every_command() -> None:
+    out = run("--help").stdout
+    for command in ("demo", "users", "db", "backup", "export", "import", "--db", "--user", "--lang"):
+        assert command in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["users", "add", "x", "--role", "king"], "invalid choice: 'king'"),
+        (["demo", "--cases", "many"], "invalid int value: 'many'"),
+    ],
+)
+def test_bad_flag_is_one_line_and_exit_2(args: list[str], needle: str, sqlite_url: str) -> None:
+    done = run("--db", sqlite_url, *args)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and needle in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_user_gets_one_clear_line_and_no_access(sqlite_url: str) -> None:
+    done = run("--db", sqlite_url, "--user", "nobody")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "kesu-desk: Unknown user 'nobody': ask an administrator to add you (kesu-desk users add)."
+    ]
+
+
+def test_unknown_user_in_chinese(sqlite_url: str) -> None:
+    done = run("--db", sqlite_url, "--user", "nobody", "--lang", "zh")
+    assert done.returncode == 1 and "nobody" in done.stderr
+    assert "Unknown user" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unreachable_database_is_one_line_without_password() -> None:
+    done = run("--db", "postgresql+psycopg://kesu:secret@127.0.0.1:1/none", "users", "list")
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Cannot open the database" in lines[0]
+    assert "secret" not in done.stderr
+
+
+def test_users_add_and_list(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", sqlite_url, "users", "add", "li", "--role", "handler", "--dept", "QA"]) == 0
+    assert main(["--db", sqlite_url, "users", "add", "wang", "--role", "supervisor"]) == 0
+    assert main(["--db", sqlite_url, "users", "add", "zhao", "--role", "handler"]) == 1
+    assert main(["--db", sqlite_url, "users", "add", "li", "--role", "agent"]) == 1
+    assert main(["--db", sqlite_url, "users", "add", "sun", "--role", "handler", "--dept", "XX"]) == 1
+    capsys.readouterr()
+    assert main(["--db", sqlite_url, "users", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split()[:3] for line in listed] == [
+        ["li", "handler", "QA"], ["wang", "supervisor", "-"],
+    ]
+
+
+def test_db_upgrade_reports_revision(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", sqlite_url, "db", "upgrade"]) == 0
+    assert "revision 0001 (was -)" in capsys.readouterr().out
+    assert main(["--db", sqlite_url, "db", "upgrade"]) == 0
+    assert "already up to date" in capsys.readouterr().out
+
+
+def test_backup_is_a_consistent_copy(sqlite_url: str, tmp_path: Path) -> None:
+    assert main(["--db", sqlite_url, "users", "add", "li", "--role", "agent"]) == 0
+    target = tmp_path / "backup.db"
+    assert main(["--db", sqlite_url, "backup", str(target)]) == 0
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT name FROM users").fetchall() == [("li",)]
+    copy.close()
+    assert main(["--db", sqlite_url, "backup", str(target)]) == 1  # never overwrites
+
+
+def test_backup_on_postgresql_points_to_pg_dump(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", pg_url, "backup", "/tmp/never-written.db"]) == 0
+    assert "pg_dump" in capsys.readouterr().out
+    assert not Path("/tmp/never-written.db").exists()
+
+
+def test_settings_precedence_file_then_environment_then_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('user = "from-file"\nlang = "es"\napproval_threshold = 500\n', encoding="utf-8")
+    monkeypatch.setenv("KESU_DESK_CONFIG", str(config))
+    settings = load_settings()
+    assert (settings.user, settings.language(), str(settings.approval_threshold)) == ("from-file", "es", "500")
+    monkeypatch.setenv("KESU_DESK_USER", "from-env")
+    assert load_settings().user == "from-env"
+    assert load_settings(user="from-flag", lang="zh").user == "from-flag"
+    assert load_settings(lang="zh").language() == "zh"
+
+
+def test_default_database_is_sqlite_in_the_user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.db.startswith("sqlite:///")
+    assert str(tmp_path) in settings.db  # XDG_DATA_HOME points into tmp in the tests
+
+
+def test_broken_config_file_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("user = [unclosed\n", encoding="utf-8")
+    done = run("users", "list", env={"KESU_DESK_CONFIG": str(config)})
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,111 @@
+"""Queue pages by key set, counts, filters and search, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from kesu_desk.domain.vocabulary import Severity, Status
+from kesu_desk.services import cases
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.queue import queue_count, queue_page, search_cases
+from kesu_desk.services.views import CaseView
+from kesu_desk.sla import utcnow
+from kesu_desk.store.queries import QueueFilter, Sort, row_key
+
+TEXTS = ["屏幕碎了", "快递太慢了", "退款没有到账", "服务态度差", "The kettle leaks", "El envío llegó roto"]
+
+
+@pytest.fixture
+def many(register: Callable[..., CaseView]) -> list[CaseView]:
+    severities = list(Severity)
+    return [
+        register(
+            description=TEXTS[i % len(TEXTS)] + f" #{i}",
+            phone=f"1390000{i:04d}",
+            severity=severities[i % 4].value,
+            customer_name=f"客户{i}",
+        )
+        for i in range(57)
+    ]
+
+
+def _walk(desk: Desk, sort: Sort, flt: QueueFilter = QueueFilter(), size: int = 10) -> list[int]:
+    seen: list[int] = []
+    after = None
+    while True:
+        rows = queue_page(desk, flt, sort, after=after, limit=size)
+        if not rows:
+            return seen
+        seen += [r.id for r in rows]
+        after = row_key(rows[-1], sort)
+
+
+def test_key_set_pages_cover_every_case_once_in_order(desk: Desk, many: list[CaseView]) -> None:
+    ids = [c.id for c in many]
+    assert _walk(desk, Sort.NEWEST) == sorted(ids, reverse=True)
+    assert _walk(desk, Sort.OLDEST) == sorted(ids)
+    by_severity = _walk(desk, Sort.SEVERITY)
+    expected = sorted(many, key=lambda c: (list(Severity).index(c.severity), c.id), reverse=True)
+    assert by_severity == [c.id for c in expected]
+    by_due = _walk(desk, Sort.DUE)
+    expected_due = sorted(many, key=lambda c: (c.next_due_at, c.id))
+    assert by_due == [c.id for c in expected_due]
+
+
+def test_last_page_is_the_end_of_the_list_in_sort_order(desk: Desk, many: list[CaseView]) -> None:
+    last = queue_page(desk, sort=Sort.NEWEST, limit=10, from_end=True)
+    assert [r.id for r in last] == sorted((c.id for c in many), reverse=True)[-10:]
+    before = queue_page(desk, sort=Sort.NEWEST, limit=10, from_end=True, after=row_key(last[0], Sort.NEWEST))
+    assert [r.id for r in before] == sorted((c.id for c in many), reverse=True)[-20:-10]
+
+
+def test_filters_and_counts(desk: Desk, many: list[CaseView]) -> None:
+    first = many[0]
+    cases.decide_validity(desk, "ag", first.number, founded=True)
+    cases.assign(desk, "ag", first.number, department="QA", handler="hq")
+    assigned = QueueFilter(statuses=(Status.ASSIGNED,))
+    assert [r.number for r in queue_page(desk, assigned)] == [first.number]
+    assert queue_count(desk, assigned) == 1
+    assert queue_count(desk, QueueFilter(department="QA")) == 1
+    assert queue_count(desk) == len(many)
+    critical = QueueFilter(severities=(Severity.CRITICAL,))
+    assert queue_count(desk, critical) == sum(c.severity is Severity.CRITICAL for c in many)
+    row = queue_page(desk, assigned)[0]
+    assert row.handler == "hq" and row.department == "QA"
+    assert queue_count(desk, QueueFilter(overdue_at=utcnow())) == 0
+    assert queue_count(desk, QueueFilter(overdue_at=utcnow() + timedelta(days=30))) == len(many)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_texts"),
+    [
+        ("屏", {"屏幕碎了"}),
+        ("退款", {"退款没有到账"}),
+        ("没有到账", {"退款没有到账"}),
+        ("了", {"屏幕碎了", "快递太慢了"}),
+        ("kett", {"The kettle leaks"}),
+        ("envio", {"El envío llegó roto"}),
+    ],
+)
+def test_search_by_text_with_one_or_two_chinese_characters(
+    desk: Desk, many: list[CaseView], query: str, expected_texts: set[str]
+) -> None:
+    rows = search_cases(desk, query, limit=100)
+    assert {r.summary.split(" #")[0] for r in rows} == expected_texts
+
+
+def test_search_by_name_phone_and_number(desk: Desk, many: list[CaseView]) -> None:
+    assert [r.number for r in search_cases(desk, "客户7")][-1:] == [many[7].number]
+    assert many[12].number in {r.number for r in search_cases(desk, "13900000012")}
+    prefix_hits = {r.number for r in search_cases(desk, "1390000001", limit=100)}
+    assert prefix_hits == {many[i].number for i in range(10, 20)}
+    assert [r.number for r in search_cases(desk, many[3].number)] == [many[3].number]
+
+
+@pytest.mark.parametrize("query", ['"', 'a" OR "b', "NEAR(屏 幕)", "*", "屏 AND", "'; DROP TABLE cases; --"])
+def test_search_syntax_in_user_input_is_harmless(desk: Desk, many: list[CaseView], query: str) -> None:
+    search_cases(desk, query)  # must not raise
+    assert queue_count(desk) == len(many)
