@@ -126,8 +126,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: Any, lang: str) -> int:
     """Run a command; any expected failure becomes one line in the user's language."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
     from kesu_desk.domain.errors import DeskError
     from kesu_desk.i18n import describe, t

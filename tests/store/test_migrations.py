@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 from sqlalchemy import inspect
+from sqlmodel import SQLModel
 
 from kesu_desk.config import Settings
 from kesu_desk.services.desk import Desk

@@ -32,11 +32,11 @@ def many(register: Callable[..., CaseView]) -> list[CaseView]:
     ]
 
 
-def _walk(desk: Desk, sort: Sort, flt: QueueFilter = QueueFilter(), size: int = 10) -> list[int]:
+def _walk(desk: Desk, sort: Sort, flt: QueueFilter | None = None, size: int = 10) -> list[int]:
     seen: list[int] = []
     after = None
     while True:
-        rows = queue_page(desk, flt, sort, after=after, limit=size)
+        rows = queue_page(desk, flt or QueueFilter(), sort, after=after, limit=size)
         if not rows:
             return seen
         seen += [r.id for r in rows]

@@ -127,7 +127,8 @@ def transition(action: Action, case: CaseFacts, actor: Actor, **params: Any) -> 
     """Check ``action`` fully (role, state, required fields) and return the status it leads to."""
     check(action, case, actor)
     handler = _TARGETS[action]
-    return handler(case, actor, **params)
+    target: Status = handler(case, actor, **params)
+    return target
 
 
 # -- per-action guards and targets -------------------------------------------------------------

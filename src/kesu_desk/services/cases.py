@@ -588,7 +588,7 @@ def record_suggestion(
 ) -> CaseView:
     """What the rules service suggested and what the agent chose, for the timeline."""
     taken = all(chosen.get(k) == v for k, v in suggested.items() if k in chosen)
-    return _change(desk, actor, number, version, Action.SUGGESTION, {}, 
+    return _change(desk, actor, number, version, Action.SUGGESTION, {},
                    lambda *_: {"suggested": suggested, "chosen": chosen, "taken": taken})
 
 

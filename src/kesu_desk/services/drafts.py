@@ -6,7 +6,14 @@ from datetime import date
 from typing import Annotated, Any
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
@@ -78,10 +85,8 @@ class CaseDraft(BaseModel):
         except ValidationError as exc:
             errors = _field_errors(exc)
         # A type error elsewhere stops the model check: report the contact checks too.
-        contact_errors, _ = _check_contact(
-            *(str(data.get(k) or "").strip() for k in ("phone", "email", "description")),
-            str(data.get("region") or "CN"),
-        )
+        phone, email, description = (str(data.get(k) or "").strip() for k in ("phone", "email", "description"))
+        contact_errors, _ = _check_contact(phone, email, description, str(data.get("region") or "CN"))
         raise InvalidInput("invalid_input", errors=contact_errors | errors)
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import phone_prefixes
 from kesu_desk.store import queries
-from kesu_desk.store.queries import Key, QueueFilter, QueueRow, Sort
+from kesu_desk.store.queries import ALL, Key, QueueFilter, QueueRow, Sort
 
 
 def queue_page(
-    desk: Desk, flt: QueueFilter = QueueFilter(), sort: Sort = Sort.NEWEST, *,
+    desk: Desk, flt: QueueFilter = ALL, sort: Sort = Sort.NEWEST, *,
     after: Key | None = None, limit: int = 50, from_end: bool = False,
 ) -> list[QueueRow]:
     with desk.uow(write=False) as uow:
         return queries.page(uow.session, flt, sort, after=after, limit=limit, from_end=from_end)
 
 
-def queue_count(desk: Desk, flt: QueueFilter = QueueFilter()) -> int:
+def queue_count(desk: Desk, flt: QueueFilter = ALL) -> int:
     with desk.uow(write=False) as uow:
         return queries.count(uow.session, flt)
 

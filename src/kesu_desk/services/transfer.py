@@ -344,7 +344,7 @@ def _jsonl_records(handle: TextIO, lang: str) -> Iterator[Record]:
             yield line, _reason("not_utf8", lang)
             continue
         try:
-            data = json.loads(stripped)
+            data = json.loads(raw)  # not stripped: columns count from the start of the line
         except json.JSONDecodeError as exc:
             yield line, _reason("bad_json", lang, column=exc.colno, message=exc.msg)
             continue

@@ -8,9 +8,9 @@ from sqlmodel import col, select
 
 from kesu_desk.domain.errors import DeskError, InvalidInput, NotFoundError
 from kesu_desk.domain.vocabulary import Role
-from kesu_desk.services.desk import Desk
-from kesu_desk.services.cases import load_actor
 from kesu_desk.domain.workflow import Actor
+from kesu_desk.services.cases import load_actor
+from kesu_desk.services.desk import Desk
 from kesu_desk.store.models import Department, User
 
 

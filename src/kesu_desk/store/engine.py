@@ -29,6 +29,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if in_memory:
         kwargs.setdefault("poolclass", StaticPool)
     else:
+        assert database is not None
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,

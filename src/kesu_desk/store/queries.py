@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, text, tuple_
 from sqlmodel import Session, col
 
-from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, OPEN_STATUSES, Severity, Status
+from kesu_desk.domain.vocabulary import OPEN_STATUSES, SEVERITY_BY_LEVEL, Severity, Status
 from kesu_desk.store import search as fts
 from kesu_desk.store.models import Case, Customer, User
 
@@ -94,17 +94,17 @@ def _conditions(flt: QueueFilter, sort: Sort) -> list[ColumnElement[bool]]:
 def _row_select() -> Select[Any]:
     return (
         select(
-            Case.id,
-            Case.number,
-            Case.registered_at,
-            Case.status,
-            Case.severity,
-            Case.urgent,
-            Case.department_code,
-            Customer.name,
-            func.substr(Case.description, 1, SUMMARY_CHARS),
-            Case.next_due_at,
-            User.name,
+            col(Case.id),
+            col(Case.number),
+            col(Case.registered_at),
+            col(Case.status),
+            col(Case.severity),
+            col(Case.urgent),
+            col(Case.department_code),
+            col(Customer.name),
+            func.substr(col(Case.description), 1, SUMMARY_CHARS),
+            col(Case.next_due_at),
+            col(User.name),
         )
         .join(Customer, col(Customer.id) == col(Case.customer_id))
         .outerjoin(User, col(User.id) == col(Case.handler_id))
@@ -129,9 +129,12 @@ def row_key(row: QueueRow, sort: Sort) -> Key:
     return (row.id,)
 
 
+ALL = QueueFilter()
+
+
 def page(
     session: Session,
-    flt: QueueFilter = QueueFilter(),
+    flt: QueueFilter = ALL,
     sort: Sort = Sort.NEWEST,
     *,
     after: Key | None = None,
@@ -157,14 +160,14 @@ def page(
     return rows[::-1] if backwards else rows
 
 
-def count(session: Session, flt: QueueFilter = QueueFilter()) -> int:
+def count(session: Session, flt: QueueFilter = ALL) -> int:
     stmt = select(func.count()).select_from(Case).where(*_conditions(flt, Sort.NEWEST))
     return int(session.execute(stmt).scalar_one())
 
 
-def count_by_status(session: Session, flt: QueueFilter = QueueFilter()) -> dict[Status, int]:
+def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
     stmt = (
-        select(Case.status, func.count())
+        select(col(Case.status), func.count())
         .where(*_conditions(flt, Sort.NEWEST))
         .group_by(Case.status)
     )
@@ -204,10 +207,10 @@ def search_ids(
         found.update(session.execute(stmt.order_by(col(Case.id).desc()).limit(limit)).scalars())
 
     if _looks_like_number(query):
-        take(select(Case.id).where(_prefix_range(col(Case.number), query.upper()), *below))
+        take(select(col(Case.id)).where(_prefix_range(col(Case.number), query.upper()), *below))
     for prefix in phone_prefixes:
         take(
-            select(Case.id)
+            select(col(Case.id))
             .join(Customer, col(Customer.id) == col(Case.customer_id))
             .where(_prefix_range(col(Customer.phone), prefix), *below)
         )

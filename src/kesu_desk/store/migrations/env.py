@@ -11,6 +11,7 @@ from kesu_desk.store import models  # noqa: F401  (registers the tables)
 from kesu_desk.store.engine import make_engine
 from kesu_desk.store.schema import include_object
 
+
 def run(connection: Any) -> None:
     context.configure(
         connection=connection,

@@ -1,0 +1,1 @@
+"""The rules service: suggestions with their reasons (its own issue)."""

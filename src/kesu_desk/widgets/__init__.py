@@ -1,0 +1,1 @@
+"""Reusable Textual widgets (case table, timeline, suggestion panel, SLA badge)."""

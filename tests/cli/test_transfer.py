@@ -1,0 +1,366 @@
+"""Case import and export (services/transfer.py): bad rows, idempotence, round trips, streaming."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlmodel import col
+
+from kesu_desk.config import Settings
+from kesu_desk.domain.errors import NotFoundError
+from kesu_desk.domain.vocabulary import Status
+from kesu_desk.services import cases, transfer
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.transfer import COLUMNS, ImportReport, export_cases, import_cases
+from kesu_desk.services.users import add_user
+from kesu_desk.store.models import Case, Customer
+
+BAD_PHONE = "Please correct: Phone: not a valid phone number"
+NO_DESCRIPTION = "Please correct: What happened: say what happened"
+BAD_DATE = "Please correct: Purchase date: not a date (YYYY-MM-DD)"
+BAD_SEVERITY = "Please correct: Severity: not one of the allowed values"
+
+
+@pytest.fixture(autouse=True)
+def _no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KESU_DESK_CONFIG", str(tmp_path / "no-such-config.toml"))
+
+
+def open_desk(url: str) -> Desk:
+    desk = Desk.open(Settings(db=url))
+    add_user(desk, "ag", "agent")
+    return desk
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def source(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Desk]:
+    """The desk under test; on PostgreSQL too when KESU_DESK_TEST_PG_URL names a test database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'source.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    desk = open_desk(url)
+    yield desk
+    desk.close()
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Iterator[Desk]:
+    """A second, empty database to import an export into."""
+    desk = open_desk(f"sqlite:///{tmp_path / 'target.db'}")
+    yield desk
+    desk.close()
+
+
+def write(path: Path, content: str) -> Path:
+    path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def register(desk: Desk, **fields: Any) -> str:
+    data: dict[str, Any] = {"phone": "13800138000", "customer_name": "李雷",
+                            "description": "壶盖密封圈漏水"}
+    data.update(fields)
+    return cases.register_case(desk, "ag", CaseDraft.parse(data)).number
+
+
+def case_count(desk: Desk) -> int:
+    with desk.uow(write=False) as uow:
+        return int(uow.session.execute(select(func.count()).select_from(Case)).scalar_one())
+
+
+def stored(desk: Desk) -> list[tuple[str, str, str | None, str | None, int, bool]]:
+    """(number, description, phone, email, severity, urgent) of every case, in id order."""
+    with desk.uow(write=False) as uow:
+        rows = uow.session.execute(
+            select(col(Case.number), col(Case.description), col(Customer.phone),
+                   col(Customer.email), col(Case.severity), col(Case.urgent))
+            .join(Customer, col(Customer.id) == col(Case.customer_id))
+            .order_by(col(Case.id))
+        ).all()
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+# -- import: bad rows --------------------------------------------------------------------------
+
+
+CSV_WITH_BAD_ROWS = (
+    "customer_name,phone,purchase_date,severity,description,status,department\n"  # 1
+    "李雷,13800138000,2024-05-01,normal,壶盖漏水,closed,QA\n"  # 2 good (status ignored)
+    "韩梅梅,12345,,,屏幕不亮,,\n"  # 3 bad phone
+    "王芳,13900139000,,,,,\n"  # 4 no description
+    "\n"  # 5 blank: skipped, not reported
+    "赵强,13700137000,2024-13-45,,快递丢件,,\n"  # 6 bad date
+    "钱多,13600136000,,extreme,发票开错,,\n"  # 7 unknown severity
+    '孙悦,13500135000,,serious,"第一行,\n第二行 ""引号""",,\n'  # 8-9 good, two lines
+    "周一,999,,,少发一件,,\n"  # 10 bad phone, after a two-line row
+)
+
+
+def test_csv_import_reports_each_bad_row_with_its_line_and_imports_the_rest(
+    source: Desk, tmp_path: Path
+) -> None:
+    report = import_cases(source, write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS), "ag")
+
+    assert report == ImportReport(
+        imported=2,
+        duplicates=0,
+        bad=[(3, BAD_PHONE), (4, NO_DESCRIPTION), (6, BAD_DATE), (7, BAD_SEVERITY), (10, BAD_PHONE)],
+    )
+    rows = stored(source)
+    assert [r[1] for r in rows] == ["壶盖漏水", '第一行,\n第二行 "引号"']
+    assert [r[2] for r in rows] == ["+8613800138000", "+8613500135000"]
+    # An imported case starts as registered whatever the file says.
+    assert cases.get_case(source, rows[0][0]).status is Status.REGISTERED
+
+
+def test_jsonl_import_reports_broken_lines(source: Desk, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"phone": "13800138000", "description": "漏水", "severity": "minor"},
+                   ensure_ascii=False),  # 1 good
+        '{"phone": "13900139000", "description": "坏了"',  # 2 broken JSON
+        "",  # 3 blank
+        "[1, 2]",  # 4 not an object
+        json.dumps({"phone": "12345", "description": "x"}),  # 5 bad phone
+        json.dumps({"phone": "13700137000"}),  # 6 no description
+        json.dumps({"phone": "13600136000", "description": "x", "purchase_date": "yesterday"}),
+        json.dumps({"phone": "13500135000", "description": "x", "severity": "extreme"}),  # 8
+        json.dumps({"phone": "13400134000", "description": "x", "colour": "red"}),  # 9 unknown key
+        json.dumps({"phone": 13300133000, "description": "电话写成数字", "urgent": True}),  # 10 good
+    ]
+    report = import_cases(source, write(tmp_path / "in.jsonl", "\n".join(lines) + "\n"), "ag")
+
+    assert report.imported == 2
+    assert report.duplicates == 0
+    assert report.bad == [
+        (2, "Not valid JSON (column 45: Expecting ',' delimiter)."),
+        (4, "Not a JSON object: each line must hold one case, {…}."),
+        (5, BAD_PHONE),
+        (6, NO_DESCRIPTION),
+        (7, BAD_DATE),
+        (8, BAD_SEVERITY),
+        (9, "Unknown columns: colour (an import takes the columns of an export)."),
+    ]
+    assert [(r[2], r[4], r[5]) for r in stored(source)] == [
+        ("+8613800138000", 0, False),
+        ("+8613300133000", 3, True),  # urgent means critical
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "bad"),
+    [
+        ("empty.csv", "", [(1, "The file is empty.")]),
+        ("blank.jsonl", "\n  \n", [(1, "The file is empty.")]),
+        ("header-only.csv", "phone,description\n", []),
+        ("unknown.csv", "phone,description,colour\n13800138000,x,red\n",
+         [(1, "Unknown columns: colour (an import takes the columns of an export).")]),
+        ("count.csv", "phone,description\n13800138000,x,extra\n13900139000\n",
+         [(2, "3 values where the header names 2 columns."),
+          (3, "1 values where the header names 2 columns.")]),
+        ("quote.csv", 'phone,description\n13800138000,"unterminated\n',
+         [(2, "Unreadable CSV row: unexpected end of data.")]),
+        ("stray.csv", 'phone,description\n13800138000,"a"b\n13900139000,ok\n',
+         [(2, "Unreadable CSV row: ',' expected after '\"'.")]),
+    ],
+)
+def test_unreadable_files_and_rows_are_reported_not_raised(
+    source: Desk, tmp_path: Path, name: str, content: str, bad: list[tuple[int, str]]
+) -> None:
+    report = import_cases(source, write(tmp_path / name, content), "ag")
+    assert report.bad == bad
+
+
+def test_bytes_that_are_not_utf8_are_reported_on_their_line(source: Desk, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        "phone,description\n13800138000,漏水\n".encode()
+        + "13900139000,漏水\n".encode("gbk")
+        + b"13700137000,ok\n"
+    )
+    report = import_cases(source, path, "ag")
+    assert report.bad == [(3, "Not UTF-8 text: save the file as UTF-8 and import it again.")]
+    assert report.imported == 2
+
+
+def test_too_long_a_value_is_a_bad_row_not_a_failed_batch(source: Desk, tmp_path: Path) -> None:
+    content = f"phone,description,product\n13800138000,x,{'K' * 129}\n13900139000,y,K-200\n"
+    report = import_cases(source, write(tmp_path / "long.csv", content), "ag")
+    assert report == ImportReport(1, 0, [(2, "Please correct: Product: too long")])
+
+
+def test_format_is_sniffed_when_the_extension_says_nothing(source: Desk, tmp_path: Path) -> None:
+    jsonl = write(tmp_path / "cases.txt", '\n  {"phone": "13800138000", "description": "x"}\n')
+    csv_file = write(tmp_path / "cases.dat", "phone,description\n13900139000,y\n")
+    assert import_cases(source, jsonl, "ag").imported == 1
+    assert import_cases(source, csv_file, "ag").imported == 1
+
+
+def test_region_reads_national_phone_numbers(source: Desk, tmp_path: Path) -> None:
+    content = "phone,description\n(212) 555-0134,late delivery\n"
+    report = import_cases(source, write(tmp_path / "us.csv", content), "ag", region="US")
+    assert report.imported == 1
+    assert stored(source)[0][2] == "+12125550134"
+
+
+def test_an_unknown_actor_is_refused_before_reading(source: Desk, tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        import_cases(source, write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS), "nobody")
+
+
+# -- import: idempotence -----------------------------------------------------------------------
+
+
+def test_a_second_import_creates_no_duplicates(source: Desk, tmp_path: Path) -> None:
+    path = write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS)
+    first = import_cases(source, path, "ag")
+    second = import_cases(source, path, "ag")
+
+    assert (first.imported, first.duplicates) == (2, 0)
+    assert (second.imported, second.duplicates) == (0, 2)
+    assert second.bad == first.bad
+    assert case_count(source) == 2
+
+
+def test_rows_with_numbers_are_recognised_by_number(source: Desk, tmp_path: Path) -> None:
+    lines = [
+        {"number": "KS-20240501-0007", "phone": "13800138000", "description": "漏水"},
+        {"number": "KS-20240501-0008", "phone": "13900139000", "description": "坏了"},
+        # Same number, different content: still the same case.
+        {"number": "KS-20240501-0007", "phone": "13800138000", "description": "改过的描述"},
+    ]
+    path = write(tmp_path / "in.jsonl", "".join(json.dumps(x) + "\n" for x in lines))
+    assert import_cases(source, path, "ag") == ImportReport(2, 1, [])
+    assert import_cases(source, path, "ag") == ImportReport(0, 3, [])
+    assert [r[0] for r in stored(source)] == ["KS-20240501-0007", "KS-20240501-0008"]
+
+
+def test_duplicates_across_import_batches(source: Desk, tmp_path: Path) -> None:
+    rows = "".join(f"1380013{i:04d},complaint {i % 5}\n" for i in range(12))
+    path = write(tmp_path / "in.csv", "phone,description\n" + rows + rows)
+    report = import_cases(source, path, "ag", batch_size=5)
+    assert (report.imported, report.duplicates, report.bad) == (12, 12, [])
+    assert case_count(source) == 12
+
+
+def test_the_unique_constraint_catches_what_the_check_missed(
+    source: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two imports racing: the check before inserting sees nothing, the constraint refuses."""
+    path = write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS)
+    import_cases(source, path, "ag")
+    monkeypatch.setattr(transfer, "existing_keys", lambda session, rows: (set(), set()))
+    report = import_cases(source, path, "ag")
+    assert (report.imported, report.duplicates) == (0, 2)
+    assert case_count(source) == 2
+
+
+# -- round trip --------------------------------------------------------------------------------
+
+
+def fill(desk: Desk) -> list[str]:
+    numbers = [
+        register(desk),
+        register(desk, phone="", email="wang@example.com", customer_name="王芳",
+                 description='line one, with "quotes"\nline two', caller_mood="angry"),
+        register(desk, phone="139 0013 9000", urgent=True, product="电水壶 K-200",
+                 purchase_date="2024-05-01", order_no="SO-1", batch="B7", category="quality"),
+        register(desk, severity="minor", channel="email", customer_class="a_dealer",
+                 customer_request="退款 ¥120"),
+    ]
+    cases.decide_validity(desk, "ag", numbers[3], founded=False, reason="outside warranty")
+    return numbers
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_then_import_into_an_empty_database_keeps_the_cases(
+    source: Desk, target: Desk, tmp_path: Path, fmt: transfer.Format
+) -> None:
+    numbers = fill(source)
+    path = tmp_path / f"cases.{fmt}"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        assert export_cases(source, out, fmt) == 4
+
+    report = import_cases(target, path, "ag")
+
+    assert report == ImportReport(4, 0, [])
+    assert stored(target) == stored(source)
+    assert [r[0] for r in stored(target)] == numbers
+    # The counter moved past the imported numbers: the next case of that day gets a new one.
+    assert register(target, description="new") not in numbers
+    assert import_cases(target, path, "ag") == ImportReport(0, 4, [])
+
+
+def test_csv_export_has_a_header_and_every_column(source: Desk) -> None:
+    fill(source)
+    out = io.StringIO(newline="")
+    export_cases(source, out, "csv")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+
+    jsonl = io.StringIO()
+    export_cases(source, jsonl, "jsonl")
+    records = [json.loads(line) for line in jsonl.getvalue().splitlines()]
+    assert list(records[0]) == list(COLUMNS)
+    assert records[1]["description"] == 'line one, with "quotes"\nline two'
+    assert records[2]["severity"] == "critical" and records[2]["urgent"] is True
+    assert records[2]["purchase_date"] == "2024-05-01"
+    assert records[3]["closure"] == "not_founded"
+    assert records[0]["registered_at"].endswith("+00:00")
+    assert "李雷" in jsonl.getvalue()  # ensure_ascii=False
+
+
+def test_export_with_a_status_filter(source: Desk) -> None:
+    numbers = fill(source)
+    out = io.StringIO()
+    assert export_cases(source, out, "jsonl", [Status.CLOSED]) == 1
+    assert [json.loads(x)["number"] for x in out.getvalue().splitlines()] == [numbers[3]]
+
+    out = io.StringIO()
+    assert export_cases(source, out, "jsonl", [Status.REGISTERED, Status.CLOSED]) == 4
+    out = io.StringIO()
+    assert export_cases(source, out, "csv", [Status.APPROVED]) == 0
+    assert out.getvalue().splitlines() == [",".join(COLUMNS)]
+
+
+# -- streaming ---------------------------------------------------------------------------------
+
+
+def test_export_streams_in_key_set_batches(tmp_path: Path) -> None:
+    desk = open_desk(f"sqlite:///{tmp_path / 'big.db'}")
+    draft = CaseDraft.parse({"phone": "13800138000", "description": "批量"})
+    with desk.uow() as uow:
+        for _ in range(3000):
+            cases.register_in(uow, desk, "ag", draft)
+        uow.commit()
+
+    out = io.StringIO(newline="")
+    assert export_cases(desk, out, "csv") == 3000
+    assert len(out.getvalue().splitlines()) == 3001
+
+    # Each read asks for at most one batch after the last id written, and the rows of a batch
+    # are written before the next is read.
+    reads: list[tuple[Any, int]] = []
+    out = io.StringIO()
+
+    def on_execute(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM cases" in statement:
+            reads.append((params, out.getvalue().count("\n")))
+
+    event.listen(desk.engine, "before_cursor_execute", on_execute)
+    try:
+        assert export_cases(desk, out, "jsonl") == 3000
+    finally:
+        event.remove(desk.engine, "before_cursor_execute", on_execute)
+        desk.close()
+
+    assert [written for _, written in reads] == [0, 1000, 2000, 3000]
+    assert all(transfer.EXPORT_BATCH in params for params, _ in reads)
+    assert "LIMIT" in str(transfer._export_batch(0, (), transfer.EXPORT_BATCH))
