@@ -1,1 +1,0 @@
-"""The rules service: suggestions with their reasons (its own issue)."""
