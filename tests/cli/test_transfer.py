@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.exc import DataError
 from sqlmodel import col
 
 from kesu_desk.config import Settings
@@ -182,7 +183,7 @@ def test_bytes_that_are_not_utf8_are_reported_on_their_line(source: Desk, tmp_pa
     path = tmp_path / "mixed.csv"
     path.write_bytes(
         "phone,description\n13800138000,漏水\n".encode()
-        + "13900139000,漏水\n".encode("gbk")
+        + "13900139000,Café\n".encode("latin-1")
         + b"13700137000,ok\n"
     )
     report = import_cases(source, path, "ag")
@@ -194,6 +195,26 @@ def test_too_long_a_value_is_a_bad_row_not_a_failed_batch(source: Desk, tmp_path
     content = f"phone,description,product\n13800138000,x,{'K' * 129}\n13900139000,y,K-200\n"
     report = import_cases(source, write(tmp_path / "long.csv", content), "ag")
     assert report == ImportReport(1, 0, [(2, "Please correct: Product: too long")])
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_batch_goes_on(
+    source: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_register_in = cases.register_in
+
+    def register_in(uow: Any, desk: Desk, actor: str, draft: CaseDraft, **kw: Any) -> Any:
+        view = real_register_in(uow, desk, actor, draft, **kw)
+        if draft.description == "boom":
+            raise DataError("INSERT …", {}, Exception("value too long for type varchar(128)"))
+        return view
+
+    monkeypatch.setattr(transfer, "register_in", register_in)
+    content = "phone,description\n13800138000,fine\n13900139000,boom\n13700137000,also fine\n"
+    report = import_cases(source, write(tmp_path / "in.csv", content), "ag")
+    assert report == ImportReport(
+        2, 0, [(3, "The database refused this row: value too long for type varchar(128)")]
+    )
+    assert [r[1] for r in stored(source)] == ["fine", "also fine"]
 
 
 def test_format_is_sniffed_when_the_extension_says_nothing(source: Desk, tmp_path: Path) -> None:
@@ -242,10 +263,13 @@ def test_rows_with_numbers_are_recognised_by_number(source: Desk, tmp_path: Path
     assert [r[0] for r in stored(source)] == ["KS-20240501-0007", "KS-20240501-0008"]
 
 
-def test_duplicates_across_import_batches(source: Desk, tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_size", [5, 100])
+def test_repeated_rows_in_one_file_are_duplicates_within_and_across_batches(
+    source: Desk, tmp_path: Path, batch_size: int
+) -> None:
     rows = "".join(f"1380013{i:04d},complaint {i % 5}\n" for i in range(12))
     path = write(tmp_path / "in.csv", "phone,description\n" + rows + rows)
-    report = import_cases(source, path, "ag", batch_size=5)
+    report = import_cases(source, path, "ag", batch_size=batch_size)
     assert (report.imported, report.duplicates, report.bad) == (12, 12, [])
     assert case_count(source) == 12
 
@@ -256,7 +280,7 @@ def test_the_unique_constraint_catches_what_the_check_missed(
     """Two imports racing: the check before inserting sees nothing, the constraint refuses."""
     path = write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS)
     import_cases(source, path, "ag")
-    monkeypatch.setattr(transfer, "existing_keys", lambda session, rows: (set(), set()))
+    monkeypatch.setattr(transfer, "existing_keys", lambda *_: (set(), set()))
     report = import_cases(source, path, "ag")
     assert (report.imported, report.duplicates) == (0, 2)
     assert case_count(source) == 2
@@ -333,6 +357,28 @@ def test_export_with_a_status_filter(source: Desk) -> None:
 # -- streaming ---------------------------------------------------------------------------------
 
 
+def test_export_reads_one_batch_at_a_time_and_writes_it_before_the_next(source: Desk) -> None:
+    for i in range(17):
+        register(source, description=f"complaint {i}")
+    reads: list[int] = []
+    out = io.StringIO()
+
+    def on_execute(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM cases" in statement:
+            reads.append(out.getvalue().count("\n"))
+
+    event.listen(source.engine, "before_cursor_execute", on_execute)
+    try:
+        assert export_cases(source, out, "jsonl", batch_size=5) == 17
+    finally:
+        event.remove(source.engine, "before_cursor_execute", on_execute)
+    # Rows written when each batch is read: 0, 5, 10, 15; the short fourth batch is the last.
+    assert reads == [0, 5, 10, 15]
+    numbers = [json.loads(x)["number"] for x in out.getvalue().splitlines()]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 17
+
+
+@pytest.mark.slow
 def test_export_streams_in_key_set_batches(tmp_path: Path) -> None:
     desk = open_desk(f"sqlite:///{tmp_path / 'big.db'}")
     draft = CaseDraft.parse({"phone": "13800138000", "description": "批量"})

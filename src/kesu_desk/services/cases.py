@@ -7,6 +7,7 @@ same transaction; a change made against an older version of the case is refused 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
@@ -237,24 +238,56 @@ def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
 
 def register_case(desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None) -> CaseView:
     with desk.uow() as uow:
-        view = register_in(uow, desk, actor_name, draft, source_key=source_key)
+        case = register_in(uow, desk, actor_name, draft, source_key=source_key)
         uow.commit()
-        return view
+        return _view(uow.session, case)
+
+
+CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
+
+
+def keep_counter_past(session: Session, number: str) -> None:
+    """After a case arrives with its own number (an import), the day's counter moves past it so
+    the next case registered that day gets a new number."""
+    match = CASE_NUMBER.fullmatch(number)
+    if not match:
+        return
+    larger = "MAX" if session.get_bind().dialect.name == "sqlite" else "GREATEST"
+    session.execute(
+        text(
+            "INSERT INTO case_counters (day, last) VALUES (:day, :last) ON CONFLICT (day) "
+            f"DO UPDATE SET last = {larger}(case_counters.last, excluded.last)"
+        ),
+        {"day": match.group(1), "last": int(match.group(2))},
+    )
 
 
 def register_in(
-    uow: UnitOfWork, desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None
-) -> CaseView:
-    """Register inside a caller's unit of work (imports register many rows in one)."""
+    uow: UnitOfWork,
+    desk: Desk,
+    actor_name: str,
+    draft: CaseDraft,
+    *,
+    source_key: str | None = None,
+    registered_at: datetime | None = None,
+) -> Case:
+    """Register inside a caller's unit of work (imports register many rows in one).
+
+    ``registered_at`` keeps the original time of an imported case; deadlines count from it.
+    """
     session = uow.session
     _, actor = load_actor(session, actor_name)
     if actor.role is Role.HANDLER:
         raise WorkflowError("wrong_role", action=Action.REGISTER.value, role=actor.role.value)
-    now = utcnow()
+    now = registered_at or utcnow()
     customer = find_or_add_customer(session, draft)
     severity = Severity.CRITICAL if draft.urgent else draft.severity
     due = desk.deadlines.on_register(now, severity)
-    number = draft.number or next_case_number(session, desk.calendar.local_date(now).strftime("%Y%m%d"))
+    if draft.number:
+        number = draft.number
+        keep_counter_past(session, number)
+    else:
+        number = next_case_number(session, desk.calendar.local_date(now).strftime("%Y%m%d"))
     assert customer.id is not None
     case = Case(
         number=number,
@@ -287,7 +320,7 @@ def register_in(
            channel=draft.channel.value, answer_due=due.answer)
     if draft.urgent:
         _event(session, case, actor, Action.ESCALATE, case.status, case.status, "urgent at registration", now=now)
-    return _view(session, case)
+    return case
 
 
 def index_case(session: Session, case: Case, customer: Customer) -> None:
@@ -580,6 +613,31 @@ def log_call(
     return _change(desk, actor, number, version, Action.CALL, {"comment": summary},
                    lambda *_: {"direction": direction}, comment=summary,
                    visibility=Visibility.CUSTOMER)
+
+
+def merge(
+    desk: Desk, actor: str, number: str, *, into: str, comment: str, version: int | None = None
+) -> CaseView:
+    """The same customer calling twice about one problem: this case closes as merged into
+    ``into``, which lives on; both timelines are kept and each names the other."""
+    if into == number:
+        raise WorkflowError("merge_into_itself")
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        survivor = session.exec(select(Case).where(Case.number == into).with_for_update()).first()
+        if survivor is None:
+            raise NotFoundError("case_not_found", number=into)
+        if survivor.status == Status.CLOSED.value:
+            raise WorkflowError("merge_into_closed", number=into)
+        case.merged_into_id = survivor.id
+        case.closure = Closure.MERGED.value
+        case.closed_at = now
+        _event(session, survivor, who, Action.NOTE, survivor.status, survivor.status,
+               comment, now=now, merged_from=case.number)
+        return {"into": into}
+
+    return _change(desk, actor, number, version, Action.MERGE, {"comment": comment}, apply,
+                   comment=comment)
 
 
 def record_suggestion(

@@ -14,11 +14,23 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from sqlmodel import col
 
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
+from kesu_desk.store.models import Case, Customer
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
+def _limit(column: Any) -> Any:
+    """The length the database enforces for ``column`` (PostgreSQL does, SQLite would not), so a
+    too-long value is a field error like any other, not a failed transaction."""
+    return Field(default="", max_length=_length(column))
 
 
 def normalise_phone(raw: str, region: str) -> str:
@@ -49,23 +61,24 @@ class CaseDraft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: Text = ""
-    email: Text = ""
-    customer_name: Text = ""
+    phone: Text = _limit(col(Customer.phone))
+    email: Text = _limit(col(Customer.email))
+    customer_name: Text = _limit(col(Customer.name))
     customer_class: CustomerClass = CustomerClass.END_USER
     channel: Channel = Channel.PHONE
-    product: Text = ""
-    order_no: Text = ""
-    batch: Text = ""
+    product: Text = _limit(col(Case.product))
+    order_no: Text = _limit(col(Case.order_no))
+    batch: Text = _limit(col(Case.batch))
     purchase_date: date | None = None
-    category: Text = ""
+    category: Text = _limit(col(Case.category))
     severity: Severity = Severity.NORMAL
     urgent: bool = False
     description: Text = ""
     customer_request: Text = ""
     caller_mood: Mood | None = None
     region: str = Field(default="CN", max_length=2)
-    number: str | None = None  # given only by imports that keep an existing case number
+    number: str | None = Field(default=None, max_length=_length(col(Case.number)))
+    """Given only by imports that keep an existing case number."""
 
     @model_validator(mode="after")
     def _contact_and_description(self) -> CaseDraft:

@@ -8,11 +8,11 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Select, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col
 
@@ -24,7 +24,6 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import money
 from kesu_desk.store.models import Case, Customer
-from kesu_desk.store.uow import UnitOfWork
 
 Format = Literal["csv", "jsonl"]
 
@@ -62,30 +61,14 @@ COLUMNS: tuple[str, ...] = (
 DRAFT_FIELDS = frozenset(CaseDraft.model_fields)
 # Written by export, not (yet) restored by import: an imported case starts as registered.
 IGNORED_ON_IMPORT = frozenset(COLUMNS) - DRAFT_FIELDS
+KNOWN_COLUMNS = DRAFT_FIELDS | IGNORED_ON_IMPORT
 # Draft fields that hold text: a JSON number there (a phone, an order number) is taken as text.
 _TEXT_FIELDS = frozenset({
     "phone", "email", "customer_name", "product", "order_no", "batch", "category",
     "description", "customer_request", "number",
 })
-# Lengths the database enforces (PostgreSQL does, SQLite does not): checked before inserting so
-# the row is reported like any other bad input instead of failing the whole batch.
-def _length(attribute: Any) -> int:
-    return int(attribute.type.length)
 
 
-_MAX_LENGTHS: dict[str, int] = {
-    draft_field: _length(column)
-    for draft_field, column in (
-        ("number", Case.number),
-        ("product", Case.product),
-        ("order_no", Case.order_no),
-        ("batch", Case.batch),
-        ("category", Case.category),
-        ("customer_name", Customer.name),
-        ("phone", Customer.phone),
-        ("email", Customer.email),
-    )
-}
 _CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
 
 
@@ -226,6 +209,7 @@ class _Row:
     line: int
     draft: CaseDraft
     source_key: str | None
+    registered_at: datetime | None = None
 
 
 def import_cases(
@@ -318,7 +302,7 @@ def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
             continue
         if header is None:
             header = [v.strip().lower() for v in values]
-            unknown = [h for h in header if h not in DRAFT_FIELDS | IGNORED_ON_IMPORT]
+            unknown = [h for h in header if h not in KNOWN_COLUMNS]
             if unknown:
                 # Every row would carry the same unknown columns: say it once, import nothing.
                 yield start, _reason("unknown_columns", lang, columns=", ".join(unknown))
@@ -344,21 +328,20 @@ def _jsonl_records(handle: TextIO, lang: str) -> Iterator[Record]:
             yield line, _reason("not_utf8", lang)
             continue
         try:
-            data = json.loads(raw)  # not stripped: columns count from the start of the line
+            data = json.loads(raw.rstrip())  # left as is: columns count from the line start
         except json.JSONDecodeError as exc:
             yield line, _reason("bad_json", lang, column=exc.colno, message=exc.msg)
             continue
         if not isinstance(data, dict):
             yield line, _reason("not_an_object", lang)
             continue
-        unknown = [str(k) for k in data if str(k).strip().lower() not in DRAFT_FIELDS | IGNORED_ON_IMPORT]
+        unknown = [str(k) for k in data if str(k).strip().lower() not in KNOWN_COLUMNS]
         if unknown:
             yield line, _reason("unknown_columns", lang, columns=", ".join(unknown))
             continue
         yield line, {str(k).strip().lower(): v for k, v in data.items()}
     if not seen_content:
         yield 1, _reason("empty_file", lang)
-
 
 
 def _undecodable(values: Sequence[str]) -> bool:
@@ -383,20 +366,23 @@ def _validate(line: int, data: dict[str, Any], region: str | None, lang: str) ->
         return _reason("not_utf8", lang)
     if region and "region" not in fields:
         fields["region"] = region
-    too_long = {
-        name: "string_too_long"
-        for name, limit in _MAX_LENGTHS.items()
-        if isinstance(fields.get(name), str) and len(fields[name]) > limit
-    }
     try:
-        if too_long:
-            raise InvalidInput("invalid_input", errors=too_long)
+        registered_at = _registered_at(data.get("registered_at"))
         draft = CaseDraft.parse(fields)
     except DeskError as exc:
         return describe(exc, lang)
-    if draft.number:
-        return _Row(line, draft, None)
-    return _Row(line, draft, content_key(draft))
+    return _Row(line, draft, None if draft.number else content_key(draft), registered_at)
+
+
+def _registered_at(value: Any) -> datetime | None:
+    """The original registration time of an exported case (ISO 8601; UTC when no offset)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput("invalid_input", errors={"registered_at": "datetime_parsing"}) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def content_key(draft: CaseDraft) -> str:
@@ -411,7 +397,11 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
     """One unit of work for a batch; each row in a savepoint so one refusal spares the others."""
     with desk.uow() as uow:
         session = uow.session
-        numbers, keys = existing_keys(session, rows)
+        numbers, keys = existing_keys(
+            session,
+            {r.draft.number for r in rows if r.draft.number},
+            {r.source_key for r in rows if r.source_key},
+        )
         imported: list[str] = []
         for row in rows:
             number, key = row.draft.number, row.source_key
@@ -420,7 +410,9 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
                 continue
             try:
                 with session.begin_nested():
-                    view = register_in(uow, desk, actor, row.draft, source_key=key)
+                    case = register_in(
+                        uow, desk, actor, row.draft, source_key=key, registered_at=row.registered_at
+                    )
             except IntegrityError:
                 # Another import got there between our check and our insert.
                 report.duplicates += 1
@@ -432,48 +424,25 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
                 reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
                 report.bad.append((row.line, _reason("row_refused", lang, reason=reason)))
                 continue
-            imported.append(view.number)
+            imported.append(case.number)
             if number:
                 numbers.add(number)
             if key:
                 keys.add(key)
-        _advance_counters(uow, imported)
         uow.commit()
     report.imported += len(imported)
 
 
-def existing_keys(session: Session, rows: Sequence[_Row]) -> tuple[set[str], set[str]]:
-    """The case numbers and source keys of ``rows`` the database already holds."""
-    numbers = {r.draft.number for r in rows if r.draft.number}
-    keys = {r.source_key for r in rows if r.source_key}
+def existing_keys(
+    session: Session, numbers: set[str], keys: set[str]
+) -> tuple[set[str], set[str]]:
+    """Which of these case numbers and source keys the database already holds."""
     found_numbers: set[str] = set()
     found_keys: set[str] = set()
     if numbers:
-        found_numbers = set(
-            session.execute(select(col(Case.number)).where(col(Case.number).in_(numbers))).scalars()
-        )
+        by_number = select(col(Case.number)).where(col(Case.number).in_(numbers))
+        found_numbers = set(session.execute(by_number).scalars())
     if keys:
-        found_keys = set(
-            session.execute(select(col(Case.source_key)).where(col(Case.source_key).in_(keys))).scalars()
-        )
-    return found_numbers, found_keys  # type: ignore[return-value]
-
-
-def _advance_counters(uow: UnitOfWork, numbers: Sequence[str]) -> None:
-    """Keep the per-day counter past imported numbers, so the next case of that day is new."""
-    highest: dict[str, int] = {}
-    for number in numbers:
-        match = _CASE_NUMBER.fullmatch(number)
-        if match:
-            day, seq = match.group(1), int(match.group(2))
-            highest[day] = max(highest.get(day, 0), seq)
-    if not highest:
-        return
-    session = uow.session
-    larger = "MAX" if session.get_bind().dialect.name == "sqlite" else "GREATEST"
-    statement = text(
-        "INSERT INTO case_counters (day, last) VALUES (:day, :last) ON CONFLICT (day) "
-        f"DO UPDATE SET last = {larger}(case_counters.last, excluded.last)"
-    )
-    for day, last in sorted(highest.items()):
-        session.execute(statement, {"day": day, "last": last})
+        by_key = select(col(Case.source_key)).where(col(Case.source_key).in_(keys))
+        found_keys = {k for k in session.execute(by_key).scalars() if k}
+    return found_numbers, found_keys

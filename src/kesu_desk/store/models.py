@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from kesu_desk.sla import utcnow
@@ -161,7 +161,6 @@ class Proposal(SQLModel, table=True):
 
 class Approval(SQLModel, table=True):
     __tablename__ = "approvals"
-    __table_args__ = (UniqueConstraint("proposal_id", "approver_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposals.id", index=True)

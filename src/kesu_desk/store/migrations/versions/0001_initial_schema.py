@@ -192,8 +192,7 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['approver_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('proposal_id', 'approver_id')
+    sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('approvals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_approvals_proposal_id'), ['proposal_id'], unique=False)
