@@ -37,3 +37,38 @@ def test_app_brings_an_older_database_up_to_date(sqlite_url: str) -> None:
     assert schema.current_revision(desk.engine) == schema.head_revision()
     assert {"cases", "case_events", "departments"} <= set(inspect(desk.engine).get_table_names())
     desk.close()
+
+
+def test_upgrade_from_the_first_revision_keeps_cases_and_counts_them(sqlite_url: str) -> None:
+    from sqlalchemy import text
+
+    from kesu_desk.domain.vocabulary import Status
+    from kesu_desk.store import queries
+
+    engine = make_engine(sqlite_url)
+    cfg = schema.alembic_config(sqlite_url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO users (id, name, display_name, role, active, created_at) "
+                          "VALUES (1, 'li', 'li', 'agent', 1, '2026-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO customers (id, name, customer_class, region, created_at) "
+                          "VALUES (1, 'w', 'end_user', 'CN', '2026-01-01 00:00:00')"))
+        for i, status in enumerate(["registered", "registered", "closed"], start=1):
+            conn.execute(text(
+                "INSERT INTO cases (number, version, status, urgent, channel, customer_id, customer_class,"
+                " product, order_no, batch, category, severity, description, customer_request,"
+                " registered_at, registered_by, updated_at, validity, validity_reason, cause_what,"
+                " cause_why, cause_when, cause_where, cause_who, cause_how, cause_how_much,"
+                " implementation, accountability, preventive_action, typical) VALUES"
+                f" ('KS-20260101-000{i}', 1, '{status}', 0, 'phone', 1, 'end_user', '', '', '', '', 1,"
+                " 'x', '', '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 'undecided', '', '', '',"
+                " '', '', '', '', '', '', '', '', 0)"
+            ))
+    engine.dispose()
+
+    desk = Desk.open(Settings(db=sqlite_url))
+    with desk.uow(write=False) as uow:
+        counts = queries.count_by_status(uow.session)
+    assert (counts[Status.REGISTERED], counts[Status.CLOSED]) == (2, 1)
+    desk.close()

@@ -109,3 +109,31 @@ def test_search_by_name_phone_and_number(desk: Desk, many: list[CaseView]) -> No
 def test_search_syntax_in_user_input_is_harmless(desk: Desk, many: list[CaseView], query: str) -> None:
     search_cases(desk, query)  # must not raise
     assert queue_count(desk) == len(many)
+
+
+def test_counts_kept_by_triggers_match_a_full_count(desk: Desk, many: list[CaseView]) -> None:
+    from sqlalchemy import func, select
+
+    from kesu_desk.store import queries
+    from kesu_desk.store.models import Case
+
+    moved = many[:3]
+    for case in moved:
+        cases.decide_validity(desk, "ag", case.number, founded=True)
+        cases.assign(desk, "ag", case.number, department="LOG", handler="hl")
+    cases.escalate(desk, "ag", moved[0].number, comment="媒体曝光")
+    cases.decide_validity(desk, "ag", many[4].number, founded=False, reason="超出保修")
+    with desk.uow(write=False) as uow:
+        by_status = queries.count_by_status(uow.session)
+        truth = dict(
+            uow.session.execute(select(Case.status, func.count()).group_by(Case.status)).tuples().all()
+        )
+        for flt in (
+            QueueFilter(department="LOG"),
+            QueueFilter(statuses=(Status.ASSIGNED,), severities=(Severity.CRITICAL,)),
+            QueueFilter(statuses=(Status.CLOSED,)),
+        ):
+            slow = QueueFilter(flt.statuses, flt.department, flt.severities, case_ids=tuple(c.id for c in many))
+            assert queries.count(uow.session, flt) == queries.count(uow.session, slow)
+    assert {s.value: n for s, n in by_status.items() if n} == truth
+    assert by_status[Status.ASSIGNED] == 3 and by_status[Status.CLOSED] == 1

@@ -190,3 +190,15 @@ class CaseCounter(SQLModel, table=True):
 
     day: str = Field(primary_key=True, max_length=8)
     last: int = 0
+
+
+class CaseCount(SQLModel, table=True):
+    """How many cases there are per status, department and severity, kept by database triggers
+    on every insert and update of a case, so the queue's counts never scan a million rows."""
+
+    __tablename__ = "case_counts"
+
+    status: str = Field(primary_key=True, max_length=16)
+    department: str = Field(default="", primary_key=True, max_length=16)  # "" = not assigned
+    severity: int = Field(primary_key=True)
+    n: int = 0

@@ -12,9 +12,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, text, tuple_
 from sqlmodel import Session, col
 
-from kesu_desk.domain.vocabulary import OPEN_STATUSES, SEVERITY_BY_LEVEL, Severity, Status
+from kesu_desk.domain.vocabulary import (
+    OPEN_STATUSES,
+    SEVERITY_BY_LEVEL,
+    SEVERITY_LEVELS,
+    Severity,
+    Status,
+)
 from kesu_desk.store import search as fts
-from kesu_desk.store.models import Case, Customer, User
+from kesu_desk.store.models import Case, CaseCount, Customer, User
 
 SUMMARY_CHARS = 60
 
@@ -77,8 +83,6 @@ def _conditions(flt: QueueFilter, sort: Sort) -> list[ColumnElement[bool]]:
     if flt.department:
         where.append(col(Case.department_code) == flt.department)
     if flt.severities:
-        from kesu_desk.domain.vocabulary import SEVERITY_LEVELS
-
         where.append(col(Case.severity).in_([SEVERITY_LEVELS[s] for s in flt.severities]))
     if flt.handler_id is not None:
         where.append(col(Case.handler_id) == flt.handler_id)
@@ -123,8 +127,6 @@ def row_key(row: QueueRow, sort: Sort) -> Key:
     if sort is Sort.DUE:
         return (row.next_due_at, row.id)
     if sort is Sort.SEVERITY:
-        from kesu_desk.domain.vocabulary import SEVERITY_LEVELS
-
         return (SEVERITY_LEVELS[row.severity], row.id)
     return (row.id,)
 
@@ -160,17 +162,43 @@ def page(
     return rows[::-1] if backwards else rows
 
 
+def _kept_count(flt: QueueFilter) -> bool:
+    """Whether the triggers' case_counts can answer: status, department and severity only."""
+    return flt.handler_id is None and flt.overdue_at is None and not flt.case_ids
+
+
+def _count_conditions(flt: QueueFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [col(CaseCount.n) != 0]
+    if flt.statuses:
+        where.append(col(CaseCount.status).in_([s.value for s in flt.statuses]))
+    if flt.department:
+        where.append(col(CaseCount.department) == flt.department)
+    if flt.severities:
+        where.append(col(CaseCount.severity).in_([SEVERITY_LEVELS[s] for s in flt.severities]))
+    return where
+
+
 def count(session: Session, flt: QueueFilter = ALL) -> int:
+    if _kept_count(flt):
+        kept = select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(flt))
+        return int(session.execute(kept).scalar_one())
     stmt = select(func.count()).select_from(Case).where(*_conditions(flt, Sort.NEWEST))
     return int(session.execute(stmt).scalar_one())
 
 
 def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
-    stmt = (
-        select(col(Case.status), func.count())
-        .where(*_conditions(flt, Sort.NEWEST))
-        .group_by(Case.status)
-    )
+    if _kept_count(flt):
+        stmt = (
+            select(col(CaseCount.status), func.sum(col(CaseCount.n)))
+            .where(*_count_conditions(flt))
+            .group_by(col(CaseCount.status))
+        )
+    else:
+        stmt = (
+            select(col(Case.status), func.count())
+            .where(*_conditions(flt, Sort.NEWEST))
+            .group_by(col(Case.status))
+        )
     counts = {Status(s): int(n) for s, n in session.execute(stmt).all()}
     return {s: counts.get(s, 0) for s in Status}
 
