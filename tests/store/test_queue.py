@@ -126,7 +126,7 @@ def test_counts_kept_by_triggers_match_a_full_count(desk: Desk, many: list[CaseV
     with desk.uow(write=False) as uow:
         by_status = queries.count_by_status(uow.session)
         truth = dict(
-            uow.session.execute(select(Case.status, func.count()).group_by(Case.status)).tuples().all()
+            uow.session.execute(select(Case.status, func.count()).group_by(Case.status)).all()
         )
         for flt in (
             QueueFilter(department="LOG"),

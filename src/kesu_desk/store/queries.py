@@ -3,13 +3,14 @@ search. Everything here uses an index; nothing loads more rows than a page."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, text, tuple_
+from sqlalchemy import ColumnElement, DateTime, Select, and_, bindparam, func, select, text, tuple_
 from sqlmodel import Session, col
 
 from kesu_desk.domain.vocabulary import (
@@ -19,6 +20,7 @@ from kesu_desk.domain.vocabulary import (
     Severity,
     Status,
 )
+from kesu_desk.sla import as_utc
 from kesu_desk.store import search as fts
 from kesu_desk.store.models import Case, CaseCount, Customer, User
 
@@ -64,6 +66,64 @@ class QueueRow:
 # A page boundary: the sort value(s) and id of the last row shown.
 Key = tuple[Any, ...]
 
+ALL = QueueFilter()
+
+
+# -- running statements at the cost of raw SQL --------------------------------------------------
+#
+# A queue page is a few hundred microseconds of SQLite work; building and compiling a SQLAlchemy
+# statement and processing its result rows costs several times that. Each statement is therefore
+# built once per *shape* (which filters are present, which sort, …) with bind parameters, compiled
+# once per dialect, and run through the driver with the values of the call.
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positions: tuple[str, ...] | None  # parameter order for positional drivers (sqlite3)
+    defaults: dict[str, Any]  # values SQLAlchemy bound itself (LIMIT's OFFSET 0, substr bounds)
+
+
+_COMPILED: dict[tuple[str, Hashable], _Compiled] = {}
+
+
+def _fetch(
+    session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any]
+) -> Sequence[Any]:
+    conn = session.connection()
+    dialect = conn.dialect
+    entry = _COMPILED.get((dialect.name, shape))
+    if entry is None:
+        compiled = build().compile(dialect=dialect)
+        entry = _Compiled(
+            compiled.string,
+            tuple(compiled.positiontup or ()) if compiled.positional else None,
+            dict(compiled.construct_params(_check=False)),
+        )
+        _COMPILED[(dialect.name, shape)] = entry
+    sqlite = dialect.name == "sqlite"
+    values = {**entry.defaults, **{k: _to_db(v, sqlite) for k, v in params.items()}}
+    args: Any = tuple(values[k] for k in entry.positions) if entry.positions is not None else values
+    return conn.exec_driver_sql(entry.sql, args).all()
+
+
+def _to_db(value: Any, sqlite: bool) -> Any:
+    if isinstance(value, datetime) and sqlite:
+        # The text form SQLAlchemy's SQLite DateTime stores, so comparisons are exact.
+        return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def _from_db(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite keeps UTC as text without an offset
+        return datetime.fromisoformat(value + "+00:00")
+    return as_utc(value)
+
+
+_STATUS = {s.value: s for s in Status}
+
 
 def _sort_columns(sort: Sort) -> tuple[list[Any], bool]:
     """(columns, descending) of a sort; the id always breaks ties."""
@@ -76,23 +136,54 @@ def _sort_columns(sort: Sort) -> tuple[list[Any], bool]:
     return [col(Case.severity), col(Case.id)], True
 
 
-def _conditions(flt: QueueFilter, sort: Sort) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if flt.statuses:
-        where.append(col(Case.status).in_([s.value for s in flt.statuses]))
-    if flt.department:
-        where.append(col(Case.department_code) == flt.department)
-    if flt.severities:
-        where.append(col(Case.severity).in_([SEVERITY_LEVELS[s] for s in flt.severities]))
+@dataclass(frozen=True)
+class _FilterShape:
+    statuses: int
+    department: bool
+    severities: int
+    handler: bool
+    overdue: bool
+    case_ids: int
+    needs_due: bool
+
+    @classmethod
+    def of(cls, flt: QueueFilter, sort: Sort) -> _FilterShape:
+        return cls(
+            len(flt.statuses), flt.department is not None, len(flt.severities),
+            flt.handler_id is not None, flt.overdue_at is not None, len(flt.case_ids),
+            sort is Sort.DUE or flt.overdue_at is not None,
+        )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.statuses:
+            where.append(col(Case.status).in_([bindparam(f"st{i}") for i in range(self.statuses)]))
+        if self.department:
+            where.append(col(Case.department_code) == bindparam("dept"))
+        if self.severities:
+            where.append(col(Case.severity).in_([bindparam(f"sv{i}") for i in range(self.severities)]))
+        if self.handler:
+            where.append(col(Case.handler_id) == bindparam("handler"))
+        if self.overdue:
+            where.append(col(Case.next_due_at) < bindparam("overdue", type_=DateTime(timezone=True)))
+        if self.needs_due:
+            where.append(col(Case.next_due_at).is_not(None))
+        if self.case_ids:
+            where.append(col(Case.id).in_([bindparam(f"id{i}") for i in range(self.case_ids)]))
+        return where
+
+
+def _filter_params(flt: QueueFilter) -> dict[str, Any]:
+    params: dict[str, Any] = {f"st{i}": s.value for i, s in enumerate(flt.statuses)}
+    params.update({f"sv{i}": SEVERITY_LEVELS[s] for i, s in enumerate(flt.severities)})
+    params.update({f"id{i}": case_id for i, case_id in enumerate(flt.case_ids)})
+    if flt.department is not None:
+        params["dept"] = flt.department
     if flt.handler_id is not None:
-        where.append(col(Case.handler_id) == flt.handler_id)
+        params["handler"] = flt.handler_id
     if flt.overdue_at is not None:
-        where.append(col(Case.next_due_at) < flt.overdue_at)
-    if sort is Sort.DUE or flt.overdue_at is not None:
-        where.append(col(Case.next_due_at).is_not(None))
-    if flt.case_ids:
-        where.append(col(Case.id).in_(flt.case_ids))
-    return where
+        params["overdue"] = flt.overdue_at
+    return params
 
 
 def _row_select() -> Select[Any]:
@@ -116,10 +207,12 @@ def _row_select() -> Select[Any]:
 
 
 def _to_row(r: Sequence[Any]) -> QueueRow:
+    registered = _from_db(r[2])
+    assert registered is not None
     return QueueRow(
-        id=r[0], number=r[1], registered_at=r[2], status=Status(r[3]),
+        id=r[0], number=r[1], registered_at=registered, status=_STATUS[r[3]],
         severity=SEVERITY_BY_LEVEL[r[4]], urgent=bool(r[5]), department=r[6], customer=r[7] or "",
-        summary=r[8] or "", next_due_at=r[9], handler=r[10],
+        summary=r[8] or "", next_due_at=_from_db(r[9]), handler=r[10],
     )
 
 
@@ -129,9 +222,6 @@ def row_key(row: QueueRow, sort: Sort) -> Key:
     if sort is Sort.SEVERITY:
         return (SEVERITY_LEVELS[row.severity], row.id)
     return (row.id,)
-
-
-ALL = QueueFilter()
 
 
 def page(
@@ -148,18 +238,25 @@ def page(
     ``from_end`` reads the page that ends the list (the last page), still in sort order.
     With ``from_end`` and ``after``, reads the page just before ``after``.
     """
-    columns, descending = _sort_columns(sort)
-    backwards = from_end
-    desc = descending != backwards
-    where = _conditions(flt, sort)
+    shape = _FilterShape.of(flt, sort)
+
+    def build() -> Select[Any]:
+        columns, descending = _sort_columns(sort)
+        desc = descending != from_end
+        where = shape.conditions()
+        if after is not None:
+            keys = [bindparam(f"k{i}", type_=c.type) for i, c in enumerate(columns)]
+            boundary = tuple_(*columns) if len(columns) > 1 else columns[0]
+            value = tuple_(*keys) if len(columns) > 1 else keys[0]
+            where.append(boundary < value if desc else boundary > value)
+        order = [c.desc() if desc else c.asc() for c in columns]
+        return _row_select().where(*where).order_by(*order).limit(bindparam("lim"))
+
+    params = _filter_params(flt) | {"lim": limit}
     if after is not None:
-        boundary = tuple_(*columns) if len(columns) > 1 else columns[0]
-        value = tuple_(*after) if len(columns) > 1 else after[0]
-        where.append(boundary < value if desc else boundary > value)
-    order = [c.desc() if desc else c.asc() for c in columns]
-    stmt = _row_select().where(*where).order_by(*order).limit(limit)
-    rows = [_to_row(r) for r in session.execute(stmt).all()]
-    return rows[::-1] if backwards else rows
+        params.update({f"k{i}": v for i, v in enumerate(after)})
+    rows = [_to_row(r) for r in _fetch(session, ("page", shape, sort, after is not None, from_end), build, params)]
+    return rows[::-1] if from_end else rows
 
 
 def _kept_count(flt: QueueFilter) -> bool:
@@ -167,39 +264,48 @@ def _kept_count(flt: QueueFilter) -> bool:
     return flt.handler_id is None and flt.overdue_at is None and not flt.case_ids
 
 
-def _count_conditions(flt: QueueFilter) -> list[ColumnElement[bool]]:
+def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [col(CaseCount.n) != 0]
-    if flt.statuses:
-        where.append(col(CaseCount.status).in_([s.value for s in flt.statuses]))
-    if flt.department:
-        where.append(col(CaseCount.department) == flt.department)
-    if flt.severities:
-        where.append(col(CaseCount.severity).in_([SEVERITY_LEVELS[s] for s in flt.severities]))
+    if shape.statuses:
+        where.append(col(CaseCount.status).in_([bindparam(f"st{i}") for i in range(shape.statuses)]))
+    if shape.department:
+        where.append(col(CaseCount.department) == bindparam("dept"))
+    if shape.severities:
+        where.append(col(CaseCount.severity).in_([bindparam(f"sv{i}") for i in range(shape.severities)]))
     return where
 
 
 def count(session: Session, flt: QueueFilter = ALL) -> int:
-    if _kept_count(flt):
-        kept = select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(flt))
-        return int(session.execute(kept).scalar_one())
-    stmt = select(func.count()).select_from(Case).where(*_conditions(flt, Sort.NEWEST))
-    return int(session.execute(stmt).scalar_one())
+    shape = _FilterShape.of(flt, Sort.NEWEST)
+    kept = _kept_count(flt)
+
+    def build() -> Select[Any]:
+        if kept:
+            return select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(shape))
+        return select(func.count()).select_from(Case).where(*shape.conditions())
+
+    return int(_fetch(session, ("count", shape, kept), build, _filter_params(flt))[0][0])
 
 
 def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
-    if _kept_count(flt):
-        stmt = (
-            select(col(CaseCount.status), func.sum(col(CaseCount.n)))
-            .where(*_count_conditions(flt))
-            .group_by(col(CaseCount.status))
-        )
-    else:
-        stmt = (
+    shape = _FilterShape.of(flt, Sort.NEWEST)
+    kept = _kept_count(flt)
+
+    def build() -> Any:
+        if kept:
+            return (
+                select(col(CaseCount.status), func.sum(col(CaseCount.n)))
+                .where(*_count_conditions(shape))
+                .group_by(col(CaseCount.status))
+            )
+        return (
             select(col(Case.status), func.count())
-            .where(*_conditions(flt, Sort.NEWEST))
+            .where(*shape.conditions())
             .group_by(col(Case.status))
         )
-    counts = {Status(s): int(n) for s, n in session.execute(stmt).all()}
+
+    rows = _fetch(session, ("count_by_status", shape, kept), build, _filter_params(flt))
+    counts = {Status(s): int(n) for s, n in rows}
     return {s: counts.get(s, 0) for s in Status}
 
 
@@ -209,66 +315,103 @@ def open_statuses() -> tuple[Status, ...]:
 
 # -- search -------------------------------------------------------------------------------------
 
-
-def _looks_like_number(query: str) -> bool:
-    q = query.strip().upper()
-    return q.startswith("KS") or (len(q) >= 9 and q.replace("-", "").isdigit() and "-" in q)
+_FULL_NUMBER = re.compile(r"KS-\d{8}-\d+")
+_PHONE_LIKE = re.compile(r"\+?[\d\s-]{3,}")
 
 
-def _prefix_range(column: Any, prefix: str) -> ColumnElement[bool]:
+def _prefix_range(column: Any, name: str) -> ColumnElement[bool]:
     # A range, not LIKE, so both engines use the plain B-tree index whatever the collation.
-    return and_(column >= prefix, column < prefix + "\uffff")
+    return and_(column >= bindparam(f"{name}_lo"), column < bindparam(f"{name}_hi"))
+
+
+def _range(name: str, prefix: str) -> dict[str, str]:
+    return {f"{name}_lo": prefix, f"{name}_hi": prefix + "\uffff"}
+
+
+def _id_query(session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any],
+              before_id: int | None, limit: int) -> list[int]:
+    params = params | {"lim": limit} | ({"before": before_id} if before_id is not None else {})
+    return [r[0] for r in _fetch(session, (shape, before_id is not None), build, params)]
+
+
+def _newest(stmt: Select[Any], id_column: Any, before: bool) -> Select[Any]:
+    if before:
+        stmt = stmt.where(id_column < bindparam("before"))
+    return stmt.order_by(id_column.desc()).limit(bindparam("lim"))
 
 
 def search_ids(
     session: Session, query: str, *, limit: int = 50, before_id: int | None = None,
     phone_prefixes: Sequence[str] = (),
 ) -> list[int]:
-    """Ids of cases matching ``query`` by case number, phone, customer name or text, newest first."""
+    """Ids of cases matching ``query``, newest first: a whole case number finds that case; a
+    partial one (KS-…) the numbers it begins; anything else the customer's name and the texts by
+    full-text search, and, when it looks like one, the customer's phone number by prefix."""
     query = query.strip()
     if not query:
         return []
-    found: set[int] = set()
-    below = [col(Case.id) < before_id] if before_id is not None else []
-
-    def take(stmt: Select[Any]) -> None:
-        found.update(session.execute(stmt.order_by(col(Case.id).desc()).limit(limit)).scalars())
-
-    if _looks_like_number(query):
-        take(select(col(Case.id)).where(_prefix_range(col(Case.number), query.upper()), *below))
-    for prefix in phone_prefixes:
-        take(
-            select(col(Case.id))
-            .join(Customer, col(Customer.id) == col(Case.customer_id))
-            .where(_prefix_range(col(Customer.phone), prefix), *below)
+    upper = query.upper()
+    before = before_id is not None
+    case_id = col(Case.id)
+    if _FULL_NUMBER.fullmatch(upper) or upper.startswith("KS"):
+        exact = bool(_FULL_NUMBER.fullmatch(upper))
+        return _id_query(
+            session, ("number", exact),
+            lambda: _newest(
+                select(case_id).where(
+                    col(Case.number) == bindparam("number") if exact
+                    else _prefix_range(col(Case.number), "number")
+                ),
+                case_id, before,
+            ),
+            {"number": upper} if exact else _range("number", upper), before_id, limit,
         )
-    if session.get_bind().dialect.name == "sqlite":
-        match = fts.fts5_query(query)
-        if match:
-            cond = "AND rowid < :before " if before_id is not None else ""
-            found.update(
-                session.execute(
-                    text(
-                        f"SELECT rowid FROM case_search WHERE case_search MATCH :q {cond}"
-                        "ORDER BY rowid DESC LIMIT :limit"
-                    ),
-                    {"q": match, "limit": limit, "before": before_id},
-                ).scalars()
-            )
-    else:
-        tsq = fts.tsquery(query)
-        if tsq:
-            cond = "AND case_id < :before " if before_id is not None else ""
-            found.update(
-                session.execute(
-                    text(
-                        "SELECT case_id FROM case_search WHERE to_tsvector('simple', body) "
-                        f"@@ to_tsquery('simple', :q) {cond}ORDER BY case_id DESC LIMIT :limit"
-                    ),
-                    {"q": tsq, "limit": limit, "before": before_id},
-                ).scalars()
-            )
+    found: set[int] = set()
+    if _PHONE_LIKE.fullmatch(query):
+        for prefix in phone_prefixes:
+            found.update(_id_query(
+                session, "phone",
+                lambda: _newest(
+                    select(case_id)
+                    .join(Customer, col(Customer.id) == col(Case.customer_id))
+                    .where(_prefix_range(col(Customer.phone), "phone")),
+                    case_id, before,
+                ),
+                _range("phone", prefix), before_id, limit,
+            ))
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    match = fts.fts5_query(query) if sqlite else fts.tsquery(query)
+    if match:
+        found.update(_id_query(session, "text", lambda: _text_search(sqlite, before), {"q": match},
+                               before_id, limit))
     return sorted(found, reverse=True)[:limit]
+
+
+def _text_search(sqlite: bool, before: bool) -> Any:
+    if sqlite:
+        below = "AND rowid < :before " if before else ""
+        return text(
+            f"SELECT rowid FROM case_search WHERE case_search MATCH :q {below}"
+            "ORDER BY rowid DESC LIMIT :lim"
+        )
+    below = "AND case_id < :before " if before else ""
+    return text(
+        "SELECT case_id FROM case_search WHERE to_tsvector('simple', body) "
+        f"@@ to_tsquery('simple', :q) {below}ORDER BY case_id DESC LIMIT :lim"
+    )
+
+
+def rows_by_ids(session: Session, ids: Sequence[int]) -> list[QueueRow]:
+    """The queue rows of these cases, newest first."""
+    if not ids:
+        return []
+    n = len(ids)
+
+    def build() -> Select[Any]:
+        wanted: list[Any] = [bindparam(f"id{i}") for i in range(n)]
+        return _row_select().where(col(Case.id).in_(wanted)).order_by(col(Case.id).desc())
+
+    return [_to_row(r) for r in _fetch(session, ("rows", n), build, {f"id{i}": v for i, v in enumerate(ids)})]
 
 
 def search(
@@ -276,14 +419,14 @@ def search(
     phone_prefixes: Sequence[str] = (),
 ) -> list[QueueRow]:
     ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes)
-    if not ids:
-        return []
-    stmt = _row_select().where(col(Case.id).in_(ids)).order_by(col(Case.id).desc())
-    return [_to_row(r) for r in session.execute(stmt).all()]
+    return rows_by_ids(session, ids)
 
 
 def customer_cases(session: Session, customer_id: int, limit: int = 20) -> list[QueueRow]:
-    stmt = _row_select().where(col(Case.customer_id) == customer_id).order_by(col(Case.id).desc())
-    return [_to_row(r) for r in session.execute(stmt.limit(limit)).all()]
+    def build() -> Select[Any]:
+        return (
+            _row_select().where(col(Case.customer_id) == bindparam("customer"))
+            .order_by(col(Case.id).desc()).limit(bindparam("lim"))
+        )
 
-
+    return [_to_row(r) for r in _fetch(session, "customer_cases", build, {"customer": customer_id, "lim": limit})]
