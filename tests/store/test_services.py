@@ -31,9 +31,10 @@ def proposals(desk: Desk, view: CaseView) -> list[tuple[str, int | None, str]]:
     with desk.uow(write=False) as uow:
         rows = uow.session.execute(
             select(Proposal.remedy, Proposal.amount_cents, Proposal.status)
-            .where(Proposal.case_id == view.id).order_by(Proposal.id)
+            .where(Proposal.case_id == view.id)
+            .order_by(Proposal.id)
         ).all()
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [(r.remedy, r.amount_cents, r.status) for r in rows]
 
 
 def count(desk: Desk, model: Any) -> int:
@@ -46,19 +47,36 @@ def count(desk: Desk, model: Any) -> int:
 
 def to_assigned(desk: Desk, view: CaseView) -> CaseView:
     view = cases.decide_validity(desk, "ag", view.number, founded=True, version=view.version)
-    return cases.assign(desk, "ag", view.number, department="QA", handler="hq", version=view.version)
+    return cases.assign(
+        desk, "ag", view.number, department="QA", handler="hq", version=view.version
+    )
 
 
 def to_investigating(desk: Desk, view: CaseView) -> CaseView:
     view = to_assigned(desk, view)
-    return cases.record_cause(desk, "hq", view.number, fishbone="material", what="密封圈漏水",
-                              why="供应商批次胶料老化", version=view.version)
+    return cases.record_cause(
+        desk,
+        "hq",
+        view.number,
+        fishbone="material",
+        what="密封圈漏水",
+        why="供应商批次胶料老化",
+        version=view.version,
+    )
 
 
-def to_proposed(desk: Desk, view: CaseView, remedy: str = "refund", amount: str | None = "300") -> CaseView:
+def to_proposed(
+    desk: Desk, view: CaseView, remedy: str = "refund", amount: str | None = "300"
+) -> CaseView:
     view = to_investigating(desk, view)
-    return cases.propose(desk, "hq", view.number, remedy=remedy,
-                         amount=Decimal(amount) if amount else None, version=view.version)
+    return cases.propose(
+        desk,
+        "hq",
+        view.number,
+        remedy=remedy,
+        amount=Decimal(amount) if amount else None,
+        version=view.version,
+    )
 
 
 def to_approved(desk: Desk, view: CaseView) -> CaseView:
@@ -69,8 +87,14 @@ def to_approved(desk: Desk, view: CaseView) -> CaseView:
 def to_follow_up(desk: Desk, view: CaseView) -> CaseView:
     view = to_approved(desk, view)
     view = cases.record_customer_answer(desk, "ag", view.number, agrees=True, version=view.version)
-    return cases.implement(desk, "hq", view.number, implementation="退款已到账",
-                           accountability="供应商来料检验", version=view.version)
+    return cases.implement(
+        desk,
+        "hq",
+        view.number,
+        implementation="退款已到账",
+        accountability="供应商来料检验",
+        version=view.version,
+    )
 
 
 # -- the whole process ------------------------------------------------------------------------
@@ -82,23 +106,42 @@ def test_happy_path_from_register_to_closed(desk: Desk, register: Register) -> N
     assert view.version == 1
     view = cases.decide_validity(desk, "ag", view.number, founded=True, version=view.version)
     assert view.validity == Validity.FOUNDED
-    view = cases.assign(desk, "ag", view.number, department="QA", handler="hq", version=view.version)
+    view = cases.assign(
+        desk, "ag", view.number, department="QA", handler="hq", version=view.version
+    )
     assert (view.department, view.handler) == ("QA", "hq")
-    view = cases.record_cause(desk, "hq", view.number, fishbone="material", what="密封圈漏水",
-                              why="供应商批次胶料老化", where="产线3", version=view.version)
+    view = cases.record_cause(
+        desk,
+        "hq",
+        view.number,
+        fishbone="material",
+        what="密封圈漏水",
+        why="供应商批次胶料老化",
+        where="产线3",
+        version=view.version,
+    )
     assert view.cause["why"] == "供应商批次胶料老化"
     assert view.fishbone_factor == "material"
-    view = cases.propose(desk, "hq", view.number, remedy="refund", amount=Decimal("300"),
-                         version=view.version)
+    view = cases.propose(
+        desk, "hq", view.number, remedy="refund", amount=Decimal("300"), version=view.version
+    )
     assert view.remedy is None  # nothing is promised before approval
     view = cases.approve(desk, "sup", view.number, version=view.version)
     assert (view.remedy, view.amount) == ("refund", Decimal("300"))
     view = cases.record_customer_answer(desk, "ag", view.number, agrees=True, version=view.version)
-    view = cases.implement(desk, "hq", view.number, implementation="退款已到账",
-                           accountability="供应商来料检验", preventive_action="加严抽检",
-                           version=view.version)
+    view = cases.implement(
+        desk,
+        "hq",
+        view.number,
+        implementation="退款已到账",
+        accountability="供应商来料检验",
+        preventive_action="加严抽检",
+        version=view.version,
+    )
     assert view.preventive_action == "加严抽检"
-    view = cases.record_follow_up(desk, "ag", view.number, score=5, solved=True, version=view.version)
+    view = cases.record_follow_up(
+        desk, "ag", view.number, score=5, solved=True, version=view.version
+    )
 
     assert view.status is Status.CLOSED
     assert view.closure == Closure.SATISFIED
@@ -125,11 +168,13 @@ def test_happy_path_from_register_to_closed(desk: Desk, register: Register) -> N
 
 def test_not_founded_closes_the_case(desk: Desk, register: Register) -> None:
     view = register()
-    refusal = pytest.raises(WorkflowError, match="missing_field")
-    with refusal:
-        cases.decide_validity(desk, "ag", view.number, founded=False, reason=" ", version=view.version)
-    view = cases.decide_validity(desk, "ag", view.number, founded=False,
-                                 reason="已过保修期两年", version=view.version)
+    with pytest.raises(WorkflowError, match="missing_field"):
+        cases.decide_validity(
+            desk, "ag", view.number, founded=False, reason=" ", version=view.version
+        )
+    view = cases.decide_validity(
+        desk, "ag", view.number, founded=False, reason="已过保修期两年", version=view.version
+    )
     assert view.status is Status.CLOSED
     assert view.closure == Closure.NOT_FOUNDED
     assert (view.validity, view.validity_reason) == (Validity.NOT_FOUNDED, "已过保修期两年")
@@ -138,6 +183,17 @@ def test_not_founded_closes_the_case(desk: Desk, register: Register) -> None:
     with pytest.raises(WorkflowError) as info:
         cases.assign(desk, "ag", view.number, department="QA", version=view.version)
     assert info.value.code == "wrong_state"
+
+
+def test_reopening_a_not_founded_case_makes_it_founded_and_assignable(
+    desk: Desk, register: Register
+) -> None:
+    view = register()
+    view = cases.decide_validity(desk, "ag", view.number, founded=False, reason="超出范围")
+    view = cases.reopen(desk, "sup", view.number, comment="客户补充了购买凭证", version=view.version)
+    assert (view.status, view.closure, view.validity) == (Status.REOPENED, None, Validity.FOUNDED)
+    view = cases.assign(desk, "ag", view.number, department="QA", version=view.version)
+    assert view.status is Status.ASSIGNED
 
 
 def test_a_case_is_assigned_only_once_found_valid(desk: Desk, register: Register) -> None:
@@ -177,8 +233,9 @@ def test_customer_disagrees_back_to_the_department(desk: Desk, register: Registe
     view = to_approved(desk, register())
     with pytest.raises(WorkflowError, match="missing_field"):
         cases.record_customer_answer(desk, "ag", view.number, agrees=False, version=view.version)
-    view = cases.record_customer_answer(desk, "ag", view.number, agrees=False,
-                                        comment="要求全额退款加补偿", version=view.version)
+    view = cases.record_customer_answer(
+        desk, "ag", view.number, agrees=False, comment="要求全额退款加补偿", version=view.version
+    )
     assert view.status is Status.INVESTIGATING
     assert (view.remedy, view.amount) == (None, None)
     assert steps(view)[-1] == ("customer_answer", "approved", "investigating", "ag")
@@ -186,25 +243,38 @@ def test_customer_disagrees_back_to_the_department(desk: Desk, register: Registe
     assert proposals(desk, view) == [("refund", 30000, ProposalStatus.REFUSED.value)]
 
     # The cause is known already: the department proposes again straight away.
-    view = cases.propose(desk, "hq", view.number, remedy="compensation", amount=Decimal("600"),
-                         version=view.version)
+    view = cases.propose(
+        desk, "hq", view.number, remedy="compensation", amount=Decimal("600"), version=view.version
+    )
     view = cases.approve(desk, "sup2", view.number, version=view.version)
-    assert (view.status, view.remedy, view.amount) == (Status.APPROVED, "compensation", Decimal("600"))
+    assert (view.status, view.remedy, view.amount) == (
+        Status.APPROVED,
+        "compensation",
+        Decimal("600"),
+    )
 
 
 @pytest.mark.parametrize("score", [1, 2, 3])
 def test_unhappy_survey_reopens(desk: Desk, register: Register, score: int) -> None:
     view = to_follow_up(desk, register())
-    view = cases.record_follow_up(desk, "ag", view.number, score=score, comments="还是漏",
-                                  version=view.version)
+    view = cases.record_follow_up(
+        desk, "ag", view.number, score=score, comments="还是漏", version=view.version
+    )
     assert view.status is Status.REOPENED
     assert view.closure is None
     assert view.satisfaction == score
     assert steps(view)[-1] == ("follow_up", "follow_up", "reopened", "ag")
     assert view.deadlines["department"] is not None
     # Back to the department: the case can be investigated again.
-    view = cases.record_cause(desk, "hq", view.number, fishbone="method", what="补发件同批次",
-                              why="未隔离批次", version=view.version)
+    view = cases.record_cause(
+        desk,
+        "hq",
+        view.number,
+        fishbone="method",
+        what="补发件同批次",
+        why="未隔离批次",
+        version=view.version,
+    )
     assert view.status is Status.INVESTIGATING
 
 
@@ -228,14 +298,22 @@ def test_above_the_threshold_a_manager_must_also_approve(desk: Desk, register: R
         cases.approve(desk, "sup2", view.number, version=view.version)
     assert info.value.code == "needs_manager"
     view = cases.approve(desk, "mgr", view.number, version=view.version)
-    assert (view.status, view.remedy, view.amount) == (Status.APPROVED, "compensation", Decimal("5000"))
-    assert [(e.action, e.actor, e.details["level"], e.details["of"]) for e in view.timeline[-2:]] == [
-        ("approve", "sup", 1, 2), ("approve", "mgr", 2, 2),
+    assert (view.status, view.remedy, view.amount) == (
+        Status.APPROVED,
+        "compensation",
+        Decimal("5000"),
+    )
+    assert [
+        (e.action, e.actor, e.details["level"], e.details["of"]) for e in view.timeline[-2:]
+    ] == [
+        ("approve", "sup", 1, 2),
+        ("approve", "mgr", 2, 2),
     ]
     assert count(desk, Approval) == 2
 
 
 # -- refusals write nothing ---------------------------------------------------------------------
+
 
 def _staff_proposal(desk: Desk, view: CaseView) -> CaseView:
     view = to_investigating(desk, view)
@@ -247,34 +325,53 @@ def _first_of_two(desk: Desk, view: CaseView) -> CaseView:
     return cases.approve(desk, "sup", view.number, version=view.version)
 
 
-REFUSALS: dict[str, tuple[Callable[[Desk, CaseView], CaseView], Callable[[Desk, CaseView], Any], str]] = {
-    "agent approves": (to_proposed, lambda d, v: cases.approve(d, "ag", v.number, version=v.version), "wrong_role"),
+REFUSALS: dict[
+    str, tuple[Callable[[Desk, CaseView], CaseView], Callable[[Desk, CaseView], Any], str]
+] = {
+    "agent approves": (
+        to_proposed,
+        lambda d, v: cases.approve(d, "ag", v.number, version=v.version),
+        "wrong_role",
+    ),
     "proposer approves": (
         _staff_proposal,
-        lambda d, v: cases.approve(d, "sup", v.number, version=v.version), "own_proposal"),
+        lambda d, v: cases.approve(d, "sup", v.number, version=v.version),
+        "own_proposal",
+    ),
     "other department": (
         to_assigned,
-        lambda d, v: cases.record_cause(d, "hl", v.number, fishbone="people", what="x", why="y",
-                                        version=v.version),
-        "not_your_department"),
+        lambda d, v: cases.record_cause(
+            d, "hl", v.number, fishbone="people", what="x", why="y", version=v.version
+        ),
+        "not_your_department",
+    ),
     "refund without amount": (
         to_investigating,
         lambda d, v: cases.propose(d, "hq", v.number, remedy="refund", version=v.version),
-        "missing_field"),
+        "missing_field",
+    ),
     "second supervisor": (
         _first_of_two,
-        lambda d, v: cases.approve(d, "sup2", v.number, version=v.version), "needs_manager"),
+        lambda d, v: cases.approve(d, "sup2", v.number, version=v.version),
+        "needs_manager",
+    ),
     "bad score": (
         to_follow_up,
-        lambda d, v: cases.record_follow_up(d, "ag", v.number, score=7, version=v.version), "bad_score"),
+        lambda d, v: cases.record_follow_up(d, "ag", v.number, score=7, version=v.version),
+        "bad_score",
+    ),
     "handler registers": (
         lambda d, v: v,
-        lambda d, v: cases.register_case(d, "hq", CaseDraft.parse(
-            {"phone": "13900139000", "description": "x"})),
-        "wrong_role"),
+        lambda d, v: cases.register_case(
+            d, "hq", CaseDraft.parse({"phone": "13900139000", "description": "x"})
+        ),
+        "wrong_role",
+    ),
     "close a registered case": (
         lambda d, v: v,
-        lambda d, v: cases.close(d, "sup", v.number, comment="done", version=v.version), "wrong_state"),
+        lambda d, v: cases.close(d, "sup", v.number, comment="done", version=v.version),
+        "wrong_state",
+    ),
 }
 
 
@@ -307,11 +404,18 @@ def test_second_change_on_the_same_version_conflicts(desk: Desk, register: Regis
     seen_by_supervisor = cases.get_case(desk, view.number)
     assert seen_by_agent.version == seen_by_supervisor.version
 
-    first = cases.assign(desk, "ag", view.number, department="QA", handler="hq",
-                         version=seen_by_agent.version)
+    first = cases.assign(
+        desk, "ag", view.number, department="QA", handler="hq", version=seen_by_agent.version
+    )
     with pytest.raises(ConflictError) as info:
-        cases.assign(desk, "sup", view.number, department="LOG", handler="hl",
-                     version=seen_by_supervisor.version)
+        cases.assign(
+            desk,
+            "sup",
+            view.number,
+            department="LOG",
+            handler="hl",
+            version=seen_by_supervisor.version,
+        )
     assert info.value.params["yours"] == seen_by_supervisor.version
     assert info.value.params["theirs"] == first.version
 
@@ -388,3 +492,54 @@ def test_intake_needs_some_way_to_reach_the_customer() -> None:
     with pytest.raises(InvalidInput) as info:
         CaseDraft.parse({"description": "漏水"})
     assert info.value.params["errors"] == {"phone": "contact_missing"}
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+
+
+def test_merge_closes_the_duplicate_and_names_it_on_the_survivor(
+    desk: Desk, register: Register
+) -> None:
+    survivor = register()
+    duplicate = to_assigned(desk, register())
+    merged = cases.merge(
+        desk,
+        "ag",
+        duplicate.number,
+        into=survivor.number,
+        comment="同一客户重复来电",
+        version=duplicate.version,
+    )
+    assert (merged.status, merged.closure) == (Status.CLOSED, Closure.MERGED)
+    assert steps(merged)[-1] == ("merge", "assigned", "closed", "ag")
+    assert merged.timeline[-1].details == {"into": survivor.number}
+    lives_on = cases.get_case(desk, survivor.number)
+    assert lives_on.status is Status.REGISTERED
+    assert lives_on.version == survivor.version  # a note, not a change
+    assert steps(lives_on)[-1] == ("note", "registered", "registered", "ag")
+    assert lives_on.timeline[-1].details == {"merged_from": duplicate.number}
+
+
+@pytest.mark.parametrize("problem", ["itself", "closed survivor", "remedy approved"])
+def test_merge_refusals_write_nothing(desk: Desk, register: Register, problem: str) -> None:
+    survivor, duplicate = register(), register()
+    if problem == "itself":
+        into, code = duplicate.number, "merge_into_itself"
+    elif problem == "closed survivor":
+        cases.decide_validity(desk, "ag", survivor.number, founded=False, reason="重复")
+        into, code = survivor.number, "merge_into_closed"
+    else:
+        # The approved remedy would stay 'approved' on a closed case and be taken for the live
+        # one if the case were reopened: the customer's answer comes first.
+        duplicate = to_approved(desk, duplicate)
+        into, code = survivor.number, "wrong_state"
+    survivor = cases.get_case(desk, survivor.number)
+    before = table_counts(desk)
+    with pytest.raises(WorkflowError) as info:
+        cases.merge(
+            desk, "ag", duplicate.number, into=into, comment="重复", version=duplicate.version
+        )
+    assert info.value.code == code
+    assert cases.get_case(desk, duplicate.number) == duplicate
+    assert cases.get_case(desk, survivor.number) == survivor
+    assert table_counts(desk) == before

@@ -18,6 +18,7 @@ from kesu_desk.domain.errors import ConflictError, DeskError, WorkflowError
 from kesu_desk.domain.vocabulary import (
     OPEN_STATUSES,
     Action,
+    Closure,
     ProposalStatus,
     Remedy,
     Role,
@@ -44,8 +45,9 @@ NAMES = [name for name, _, _ in PEOPLE]
 
 # Actions that only add to the timeline: no field changes, so the version stays.
 APPEND_ONLY = {Action.NOTE, Action.CALL, Action.SUGGESTION}
-# Actions that can happen at any time without moving the case along.
-ASIDES = {Action.ESCALATE, Action.NOTE, Action.CALL, Action.SUGGESTION}
+# Actions that can happen at any time without moving the case along, and merging, which is
+# allowed all the time but rare (it ends the case).
+ASIDES = {Action.ESCALATE, Action.NOTE, Action.CALL, Action.SUGGESTION, Action.MERGE}
 
 # How the caller knows the case: the current version, an older one, or not at all.
 versions = st.sampled_from(["current", "current", "current", "current", "stale", "none"])
@@ -72,8 +74,13 @@ PLAYBOOK: dict[Action, tuple[Callable[..., CaseView], Any, Any]] = {
     ),
     Action.ASSIGN: (
         cases.assign,
-        st.sampled_from([{"department": "QA", "handler": "hq"}, {"department": "QA", "handler": None},
-                         {"department": "LOG", "handler": "hl"}]),
+        st.sampled_from(
+            [
+                {"department": "QA", "handler": "hq"},
+                {"department": "QA", "handler": None},
+                {"department": "LOG", "handler": "hl"},
+            ]
+        ),
         _fixed(department=["QA", "LOG", "FIN"], handler=[None, "hq", "hl", "ag", "sup"]),
     ),
     Action.RECORD_CAUSE: (
@@ -83,13 +90,15 @@ PLAYBOOK: dict[Action, tuple[Callable[..., CaseView], Any, Any]] = {
     ),
     Action.PROPOSE: (
         cases.propose,
-        st.sampled_from([
-            {"remedy": Remedy.EXCHANGE, "amount": None},
-            {"remedy": Remedy.APOLOGY, "amount": None},
-            {"remedy": Remedy.REFUND, "amount": Decimal("80")},
-            {"remedy": Remedy.REPAIR, "amount": Decimal("1000")},
-            {"remedy": Remedy.COMPENSATION, "amount": Decimal("2500.50")},
-        ]),
+        st.sampled_from(
+            [
+                {"remedy": Remedy.EXCHANGE, "amount": None},
+                {"remedy": Remedy.APOLOGY, "amount": None},
+                {"remedy": Remedy.REFUND, "amount": Decimal("80")},
+                {"remedy": Remedy.REPAIR, "amount": Decimal("1000")},
+                {"remedy": Remedy.COMPENSATION, "amount": Decimal("2500.50")},
+            ]
+        ),
         _fixed(remedy=list(Remedy), amount=AMOUNTS),
     ),
     Action.APPROVE: (cases.approve, _fixed(comment=["", "同意"]), _fixed(comment=ANY_TEXT)),
@@ -114,8 +123,11 @@ PLAYBOOK: dict[Action, tuple[Callable[..., CaseView], Any, Any]] = {
     Action.ESCALATE: (cases.escalate, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
     Action.NOTE: (cases.add_note, _fixed(text=GOOD_TEXT), _fixed(text=ANY_TEXT)),
     Action.CALL: (cases.log_call, _fixed(summary=GOOD_TEXT), _fixed(summary=ANY_TEXT)),
+    Action.MERGE: (cases.merge, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
     Action.SUGGESTION: (
-        _suggest, _fixed(chosen=[{"department": "QA"}]), _fixed(chosen=[{}, {"department": "LOG"}]),
+        _suggest,
+        _fixed(chosen=[{"department": "QA"}]),
+        _fixed(chosen=[{}, {"department": "LOG"}]),
     ),
 }
 ACTORS = [workflow.Actor(i, name, Role(role), dept) for i, (name, role, dept) in enumerate(PEOPLE)]
@@ -133,8 +145,9 @@ class CaseLife(RuleBasedStateMachine):
         draft = CaseDraft.parse({"phone": "13800138000", "description": "电水壶漏水"})
         self.number = cases.register_case(self.desk, "ag", draft).number
         self.last = cases.get_case(self.desk, self.number)
-        self.refusals = 0
-        self.successes = 0
+        # The same customer's other complaint: what the case may be merged into.
+        self.other = cases.register_case(self.desk, "ag", draft).number
+        self.other_last = cases.get_case(self.desk, self.other)
 
     def teardown(self) -> None:
         self.desk.close()
@@ -142,12 +155,16 @@ class CaseLife(RuleBasedStateMachine):
     # -- the step every rule goes through ---------------------------------------------------
 
     def counts(self) -> tuple[int, ...]:
-        counts = [select(func.count()).select_from(m).scalar_subquery()
-                  for m in (CaseEvent, Proposal, Approval, Survey)]
+        counts = [
+            select(func.count()).select_from(m).scalar_subquery()
+            for m in (CaseEvent, Proposal, Approval, Survey)
+        ]
         with self.desk.uow(write=False) as uow:
             return tuple(uow.session.execute(select(*counts)).one())
 
-    def act(self, action: Action, actor: str, version: str, call: Callable[..., CaseView], **kw: Any) -> None:
+    def act(
+        self, action: Action, actor: str, version: str, call: Callable[..., CaseView], **kw: Any
+    ) -> None:
         before = self.last
         counts = self.counts()
         stale = version == "stale" and before.version > 1
@@ -158,12 +175,13 @@ class CaseLife(RuleBasedStateMachine):
         except DeskError as error:
             # Only refusals a user can be shown; anything else is a bug.
             assert isinstance(error, WorkflowError | ConflictError), error
-            if stale and action not in APPEND_ONLY:
+            if stale and action not in APPEND_ONLY and error.code != "merge_into_itself":
+                # The user learns that the case changed, not some rule about its old state.
                 assert isinstance(error, ConflictError)
             after = cases.get_case(self.desk, self.number)
             assert after == before, f"refused {action} ({error.code}) changed the case"
+            assert cases.get_case(self.desk, self.other) == self.other_last
             assert self.counts() == counts, f"refused {action} ({error.code}) wrote rows"
-            self.refusals += 1
             return
         assert not (stale and action not in APPEND_ONLY), "a stale change was accepted"
         after = cases.get_case(self.desk, self.number)
@@ -176,8 +194,13 @@ class CaseLife(RuleBasedStateMachine):
         assert after.version == expected_version
         if action in APPEND_ONLY:
             assert after.status is before.status
+        if action is Action.MERGE:
+            assert after.closure == Closure.MERGED
+            other = cases.get_case(self.desk, self.other)
+            assert other.timeline[-1].details == {"merged_from": self.number}
+            assert other.status is self.other_last.status
+            self.other_last = other
         self.last = after
-        self.successes += 1
 
     # -- what people do --------------------------------------------------------------------------
 
@@ -209,9 +232,13 @@ class CaseLife(RuleBasedStateMachine):
         if how == "anything":
             actor = data.draw(st.sampled_from(NAMES))
             params = data.draw(anything)
+            if action is Action.MERGE:
+                params["into"] = data.draw(st.sampled_from([self.other, self.number]))
         else:
             actor = data.draw(st.sampled_from(allowed[action]))
             params = data.draw(sensible)
+            if action is Action.MERGE:
+                params["into"] = self.other
         self.act(action, actor, data.draw(versions), call, **params)
 
     # -- what must always hold ------------------------------------------------------------------

@@ -37,7 +37,8 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.CLOSE: ({S.FOLLOW_UP}, STAFF, False),
     A.REOPEN: ({S.CLOSED}, STAFF, False),
     A.ESCALATE: (OPEN, EVERYONE, True),
-    A.MERGE: (OPEN, FRONT, False),
+    # Never while a remedy is under review or approved but not yet put to the customer.
+    A.MERGE: (OPEN - {S.PROPOSED, S.APPROVED}, FRONT, False),
     A.NOTE: (set(Status), EVERYONE, True),
     A.CALL: (set(Status), EVERYONE, True),
     A.SUGGESTION: (set(Status), EVERYONE, True),
@@ -64,7 +65,9 @@ def refused(code: str, call: Any, *args: Any, **kwargs: Any) -> WorkflowError:
     return info.value
 
 
-def expected_refusal(action: Action, status: Status, who: Actor, case_department: str) -> str | None:
+def expected_refusal(
+    action: Action, status: Status, who: Actor, case_department: str
+) -> str | None:
     sources, roles, bound = EXPECTED_TABLE[action]
     if who.role not in roles:
         return "wrong_role"
@@ -108,17 +111,37 @@ def test_check_follows_the_table(action: Action, status: Status, role: Role) -> 
 
 
 def test_handler_on_a_case_without_department_is_told_so() -> None:
-    error = refused("not_your_department", check, A.NOTE, facts(S.REGISTERED, department=None),
-                    actor(Role.HANDLER, "QA"))
+    error = refused(
+        "not_your_department",
+        check,
+        A.NOTE,
+        facts(S.REGISTERED, department=None),
+        actor(Role.HANDLER, "QA"),
+    )
     assert error.params == {"department": "-"}
 
 
 def test_transition_checks_the_table_before_the_fields() -> None:
     # An agent may not approve, whatever parameters come with it.
-    refused("wrong_role", transition, A.APPROVE, facts(S.PROPOSED), actor(Role.AGENT),
-            proposer_id=99, amount=None, threshold=THRESHOLD)
-    refused("wrong_state", transition, A.IMPLEMENT, facts(S.APPROVED), actor(Role.HANDLER),
-            implementation="x", accountability="y")
+    refused(
+        "wrong_role",
+        transition,
+        A.APPROVE,
+        facts(S.PROPOSED),
+        actor(Role.AGENT),
+        proposer_id=99,
+        amount=None,
+        threshold=THRESHOLD,
+    )
+    refused(
+        "wrong_state",
+        transition,
+        A.IMPLEMENT,
+        facts(S.APPROVED),
+        actor(Role.HANDLER),
+        implementation="x",
+        accountability="y",
+    )
 
 
 # -- where each transition leads ------------------------------------------------------------------
@@ -128,30 +151,73 @@ WITH_CAUSE = {"has_cause": True}
 
 TARGETS: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], Status]] = [
     (A.DECIDE_VALIDITY, S.REGISTERED, {}, Role.AGENT, {"founded": True}, S.REGISTERED),
-    (A.DECIDE_VALIDITY, S.REGISTERED, {}, Role.AGENT, {"founded": False, "reason": "no receipt"}, S.CLOSED),
+    (
+        A.DECIDE_VALIDITY,
+        S.REGISTERED,
+        {},
+        Role.AGENT,
+        {"founded": False, "reason": "no receipt"},
+        S.CLOSED,
+    ),
     (A.ASSIGN, S.REGISTERED, FOUNDED, Role.AGENT, {"department": "QA"}, S.ASSIGNED),
     (A.ASSIGN, S.ASSIGNED, FOUNDED, Role.SUPERVISOR, {"department": "LOG"}, S.ASSIGNED),
     (A.ASSIGN, S.INVESTIGATING, FOUNDED, Role.AGENT, {"department": "LOG"}, S.ASSIGNED),
     (A.ASSIGN, S.RETURNED, FOUNDED, Role.AGENT, {"department": "LOG"}, S.ASSIGNED),
     (A.ASSIGN, S.REOPENED, FOUNDED, Role.AGENT, {"department": "QA"}, S.ASSIGNED),
-    (A.ASSIGN, S.REGISTERED, FOUNDED, Role.AGENT,
-     {"department": "QA", "handler": Actor(7, "hq", Role.HANDLER, "QA")}, S.ASSIGNED),
+    (
+        A.ASSIGN,
+        S.REGISTERED,
+        FOUNDED,
+        Role.AGENT,
+        {"department": "QA", "handler": Actor(7, "hq", Role.HANDLER, "QA")},
+        S.ASSIGNED,
+    ),
     *(
-        (A.RECORD_CAUSE, source, {}, Role.HANDLER,
-         {"what": "seal leaks", "why": "worn mould", "fishbone": "machine"}, S.INVESTIGATING)
+        (
+            A.RECORD_CAUSE,
+            source,
+            {},
+            Role.HANDLER,
+            {"what": "seal leaks", "why": "worn mould", "fishbone": "machine"},
+            S.INVESTIGATING,
+        )
         for source in (S.ASSIGNED, S.INVESTIGATING, S.RETURNED, S.REOPENED)
     ),
     (A.PROPOSE, S.INVESTIGATING, WITH_CAUSE, Role.HANDLER, {"remedy": Remedy.EXCHANGE}, S.PROPOSED),
-    (A.PROPOSE, S.RETURNED, WITH_CAUSE, Role.HANDLER,
-     {"remedy": Remedy.REFUND, "amount": Decimal("80")}, S.PROPOSED),
-    (A.APPROVE, S.PROPOSED, {}, Role.SUPERVISOR,
-     {"proposer_id": 99, "amount": Decimal("80"), "threshold": THRESHOLD}, S.APPROVED),
+    (
+        A.PROPOSE,
+        S.RETURNED,
+        WITH_CAUSE,
+        Role.HANDLER,
+        {"remedy": Remedy.REFUND, "amount": Decimal("80")},
+        S.PROPOSED,
+    ),
+    (
+        A.APPROVE,
+        S.PROPOSED,
+        {},
+        Role.SUPERVISOR,
+        {"proposer_id": 99, "amount": Decimal("80"), "threshold": THRESHOLD},
+        S.APPROVED,
+    ),
     (A.RETURN, S.PROPOSED, {}, Role.SUPERVISOR, {"comment": "too generous"}, S.RETURNED),
     (A.CUSTOMER_ANSWER, S.APPROVED, {}, Role.AGENT, {"agrees": True}, S.IMPLEMENTING),
-    (A.CUSTOMER_ANSWER, S.APPROVED, {}, Role.AGENT,
-     {"agrees": False, "comment": "wants a refund"}, S.INVESTIGATING),
-    (A.IMPLEMENT, S.IMPLEMENTING, {}, Role.HANDLER,
-     {"implementation": "sent new kettle", "accountability": "line 3 retrained"}, S.FOLLOW_UP),
+    (
+        A.CUSTOMER_ANSWER,
+        S.APPROVED,
+        {},
+        Role.AGENT,
+        {"agrees": False, "comment": "wants a refund"},
+        S.INVESTIGATING,
+    ),
+    (
+        A.IMPLEMENT,
+        S.IMPLEMENTING,
+        {},
+        Role.HANDLER,
+        {"implementation": "sent new kettle", "accountability": "line 3 retrained"},
+        S.FOLLOW_UP,
+    ),
     *((A.FOLLOW_UP, S.FOLLOW_UP, {}, Role.AGENT, {"score": s}, S.CLOSED) for s in (4, 5)),
     *((A.FOLLOW_UP, S.FOLLOW_UP, {}, Role.AGENT, {"score": s}, S.REOPENED) for s in (1, 2, 3)),
     (A.CLOSE, S.FOLLOW_UP, {}, Role.SUPERVISOR, {"comment": "unreachable"}, S.CLOSED),
@@ -170,8 +236,12 @@ TARGETS: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], Status
     ids=[f"{t[0]}-{t[1]}-{t[5]}-{i}" for i, t in enumerate(TARGETS)],
 )
 def test_transition_target(
-    action: Action, source: Status, case_kw: dict[str, Any], role: Role,
-    params: dict[str, Any], target: Status,
+    action: Action,
+    source: Status,
+    case_kw: dict[str, Any],
+    role: Role,
+    params: dict[str, Any],
+    target: Status,
 ) -> None:
     assert transition(action, facts(source, **case_kw), actor(role), **params) is target
 
@@ -183,7 +253,14 @@ IMPLEMENTATION = {"implementation": "sent new kettle", "accountability": "line 3
 
 MISSING: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], str]] = [
     (A.DECIDE_VALIDITY, S.REGISTERED, {}, Role.AGENT, {"founded": False}, "reason"),
-    (A.DECIDE_VALIDITY, S.REGISTERED, {}, Role.AGENT, {"founded": False, "reason": "   "}, "reason"),
+    (
+        A.DECIDE_VALIDITY,
+        S.REGISTERED,
+        {},
+        Role.AGENT,
+        {"founded": False, "reason": "   "},
+        "reason",
+    ),
     (A.ASSIGN, S.REGISTERED, FOUNDED, Role.AGENT, {"department": None}, "department"),
     (A.ASSIGN, S.REGISTERED, FOUNDED, Role.AGENT, {"department": ""}, "department"),
     *(
@@ -214,24 +291,44 @@ MISSING: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], str]] 
     ids=[f"{m[0]}-{m[5]}-{i}" for i, m in enumerate(MISSING)],
 )
 def test_missing_field_is_named(
-    action: Action, source: Status, case_kw: dict[str, Any], role: Role,
-    params: dict[str, Any], field: str,
+    action: Action,
+    source: Status,
+    case_kw: dict[str, Any],
+    role: Role,
+    params: dict[str, Any],
+    field: str,
 ) -> None:
-    error = refused("missing_field", transition, action, facts(source, **case_kw), actor(role), **params)
+    error = refused(
+        "missing_field", transition, action, facts(source, **case_kw), actor(role), **params
+    )
     assert error.params == {"field": field}
 
 
 def test_preventive_action_is_optional() -> None:
-    assert transition(A.IMPLEMENT, facts(S.IMPLEMENTING), actor(Role.HANDLER),
-                      preventive_action=None, **IMPLEMENTATION) is S.FOLLOW_UP
+    assert (
+        transition(
+            A.IMPLEMENT,
+            facts(S.IMPLEMENTING),
+            actor(Role.HANDLER),
+            preventive_action=None,
+            **IMPLEMENTATION,
+        )
+        is S.FOLLOW_UP
+    )
 
 
 # -- other guards ---------------------------------------------------------------------------------
 
 
 def test_assignment_waits_for_the_validity_decision() -> None:
-    refused("validity_undecided", transition, A.ASSIGN, facts(S.REGISTERED), actor(Role.AGENT),
-            department="QA")
+    refused(
+        "validity_undecided",
+        transition,
+        A.ASSIGN,
+        facts(S.REGISTERED),
+        actor(Role.AGENT),
+        department="QA",
+    )
 
 
 def test_a_reopened_case_is_assigned_without_a_new_validity_decision() -> None:
@@ -240,22 +337,43 @@ def test_a_reopened_case_is_assigned_without_a_new_validity_decision() -> None:
 
 def test_assigned_handler_must_be_a_handler_of_that_department() -> None:
     case = facts(S.REGISTERED, **FOUNDED)
-    refused("not_a_handler", transition, A.ASSIGN, case, actor(Role.AGENT),
-            department="QA", handler=Actor(8, "sup", Role.SUPERVISOR))
-    error = refused("handler_other_department", transition, A.ASSIGN, case, actor(Role.AGENT),
-                    department="QA", handler=Actor(9, "hl", Role.HANDLER, "LOG"))
+    refused(
+        "not_a_handler",
+        transition,
+        A.ASSIGN,
+        case,
+        actor(Role.AGENT),
+        department="QA",
+        handler=Actor(8, "sup", Role.SUPERVISOR),
+    )
+    error = refused(
+        "handler_other_department",
+        transition,
+        A.ASSIGN,
+        case,
+        actor(Role.AGENT),
+        department="QA",
+        handler=Actor(9, "hl", Role.HANDLER, "LOG"),
+    )
     assert error.params == {"user": "hl", "department": "QA"}
 
 
 def test_no_proposal_before_a_cause() -> None:
-    refused("cause_missing", transition, A.PROPOSE, facts(S.INVESTIGATING), actor(Role.HANDLER),
-            remedy=Remedy.EXCHANGE)
+    refused(
+        "cause_missing",
+        transition,
+        A.PROPOSE,
+        facts(S.INVESTIGATING),
+        actor(Role.HANDLER),
+        remedy=Remedy.EXCHANGE,
+    )
 
 
 @pytest.mark.parametrize("score", [0, 6, -1, 10])
 def test_survey_score_is_one_to_five(score: int) -> None:
-    error = refused("bad_score", transition, A.FOLLOW_UP, facts(S.FOLLOW_UP), actor(Role.AGENT),
-                    score=score)
+    error = refused(
+        "bad_score", transition, A.FOLLOW_UP, facts(S.FOLLOW_UP), actor(Role.AGENT), score=score
+    )
     assert error.params == {"score": score}
 
 
@@ -263,8 +381,13 @@ def test_survey_score_is_one_to_five(score: int) -> None:
 
 
 def propose(remedy: Remedy, amount: Decimal | None) -> Status:
-    return transition(A.PROPOSE, facts(S.INVESTIGATING, has_cause=True), actor(Role.HANDLER),
-                      remedy=remedy, amount=amount)
+    return transition(
+        A.PROPOSE,
+        facts(S.INVESTIGATING, has_cause=True),
+        actor(Role.HANDLER),
+        remedy=remedy,
+        amount=amount,
+    )
 
 
 @pytest.mark.parametrize("remedy", [Remedy.DISCOUNT, Remedy.COMPENSATION, Remedy.REFUND], ids=str)
@@ -300,9 +423,18 @@ MGR = Actor(4, "mgr", Role.MANAGER)
 ADM = Actor(5, "adm", Role.ADMIN)
 
 
-def approve(who: Actor, amount: Decimal | None, prior: tuple[Actor, ...] = (), proposer: int = PROPOSER) -> Status:
-    return transition(A.APPROVE, facts(S.PROPOSED), who, proposer_id=proposer, amount=amount,
-                      threshold=THRESHOLD, prior_approvals=prior)
+def approve(
+    who: Actor, amount: Decimal | None, prior: tuple[Actor, ...] = (), proposer: int = PROPOSER
+) -> Status:
+    return transition(
+        A.APPROVE,
+        facts(S.PROPOSED),
+        who,
+        proposer_id=proposer,
+        amount=amount,
+        threshold=THRESHOLD,
+        prior_approvals=prior,
+    )
 
 
 @pytest.mark.parametrize("amount", [None, Decimal("80"), Decimal("2000")], ids=str)

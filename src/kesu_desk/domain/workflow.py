@@ -87,7 +87,9 @@ RULES: dict[Action, Rule] = {
     Action.CLOSE: Rule(frozenset({Status.FOLLOW_UP}), STAFF),
     Action.REOPEN: Rule(frozenset({Status.CLOSED}), STAFF),
     Action.ESCALATE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
-    Action.MERGE: Rule(OPEN_STATUSES, FRONT),
+    # Not while a remedy awaits approval or the customer's answer: it would stay pending/approved
+    # on a closed case and be mistaken for the live one if the case is ever reopened.
+    Action.MERGE: Rule(OPEN_STATUSES - {Status.PROPOSED, Status.APPROVED}, FRONT),
     Action.NOTE: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.CALL: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.SUGGESTION: Rule(ALL_STATUSES, EVERYONE, department_bound=True),

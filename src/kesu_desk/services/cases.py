@@ -578,8 +578,12 @@ def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | N
 
 def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        if case.closure == Closure.NOT_FOUNDED.value:
+            # Reopening overrides the earlier decision; the comment says why.
+            case.validity = Validity.FOUNDED.value
         case.closure = None
         case.closed_at = None
+        case.merged_into_id = None
         case.assigned_at = now
         case.department_due_at = desk.deadlines.department_due(now, _severity(case))
 
