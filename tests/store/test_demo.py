@@ -1,0 +1,310 @@
+"""Demo data: complete, consistent with the workflow, deadlines and search, on SQLite (and on
+PostgreSQL when the test database is configured)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import phonenumbers
+import pytest
+from sqlalchemy import text
+
+from kesu_desk.config import Settings
+from kesu_desk.domain.errors import DeskError
+from kesu_desk.domain.vocabulary import (
+    DEFAULT_DEPARTMENTS,
+    SEVERITY_BY_LEVEL,
+    Role,
+    Status,
+)
+from kesu_desk.services import cases as case_service
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.queue import search_cases
+from kesu_desk.sla import CaseDeadlines, as_utc, next_deadline
+from kesu_desk.store.demo import DemoReport, generate
+from kesu_desk.store.search import index_text
+
+CASES = 2_000
+LOGIN = "tester"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, DemoReport]]:
+    home = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KESU_DESK_CONFIG", str(home / "no-such-config.toml"))
+        desk = Desk.open(Settings(db=f"sqlite:///{home / 'demo.db'}"))
+        report = generate(desk, CASES, login=LOGIN)
+        try:
+            yield desk, report
+        finally:
+            desk.close()
+
+
+def moment(value: Any) -> datetime:
+    """A stored time as aware UTC (SQLite hands back text to a plain SQL query)."""
+    parsed: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return as_utc(parsed)
+
+
+def rows(desk: Desk, sql: str, **params: Any) -> list[Any]:
+    with desk.engine.connect() as conn:
+        return list(conn.execute(text(sql), params).all())
+
+
+def test_report_counts_what_was_written(demo: tuple[Desk, DemoReport]) -> None:
+    desk, report = demo
+    assert report.cases == CASES == rows(desk, "SELECT count(*) FROM cases")[0][0]
+    assert report.customers == rows(desk, "SELECT count(*) FROM customers")[0][0]
+    assert report.events == rows(desk, "SELECT count(*) FROM case_events")[0][0]
+    assert report.events > 2 * CASES
+
+
+def test_every_status_department_and_severity_occurs(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    assert {r[0] for r in rows(desk, "SELECT DISTINCT status FROM cases")} == {s.value for s in Status}
+    departments = {r[0] for r in rows(desk, "SELECT DISTINCT department_code FROM cases")}
+    assert departments - {None} == set(DEFAULT_DEPARTMENTS)
+    assert {r[0] for r in rows(desk, "SELECT DISTINCT severity FROM cases")} == set(SEVERITY_BY_LEVEL)
+    channels = {r[0] for r in rows(desk, "SELECT DISTINCT channel FROM cases")}
+    assert channels == {"phone", "email", "shop", "online", "social"}
+    classes = {r[0] for r in rows(desk, "SELECT DISTINCT customer_class FROM customers")}
+    assert classes == {"a_dealer", "sub_dealer", "end_user", "direct"}
+
+
+def test_status_is_where_the_timeline_leads(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    timelines: dict[int, list[Any]] = {}
+    for e in rows(desk, "SELECT case_id, action, from_status, to_status, at FROM case_events ORDER BY id"):
+        timelines.setdefault(e[0], []).append(e)
+    cases = rows(desk, "SELECT id, status, registered_at, updated_at FROM cases")
+    assert len(timelines) == len(cases)
+    now = datetime.now(UTC)
+    for case_id, status, registered_at, updated_at in cases:
+        events = timelines[case_id]
+        assert events[0][1:4] == ("register", None, "registered")
+        assert moment(events[0][4]) == moment(registered_at)
+        changes = [e for e in events if e[2] != e[3]]
+        assert changes[-1][3] == status
+        for before, after in itertools.pairwise(events):
+            assert after[2] == before[3], f"case {case_id}: the timeline does not chain"
+            assert moment(after[4]) >= moment(before[4]), f"case {case_id}: events out of order"
+        assert moment(events[-1][4]) == moment(updated_at)
+        assert moment(events[-1][4]) <= now
+
+
+def test_numbers_are_unique_well_formed_and_in_registration_order(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    found = rows(desk, "SELECT id, number, registered_at FROM cases ORDER BY id")
+    numbers = [n for _, n, _ in found]
+    assert len(set(numbers)) == len(numbers)
+    last: dict[str, int] = {}
+    previous = None
+    for _id, number, registered_at in found:
+        match = re.fullmatch(r"KS-(\d{8})-(\d{4})", number)
+        assert match, number
+        day, seq = match.group(1), int(match.group(2))
+        registered = moment(registered_at)
+        assert desk.calendar.local_date(registered).strftime("%Y%m%d") == day
+        assert seq == last.get(day, 0) + 1
+        last[day] = seq
+        assert previous is None or registered >= previous
+        previous = registered
+    assert len(last) > 20  # spread over many days
+
+
+def test_later_registrations_on_demo_days_get_new_numbers(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    day, count = rows(desk, "SELECT day, last FROM case_counters ORDER BY day LIMIT 1")[0]
+    numbers = {r[0] for r in rows(desk, "SELECT number FROM cases")}
+    with desk.uow() as uow:
+        number = case_service.next_case_number(uow.session, day)
+        uow.rollback()
+    assert number == f"KS-{day}-{count + 1:04d}"
+    assert number not in numbers
+
+
+def test_search_finds_short_chinese_queries_from_demo_texts(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    description = next(d for (d,) in rows(desk, "SELECT description FROM cases ORDER BY id DESC")
+                       if len(CJK.findall(d)) >= 4)
+    pair = next(description[j:j + 2] for j in range(len(description) - 1)
+                if CJK.fullmatch(description[j]) and CJK.fullmatch(description[j + 1]))
+    single = pair[1]
+    for query in (single, pair):
+        found = search_cases(desk, query)
+        assert found, query
+        ids = ",".join(str(r.id) for r in found)
+        for name, desc, request, product in rows(
+            desk,
+            "SELECT cu.name, c.description, c.customer_request, c.product FROM cases c "
+            f"JOIN customers cu ON cu.id = c.customer_id WHERE c.id IN ({ids})",
+        ):
+            assert query in name + desc + request + product
+
+
+def test_search_index_holds_what_index_case_would_store(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    indexed = dict(rows(desk, "SELECT rowid, body FROM case_search"))
+    cases = rows(
+        desk,
+        "SELECT c.id, cu.name, c.description, c.customer_request, c.product FROM cases c "
+        "JOIN customers cu ON cu.id = c.customer_id",
+    )
+    assert len(indexed) == len(cases)
+    for case_id, name, description, request, product in cases:
+        assert indexed[case_id] == index_text(name, description, request, product)
+
+
+def test_deadlines_follow_the_policy_and_status(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    policy = desk.deadlines
+    overdue = 0
+    now = datetime.now(UTC)
+    for (status, severity, registered, assigned, implemented, acknowledge, answer, department,
+         follow_up, next_due) in rows(
+        desk,
+        "SELECT status, severity, registered_at, assigned_at, implemented_at, acknowledge_due_at, "
+        "answer_due_at, department_due_at, follow_up_due_at, next_due_at FROM cases",
+    ):
+        level = SEVERITY_BY_LEVEL[severity]
+        on_register = policy.on_register(moment(registered), level)
+        assert moment(acknowledge) == on_register.acknowledge
+        assert moment(answer) == on_register.answer
+        if assigned is not None:
+            assert moment(department) == policy.department_due(moment(assigned), level)
+        if implemented is not None:
+            assert moment(follow_up) == policy.follow_up_due(moment(implemented))
+        due = CaseDeadlines(
+            acknowledge=moment(acknowledge), answer=moment(answer),
+            department=department and moment(department), follow_up=follow_up and moment(follow_up),
+        )
+        expected = next_deadline(Status(status), due)
+        assert (next_due and moment(next_due)) == expected
+        overdue += bool(expected and expected < now)
+    assert 0 < overdue < CASES
+
+
+def test_people_act_in_their_roles(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    roles = {r[0] for r in rows(desk, "SELECT DISTINCT role FROM users")}
+    assert roles == {r.value for r in Role}
+    handler_departments = {r[0] for r in rows(desk, "SELECT department_code FROM users WHERE role = 'handler'")}
+    assert handler_departments == set(DEFAULT_DEPARTMENTS)
+    wrong = rows(
+        desk,
+        "SELECT e.case_id, e.action, u.role FROM case_events e JOIN users u ON u.id = e.actor_id "
+        "JOIN cases c ON c.id = e.case_id WHERE "
+        "(e.action IN ('record_cause', 'propose', 'implement') "
+        "  AND (u.role != 'handler' OR u.department_code != c.department_code)) "
+        "OR (e.action IN ('approve', 'return', 'close') AND u.role NOT IN ('supervisor', 'manager', 'admin')) "
+        "OR (e.action IN ('register', 'assign', 'decide_validity', 'customer_answer', 'follow_up') "
+        "  AND u.role = 'handler')",
+    )
+    assert wrong == []
+    own = rows(
+        desk,
+        "SELECT a.id FROM approvals a JOIN proposals p ON p.id = a.proposal_id "
+        "WHERE a.approver_id = p.proposed_by",
+    )
+    assert own == []
+
+
+def test_proposals_surveys_and_batch_problems(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    past_proposed = ("proposed", "returned", "approved", "implementing", "follow_up")
+    marks = ", ".join(f"'{s}'" for s in past_proposed)
+    missing = rows(desk, f"SELECT id FROM cases WHERE status IN ({marks}) "
+                         "AND id NOT IN (SELECT case_id FROM proposals)")
+    assert missing == []
+    unapproved = rows(desk, "SELECT id FROM cases WHERE status IN ('approved', 'implementing', "
+                            "'follow_up') AND id NOT IN (SELECT p.case_id FROM proposals p "
+                            "JOIN approvals a ON a.proposal_id = p.id WHERE a.decision = 'approved')")
+    assert unapproved == []
+    satisfied = rows(desk, "SELECT c.satisfaction, s.score FROM cases c JOIN surveys s ON s.case_id = c.id "
+                           "WHERE c.closure = 'satisfied'")
+    assert satisfied and all(a == b and b >= 4 for a, b in satisfied)
+    closed_satisfied = rows(desk, "SELECT count(*) FROM cases WHERE closure = 'satisfied'")[0][0]
+    assert len(satisfied) == closed_satisfied
+    batches = rows(desk, "SELECT product, batch, count(*) FROM cases WHERE category IN "
+                         "('quality_defect', 'food_quality') AND batch != '' "
+                         "GROUP BY product, batch HAVING count(*) >= 5")
+    assert batches
+    money = rows(desk, "SELECT count(*) FROM cases WHERE amount_cents > 0")[0][0]
+    assert money > 0
+
+
+def test_customers_are_reachable_and_some_complain_again(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    phones = [p for (p,) in rows(desk, "SELECT phone FROM customers")]
+    assert len(set(phones)) == len(phones)
+    regions = {p[:3] for p in phones}
+    assert {"+86", "+34"} <= regions and any(p.startswith("+1") for p in phones)
+    for phone in phones[::50]:
+        parsed = phonenumbers.parse(phone)
+        assert phonenumbers.is_valid_number(parsed), phone
+        assert phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == phone
+    repeat = rows(desk, "SELECT count(*) FROM (SELECT customer_id FROM cases GROUP BY customer_id "
+                        "HAVING count(*) > 2) AS r")[0][0]
+    assert repeat > 0
+    languages = {"zh": 0, "other": 0}
+    for (name,) in rows(desk, "SELECT name FROM customers"):
+        languages["zh" if CJK.search(name) else "other"] += 1
+    assert languages["zh"] > languages["other"] > 0
+
+
+def test_kept_counts_match_the_cases(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    if not rows(desk, "SELECT name FROM sqlite_master WHERE name = 'case_counts'"):
+        pytest.skip("this store keeps no counts")
+    counted = rows(desk, "SELECT status, coalesce(department_code, ''), severity, count(*) FROM cases "
+                         "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+    kept = rows(desk, "SELECT status, department, severity, n FROM case_counts WHERE n != 0 "
+                      "ORDER BY 1, 2, 3")
+    assert kept == counted
+
+
+def test_foreign_keys_hold(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    assert rows(desk, "PRAGMA foreign_key_check") == []
+
+
+def test_login_exists_as_supervisor(demo: tuple[Desk, DemoReport]) -> None:
+    desk, _ = demo
+    assert rows(desk, "SELECT role FROM users WHERE name = :n", n=LOGIN) == [("supervisor",)]
+
+
+def test_refuses_a_database_that_has_cases(demo: tuple[Desk, DemoReport]) -> None:
+    desk, report = demo
+    users = rows(desk, "SELECT count(*) FROM users")
+    with pytest.raises(DeskError) as refused:
+        generate(desk, 10, login="someone.else")
+    assert refused.value.code == "database_not_empty"
+    assert rows(desk, "SELECT count(*) FROM cases")[0][0] == report.cases
+    assert rows(desk, "SELECT count(*) FROM users") == users
+    # The connection went back with its usual settings.
+    assert rows(desk, "PRAGMA foreign_keys") == [(1,)]
+    assert rows(desk, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_demo_on_postgresql(pg_url: str) -> None:
+    desk = Desk.open(Settings(db=pg_url))
+    try:
+        report = generate(desk, 500, login=LOGIN)
+        assert report.cases == rows(desk, "SELECT count(*) FROM case_search")[0][0] == 500
+        assert {r[0] for r in rows(desk, "SELECT DISTINCT status FROM cases")} == {s.value for s in Status}
+        assert search_cases(desk, "退")
+        # Ids and numbers continue after the demo's.
+        registered = case_service.register_case(
+            desk, LOGIN, CaseDraft.parse({"phone": "13800138000", "description": "新投诉"}))
+        assert registered.id == 501
+        with pytest.raises(DeskError):
+            generate(desk, 5)
+    finally:
+        desk.close()
