@@ -137,3 +137,16 @@ def test_counts_kept_by_triggers_match_a_full_count(desk: Desk, many: list[CaseV
             assert queries.count(uow.session, flt) == queries.count(uow.session, slow)
     assert {s.value: n for s, n in by_status.items() if n} == truth
     assert by_status[Status.ASSIGNED] == 3 and by_status[Status.CLOSED] == 1
+
+
+def test_a_short_phone_prefix_shared_by_many_customers_finds_the_newest(
+    desk: Desk, many: list[CaseView], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kesu_desk.store import queries
+
+    monkeypatch.setattr(queries, "DENSE_PHONE_PREFIX", 5)
+    newest_first = sorted((c for c in many), key=lambda c: c.id, reverse=True)
+    rows = search_cases(desk, "1390", limit=10)
+    assert [r.number for r in rows] == [c.number for c in newest_first[:10]]
+    after = search_cases(desk, "1390", limit=10, before_id=rows[-1].id)
+    assert [r.number for r in after] == [c.number for c in newest_first[10:20]]

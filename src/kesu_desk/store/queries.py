@@ -340,48 +340,70 @@ def _newest(stmt: Select[Any], id_column: Any, before: bool) -> Select[Any]:
     return stmt.order_by(id_column.desc()).limit(bindparam("lim"))
 
 
+# Above this many customers under a phone prefix, walking the cases newest-first and checking
+# each one's phone finds a page sooner than collecting and sorting all their cases.
+DENSE_PHONE_PREFIX = 500
+
+
+def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None, limit: int) -> list[int]:
+    found: set[int] = set()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for prefix in prefixes:
+        bounds = _range("phone", prefix)
+        many = _fetch(
+            session, "phone_customers",
+            lambda: select(func.count()).select_from(
+                select(col(Customer.id)).where(_prefix_range(col(Customer.phone), "phone"))
+                .limit(bindparam("cap")).subquery()
+            ),
+            bounds | {"cap": DENSE_PHONE_PREFIX + 1},
+        )[0][0] > DENSE_PHONE_PREFIX
+        # On SQLite `phone || ''` keeps the planner off the phone index, so it walks cases by id.
+        dense = many and sqlite
+
+        def build(dense: bool = dense) -> Select[Any]:
+            phone = col(Customer.phone) + "" if dense else col(Customer.phone)
+            stmt = (
+                select(col(Case.id))
+                .join(Customer, col(Customer.id) == col(Case.customer_id))
+                .where(_prefix_range(phone, "phone"))
+            )
+            return _newest(stmt, col(Case.id), before_id is not None)
+
+        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit))
+    return sorted(found, reverse=True)[:limit]
+
+
+def _number_rows(session: Session, number: str, before_id: int | None, limit: int) -> list[QueueRow]:
+    """A whole case number is that case; a partial one (KS-…) the numbers it begins."""
+    exact = bool(_FULL_NUMBER.fullmatch(number))
+    before = before_id is not None
+
+    def build() -> Select[Any]:
+        where = col(Case.number) == bindparam("number") if exact else _prefix_range(col(Case.number), "number")
+        return _newest(_row_select().where(where), col(Case.id), before)
+
+    params: dict[str, Any] = {"number": number} if exact else _range("number", number)
+    params |= {"lim": limit} | ({"before": before_id} if before else {})
+    return [_to_row(r) for r in _fetch(session, ("number_rows", exact, before), build, params)]
+
+
 def search_ids(
     session: Session, query: str, *, limit: int = 50, before_id: int | None = None,
     phone_prefixes: Sequence[str] = (),
 ) -> list[int]:
-    """Ids of cases matching ``query``, newest first: a whole case number finds that case; a
-    partial one (KS-…) the numbers it begins; anything else the customer's name and the texts by
-    full-text search, and, when it looks like one, the customer's phone number by prefix."""
+    """Ids of cases matching ``query``, newest first: the customer's name and the texts by
+    full-text search and, when it looks like one, the customer's phone number by prefix."""
     query = query.strip()
     if not query:
         return []
-    upper = query.upper()
-    before = before_id is not None
-    case_id = col(Case.id)
-    if _FULL_NUMBER.fullmatch(upper) or upper.startswith("KS"):
-        exact = bool(_FULL_NUMBER.fullmatch(upper))
-        return _id_query(
-            session, ("number", exact),
-            lambda: _newest(
-                select(case_id).where(
-                    col(Case.number) == bindparam("number") if exact
-                    else _prefix_range(col(Case.number), "number")
-                ),
-                case_id, before,
-            ),
-            {"number": upper} if exact else _range("number", upper), before_id, limit,
-        )
     found: set[int] = set()
     if _PHONE_LIKE.fullmatch(query):
-        for prefix in phone_prefixes:
-            found.update(_id_query(
-                session, "phone",
-                lambda: _newest(
-                    select(case_id)
-                    .join(Customer, col(Customer.id) == col(Case.customer_id))
-                    .where(_prefix_range(col(Customer.phone), "phone")),
-                    case_id, before,
-                ),
-                _range("phone", prefix), before_id, limit,
-            ))
+        found.update(_phone_ids(session, phone_prefixes, before_id, limit))
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_query(query) if sqlite else fts.tsquery(query)
     if match:
+        before = before_id is not None
         found.update(_id_query(session, "text", lambda: _text_search(sqlite, before), {"q": match},
                                before_id, limit))
     return sorted(found, reverse=True)[:limit]
@@ -418,6 +440,10 @@ def search(
     session: Session, query: str, *, limit: int = 50, before_id: int | None = None,
     phone_prefixes: Sequence[str] = (),
 ) -> list[QueueRow]:
+    """Cases matching ``query`` by case number, phone, customer name or text, newest first."""
+    upper = query.strip().upper()
+    if upper.startswith("KS"):
+        return _number_rows(session, upper, before_id, limit)
     ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes)
     return rows_by_ids(session, ids)
 
