@@ -91,7 +91,7 @@ class KesuDesk(App[None]):
                 table.add_row(
                     r.number,
                     t(f"status.{r.status.value}", self.lang),
-                    r.severity.value,
+                    t(f"severity.{r.severity.value}", self.lang),
                     r.department or "-",
                     Text(r.customer),
                     Text(r.summary),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kesu_desk.domain.errors import InvalidInput, WorkflowError
-from kesu_desk.domain.vocabulary import Action, Role, Status
+from kesu_desk.domain.vocabulary import Action, Role, Severity, Status
 from kesu_desk.i18n import catalogue, describe, t
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "kesu_desk"
@@ -36,9 +36,9 @@ def test_every_error_the_code_raises_has_a_message() -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "es"])
-def test_every_status_role_and_action_has_a_name(lang: str) -> None:
+def test_every_status_role_action_and_severity_has_a_name(lang: str) -> None:
     names = catalogue(lang)
-    for prefix, values in (("status", Status), ("role", Role), ("action", Action)):
+    for prefix, values in (("status", Status), ("role", Role), ("action", Action), ("severity", Severity)):
         for value in values:
             assert f"{prefix}.{value.value}" in names
 
