@@ -183,7 +183,8 @@ def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
     desk = _open(settings)
     try:
-        report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login())
+        report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login(),
+                               progress=_progress(args.cases) if sys.stderr.isatty() else None)
     except DeskError as exc:
         if exc.code == "database_not_empty" and args.if_empty:
             print(t("cli.demo_not_empty", lang))
@@ -193,6 +194,14 @@ def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
     print(t("cli.demo_done", lang, cases=report.cases, customers=report.customers,
             events=report.events, seconds=report.seconds, rate=rate))
     return 0
+
+
+def _progress(total: int) -> Callable[[int], None]:
+    def show(done: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r… {done:,} / {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:

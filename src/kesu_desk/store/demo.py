@@ -1065,7 +1065,8 @@ class Sql:
         a, b, c = self.plan.hashes[k]
         return f"(((i * i) % {P}) * {a} + i * {b} + {c}) % {P}"
 
-    def choices(self, lo: int, hi: int) -> str:
+    def choices(self, lo: int, hi: int, only: Sequence[str] = ()) -> str:
+        """Fill demo_case for ids ``lo``..``hi``; with ``only``, just those columns."""
         n, span = self.plan.n, len(self.plan.days)
         rho = "((i * 37) % 100)"
 
@@ -1126,6 +1127,8 @@ class Sql:
             "d_reg": bucketed(draw, CHANNELS, lambda c: f'{{"channel": "{c}"}}'),
             "d_score": f"""('{{"score": ' || {self.text(score)} || '}}')""",
         }
+        if only:
+            values = {c: v for c, v in values.items() if c in only}
         hashes = ", ".join(f"{self.h(j)} AS h{j}" for j in range(8))
         return (
             f"INSERT INTO demo_case ({', '.join(values)}) " + self.series(lo, hi)
@@ -1355,16 +1358,20 @@ class Sql:
             "JOIN demo_prop pp ON pp.pid = dc.pid ORDER BY dc.i, pp.pno"
         )
 
-    def approvals(self) -> str:
+    def approvals(self, after: int) -> str:
+        """Approvals of the proposals with ids above ``after``: those of this chunk's cases."""
         two = self.by_mult("pa.mult", "dc.two", "dc.two_hi")
+        # Reading only this chunk's proposals (an id range) instead of joining all proposals
+        # to this chunk's cases: the latter scans every earlier chunk's proposals again.
         return (
             "INSERT INTO approvals (proposal_id, approver_id, decision, comment, at) "
             f"SELECT p.id, {self.actor('pa.actor', 'pa.n', two)}, pa.decision, "
             f"(CASE WHEN pa.decision = 'returned' THEN tp.returned ELSE '' END), "
-            f"{self.ts(self.at_step('pa.c', 'pa.n'))} {self.FROM}"
-            f"JOIN proposals p ON p.case_id = dc.i "
+            f"{self.ts(self.at_step('pa.c', 'pa.n'))} FROM proposals p "
+            "JOIN demo_case dc ON dc.i = p.case_id JOIN demo_day dy ON dy.d = dc.r "
+            "JOIN demo_tpl tp ON tp.t = dc.t "
             f"JOIN demo_appr pa ON pa.pid = dc.pid AND pa.pst = p.status "
-            f"AND (pa.cond = {ALWAYS} OR {two} = 1) ORDER BY p.id, pa.n"
+            f"AND (pa.cond = {ALWAYS} OR {two} = 1) WHERE p.id > {after} ORDER BY p.id, pa.n"
         )
 
     def surveys(self) -> str:
@@ -1790,8 +1797,9 @@ def _fill(loader: _Loader, desk: Desk, plan: Plan, login: str | None, now: datet
         loader.run(sql.cases(), "cases")
         loader.run(sql.search(), "search")
         events += loader.run(sql.events(), "events")
+        proposed = int(loader.value("SELECT coalesce(max(id), 0) FROM proposals"))
         loader.run(sql.proposals(), "proposals")
-        loader.run(sql.approvals(), "approvals")
+        loader.run(sql.approvals(proposed), "approvals")
         loader.run(sql.surveys(), "surveys")
         if progress is not None:
             progress(hi)
