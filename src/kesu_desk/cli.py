@@ -140,6 +140,12 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
         url = _safe_url(settings.db)
         print(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
               file=sys.stderr)
+    except BrokenPipeError:
+        # The reader went away (`kesu-desk export | head`): not an error, and nothing to flush.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(t("cli.error_prefix", lang) + _first_line(exc), file=sys.stderr)
     except KeyboardInterrupt:
