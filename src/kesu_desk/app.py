@@ -3,23 +3,51 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib.resources import files
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.workflow import Actor
-from kesu_desk.i18n import t
+from kesu_desk.i18n import catalogue, t
 from kesu_desk.services.desk import Desk
 
-HELP_KEYS = (("f1", "help"), ("ctrl+q", "quit"), ("f5", "refresh"), ("escape", "back"))
+
+def localise_bindings(node: DOMNode, lang: str) -> None:
+    """Footer and help texts in the user's language: each binding's description is looked up by
+    its id (or, for Textual's own, its action) under [keys] in the catalogue."""
+    names = catalogue(lang)
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [_localised(b, names) for b in bindings]
+
+
+def _localised(binding: Binding, names: dict[str, str]) -> Binding:
+    # Textual's own bindings have no id: they are named by their action instead.
+    for name in (f"keys.{binding.id}", f"keys.{binding.action}"):
+        if name in names:
+            return replace(binding, description=names[name])
+    return binding
+
+
+def key_help(node: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) of every binding of ``node``, as currently mapped (footer or not)."""
+    rows: dict[str, list[str]] = {}
+    for key, bindings in node._bindings.key_to_bindings.items():
+        for b in bindings:
+            if b.description and not b.system:
+                rows.setdefault(b.description, []).append(node.app.get_key_display(replace(b, key=key)))
+    return [(", ".join(keys), description) for description, keys in rows.items()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -30,10 +58,13 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self.lang = lang
+        localise_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
+        rows = key_help(self.app) + key_help(self)
+        width = max(cell_len(k) for k, _ in rows)
         lines = [t("app.help_title", self.lang), ""]
-        lines += [f"{key:<8} {t(f'app.key_{name}', self.lang)}" for key, name in HELP_KEYS]
+        lines += [k + " " * (width - cell_len(k) + 2) + d for k, d in rows]
         with Vertical(id="help"):
             yield Static(Text("\n".join(lines)))
 
@@ -45,6 +76,7 @@ class KesuDesk(App[None]):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f5", "refresh", "Refresh", id="app.refresh"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False, priority=True),
     ]
 
     def __init__(self, desk: Desk, actor: Actor, lang: str, **kwargs: Any) -> None:
@@ -52,6 +84,7 @@ class KesuDesk(App[None]):
         self.desk = desk
         self.actor = actor
         self.lang = lang
+        localise_bindings(self, lang)
 
     def compose(self) -> ComposeResult:
         yield Header()
