@@ -7,6 +7,10 @@ database builds every case, customer, timeline event, proposal, approval, survey
 with ``INSERT … SELECT`` over a generated series of ids. Each case's choices are hashes of its
 id, so the statements that write its events, proposals and search row agree with the one that
 wrote the case. The same SQL runs on SQLite and PostgreSQL; only a few functions differ.
+
+On an SQLite file the search index is built at the same time on a second connection, in a
+thread and a scratch file of its own, and copied in before the commit (see SearchBuild): one
+SQLite database has one writer, but the machine has more than one core.
 """
 
 from __future__ import annotations
@@ -1842,8 +1846,11 @@ class SearchBuild:
 @contextmanager
 def _search_build(loader: _Loader, plan: Plan) -> Iterator[SearchBuild | None]:
     """A SearchBuild when the database is an SQLite file, attached to the main connection."""
-    main = next((row[2] for row in _fetch(loader, "PRAGMA database_list") if row[1] == "main"), "")
-    if not loader.sqlite or not main or not plan.n:
+    main = ""
+    if loader.sqlite:
+        main = next((row[2] for row in _fetch(loader, "PRAGMA database_list")
+                     if row[1] == "main"), "")
+    if not main or not plan.n:
         yield None  # PostgreSQL, or an in-memory database: the search rows go in directly
         return
     create = str(loader.value("SELECT sql FROM sqlite_master WHERE name = 'case_search'"))
