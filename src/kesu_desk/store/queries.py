@@ -10,7 +10,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Select, and_, bindparam, func, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from kesu_desk.domain.vocabulary import (
@@ -104,7 +116,15 @@ def _fetch(
     sqlite = dialect.name == "sqlite"
     values = {**entry.defaults, **{k: _to_db(v, sqlite) for k, v in params.items()}}
     args: Any = tuple(values[k] for k in entry.positions) if entry.positions is not None else values
-    return conn.exec_driver_sql(entry.sql, args).all()
+    # Straight to the driver, inside the session's transaction: SQLAlchemy's execution and result
+    # layers alone cost more than a page of SQLite work. Driver errors are wrapped as SQLAlchemy's
+    # would be, so callers handle one kind.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    try:
+        return driver.execute(entry.sql, args).fetchall()  # type: ignore[no-any-return]
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(entry.sql, args, exc, dialect.loaded_dbapi.Error) from exc
 
 
 def _to_db(value: Any, sqlite: bool) -> Any:
@@ -345,10 +365,35 @@ def _newest(stmt: Select[Any], id_column: Any, before: bool) -> Select[Any]:
 DENSE_PHONE_PREFIX = 500
 
 
+# A prefix of this many digits (country code included) matches a handful of customers: their
+# cases are found through the phone index, all prefixes in one statement.
+SPARSE_PHONE_DIGITS = 7
+
+
 def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None, limit: int) -> list[int]:
     found: set[int] = set()
+    before = before_id is not None
+    sparse = [p for p in prefixes if sum(ch.isdigit() for ch in p) >= SPARSE_PHONE_DIGITS]
+    if sparse:
+        n = len(sparse)
+
+        def build_sparse() -> Select[Any]:
+            phone = col(Customer.phone)
+            stmt = (
+                select(col(Case.id))
+                .join(Customer, col(Customer.id) == col(Case.customer_id))
+                .where(or_(*(_prefix_range(phone, f"phone{i}") for i in range(n))))
+            )
+            # `id + 0` keeps SQLite from walking all cases in id order to honour ORDER BY … LIMIT:
+            # the few matching customers' cases are found by index and sorted.
+            return _newest(stmt, col(Case.id) + 0, before)
+
+        bounds: dict[str, Any] = {}
+        for i, prefix in enumerate(sparse):
+            bounds |= _range(f"phone{i}", prefix)
+        found.update(_id_query(session, ("phone_sparse", n), build_sparse, bounds, before_id, limit))
     sqlite = session.get_bind().dialect.name == "sqlite"
-    for prefix in prefixes:
+    for prefix in (p for p in prefixes if p not in sparse):
         bounds = _range("phone", prefix)
         many = _fetch(
             session, "phone_customers",
@@ -368,7 +413,7 @@ def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None,
                 .join(Customer, col(Customer.id) == col(Case.customer_id))
                 .where(_prefix_range(phone, "phone"))
             )
-            return _newest(stmt, col(Case.id), before_id is not None)
+            return _newest(stmt, col(Case.id), before)
 
         found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit))
     return sorted(found, reverse=True)[:limit]
