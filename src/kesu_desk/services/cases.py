@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from sqlmodel import Session, col, select
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import (
+    SEVERITY_BY_LEVEL,
     SEVERITY_LEVELS,
     Action,
     Closure,
@@ -380,8 +380,6 @@ def assign(
 
 
 def _severity(case: Case) -> Severity:
-    from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL
-
     return SEVERITY_BY_LEVEL[case.severity]
 
 
@@ -652,7 +650,3 @@ def record_suggestion(
     taken = all(chosen.get(k) == v for k, v in suggested.items() if k in chosen)
     return _change(desk, actor, number, version, Action.SUGGESTION, {},
                    lambda *_: {"suggested": suggested, "chosen": chosen, "taken": taken})
-
-
-def event_details(view: CaseView) -> list[dict[str, Any]]:
-    return [asdict(e) for e in view.timeline]
