@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
+from conftest import PEOPLE
 from kesu_desk.config import Settings
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import ConflictError, DeskError, WorkflowError
@@ -32,15 +33,6 @@ from kesu_desk.services.views import CaseView
 from kesu_desk.store import schema
 from kesu_desk.store.models import Approval, CaseEvent, Proposal, Survey
 
-PEOPLE = (
-    ("ag", "agent", None),
-    ("hq", "handler", "QA"),
-    ("hl", "handler", "LOG"),
-    ("sup", "supervisor", None),
-    ("sup2", "supervisor", None),
-    ("mgr", "manager", None),
-    ("adm", "admin", None),
-)
 NAMES = [name for name, _, _ in PEOPLE]
 
 # Actions that only add to the timeline: no field changes, so the version stays.

@@ -174,14 +174,19 @@ class _FilterShape:
             sort is Sort.DUE or flt.overdue_at is not None,
         )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def kept_conditions(self, status: Any, department: Any, severity: Any) -> list[ColumnElement[bool]]:
+        """Conditions on what case_counts also keeps, on the given columns."""
         where: list[ColumnElement[bool]] = []
         if self.statuses:
-            where.append(col(Case.status).in_([bindparam(f"st{i}") for i in range(self.statuses)]))
+            where.append(status.in_([bindparam(f"st{i}") for i in range(self.statuses)]))
         if self.department:
-            where.append(col(Case.department_code) == bindparam("dept"))
+            where.append(department == bindparam("dept"))
         if self.severities:
-            where.append(col(Case.severity).in_([bindparam(f"sv{i}") for i in range(self.severities)]))
+            where.append(severity.in_([bindparam(f"sv{i}") for i in range(self.severities)]))
+        return where
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where = self.kept_conditions(col(Case.status), col(Case.department_code), col(Case.severity))
         if self.handler:
             where.append(col(Case.handler_id) == bindparam("handler"))
         if self.overdue:
@@ -285,14 +290,12 @@ def _kept_count(flt: QueueFilter) -> bool:
 
 
 def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [col(CaseCount.n) != 0]
-    if shape.statuses:
-        where.append(col(CaseCount.status).in_([bindparam(f"st{i}") for i in range(shape.statuses)]))
-    if shape.department:
-        where.append(col(CaseCount.department) == bindparam("dept"))
-    if shape.severities:
-        where.append(col(CaseCount.severity).in_([bindparam(f"sv{i}") for i in range(shape.severities)]))
-    return where
+    return [
+        col(CaseCount.n) != 0,
+        *shape.kept_conditions(
+            col(CaseCount.status), col(CaseCount.department), col(CaseCount.severity)
+        ),
+    ]
 
 
 def count(session: Session, flt: QueueFilter = ALL) -> int:
