@@ -38,7 +38,8 @@ PAGE = 50
 
 ROW_SQL = (
     "SELECT c.id, c.number, c.registered_at, c.status, c.severity, c.urgent, c.department_code, "
-    f"cu.name, substr(c.description, 1, {SUMMARY_CHARS}), c.next_due_at, u.name "
+    f"cu.name, substr(c.description, 1, {SUMMARY_CHARS}), c.next_due_at, u.name, "
+    "c.assigned_at, c.implemented_at "
     "FROM cases c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.handler_id "
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from kesu_desk.config import Deadlines
-from kesu_desk.domain.vocabulary import Severity, Status
+from kesu_desk.domain.vocabulary import DEPARTMENT_STATUSES, Severity, Status
 
 
 @lru_cache(maxsize=8)
@@ -42,6 +43,31 @@ class Calendar:
                 remaining -= 1
         moved = datetime.combine(day, local.timetz())
         return moved.astimezone(UTC)
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """How much of [start, end) falls on working days (local calendar days)."""
+        start, end = as_utc(start).astimezone(self.tz), as_utc(end).astimezone(self.tz)
+        total = timedelta()
+        while start < end:
+            midnight = datetime.combine(start.date() + timedelta(days=1), time(), self.tz)
+            piece_end = min(end, midnight)
+            if self.is_working_day(start.date()):
+                total += piece_end - start
+            start = piece_end
+        return total
+
+    def add_working_time(self, moment: datetime, amount: timedelta) -> datetime:
+        """``moment`` moved on by ``amount`` of working-day time, skipping closed days."""
+        local = as_utc(moment).astimezone(self.tz)
+        while amount > timedelta():
+            if not self.is_working_day(local.date()):
+                local = datetime.combine(local.date() + timedelta(days=1), time(), self.tz)
+                continue
+            midnight = datetime.combine(local.date() + timedelta(days=1), time(), self.tz)
+            step = min(amount, midnight - local)
+            local += step
+            amount -= step
+        return local.astimezone(UTC)
 
     def local_date(self, moment: datetime) -> date:
         return as_utc(moment).astimezone(self.tz).date()
@@ -94,10 +120,36 @@ def next_deadline(status: Status, deadlines: CaseDeadlines) -> datetime | None:
     """The deadline that matters in this state; the queue sorts and filters on it."""
     if status is Status.REGISTERED:
         return deadlines.acknowledge
-    if status in (Status.ASSIGNED, Status.INVESTIGATING, Status.RETURNED, Status.REOPENED):
+    if status in DEPARTMENT_STATUSES:
         return deadlines.department or deadlines.answer
     if status in (Status.PROPOSED, Status.APPROVED, Status.IMPLEMENTING):
         return deadlines.answer
     if status is Status.FOLLOW_UP:
         return deadlines.follow_up
     return None
+
+
+class DeadlineState(StrEnum):
+    ON_TIME = "on_time"
+    AT_RISK = "at_risk"  # less than a quarter of the time left
+    OVERDUE = "overdue"
+
+
+def deadline_state(start: datetime, due: datetime, now: datetime) -> DeadlineState:
+    """On time, at risk (under a quarter of the span from ``start`` to ``due`` left) or overdue."""
+    if now >= due:
+        return DeadlineState.OVERDUE
+    if (due - now) * 4 < due - start:
+        return DeadlineState.AT_RISK
+    return DeadlineState.ON_TIME
+
+
+def clock_start(
+    status: Status, registered_at: datetime, assigned_at: datetime | None, implemented_at: datetime | None
+) -> datetime:
+    """When the clock of the deadline that matters in ``status`` started."""
+    if status in DEPARTMENT_STATUSES and assigned_at is not None:
+        return assigned_at
+    if status is Status.FOLLOW_UP and implemented_at is not None:
+        return implemented_at
+    return registered_at

@@ -150,3 +150,15 @@ def test_a_short_phone_prefix_shared_by_many_customers_finds_the_newest(
     assert [r.number for r in rows] == [c.number for c in newest_first[:10]]
     after = search_cases(desk, "1390", limit=10, before_id=rows[-1].id)
     assert [r.number for r in after] == [c.number for c in newest_first[10:20]]
+
+
+def test_rows_say_whether_their_deadline_is_on_time_at_risk_or_overdue(
+    desk: Desk, many: list[CaseView]
+) -> None:
+    from kesu_desk.sla import DeadlineState
+
+    row = queue_page(desk, limit=1)[0]
+    assert row.next_due_at is not None
+    assert row.deadline_state(row.registered_at) is DeadlineState.ON_TIME
+    assert row.deadline_state(row.next_due_at - (row.next_due_at - row.clock_start) / 8) is DeadlineState.AT_RISK
+    assert row.deadline_state(row.next_due_at + timedelta(minutes=1)) is DeadlineState.OVERDUE

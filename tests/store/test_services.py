@@ -543,3 +543,33 @@ def test_merge_refusals_write_nothing(desk: Desk, register: Register, problem: s
     assert cases.get_case(desk, duplicate.number) == duplicate
     assert cases.get_case(desk, survivor.number) == survivor
     assert table_counts(desk) == before
+
+
+def test_waiting_for_the_customer_pauses_the_department_clock(desk: Desk, register: Register) -> None:
+    from kesu_desk.sla import DeadlineState, utcnow
+
+    view = to_assigned(desk, register())
+    due_before = view.deadlines["department"]
+    assert view.deadline_state(utcnow()) is DeadlineState.ON_TIME
+    view = cases.await_customer(desk, "hq", view.number, comment="请客户补拍照片", version=view.version)
+    assert view.waiting_since is not None and view.next_due_at is None
+    assert view.deadline_state(utcnow()) is None  # no deadline runs while waiting
+    with pytest.raises(WorkflowError) as info:
+        cases.await_customer(desk, "hq", view.number, comment="again", version=view.version)
+    assert info.value.code == "already_waiting"
+    view = cases.customer_replied(desk, "ag", view.number, comment="照片已收到", version=view.version)
+    assert view.waiting_since is None
+    assert view.deadlines["department"] is not None and due_before is not None
+    assert view.deadlines["department"] >= due_before
+    assert view.next_due_at == view.deadlines["department"]
+    assert [e.action for e in view.timeline[-2:]] == ["await_customer", "customer_replied"]
+    with pytest.raises(WorkflowError) as info:
+        cases.customer_replied(desk, "ag", view.number, version=view.version)
+    assert info.value.code == "not_waiting"
+
+
+def test_a_proposal_ends_the_wait(desk: Desk, register: Register) -> None:
+    view = to_investigating(desk, register())
+    view = cases.await_customer(desk, "hq", view.number, comment="等客户确认型号", version=view.version)
+    view = cases.propose(desk, "hq", view.number, remedy="exchange", version=view.version)
+    assert view.waiting_since is None and view.next_due_at == view.deadlines["answer"]

@@ -116,6 +116,8 @@ PLAYBOOK: dict[Action, tuple[Callable[..., CaseView], Any, Any]] = {
     Action.NOTE: (cases.add_note, _fixed(text=GOOD_TEXT), _fixed(text=ANY_TEXT)),
     Action.CALL: (cases.log_call, _fixed(summary=GOOD_TEXT), _fixed(summary=ANY_TEXT)),
     Action.MERGE: (cases.merge, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
+    Action.AWAIT_CUSTOMER: (cases.await_customer, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
+    Action.CUSTOMER_REPLIED: (cases.customer_replied, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
     Action.SUGGESTION: (
         _suggest,
         _fixed(chosen=[{"department": "QA"}]),

@@ -39,6 +39,8 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.ESCALATE: (OPEN, EVERYONE, True),
     # Never while a remedy is under review or approved but not yet put to the customer.
     A.MERGE: (OPEN - {S.PROPOSED, S.APPROVED}, FRONT, False),
+    A.AWAIT_CUSTOMER: ({S.ASSIGNED, S.INVESTIGATING, S.RETURNED, S.REOPENED}, EVERYONE, True),
+    A.CUSTOMER_REPLIED: ({S.ASSIGNED, S.INVESTIGATING, S.RETURNED, S.REOPENED}, EVERYONE, True),
     A.NOTE: (set(Status), EVERYONE, True),
     A.CALL: (set(Status), EVERYONE, True),
     A.SUGGESTION: (set(Status), EVERYONE, True),

@@ -27,6 +27,10 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = frozenset(s for s in Status if s is not Status.CLOSED)
+# While the case is in one of these, the responsible department's clock runs.
+DEPARTMENT_STATUSES = frozenset(
+    {Status.ASSIGNED, Status.INVESTIGATING, Status.RETURNED, Status.REOPENED}
+)
 
 
 class Channel(StrEnum):
@@ -131,6 +135,8 @@ class Action(StrEnum):
     CALL = "call"
     SUGGESTION = "suggestion"
     MERGE = "merge"
+    AWAIT_CUSTOMER = "await_customer"  # the department waits for the customer: its clock stops
+    CUSTOMER_REPLIED = "customer_replied"  # … and starts again, the pause added to its deadline
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

@@ -13,6 +13,7 @@ from typing import Any
 
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.vocabulary import (
+    DEPARTMENT_STATUSES,
     MONEY_REMEDIES,
     OPEN_STATUSES,
     Action,
@@ -47,6 +48,7 @@ class CaseFacts:
     validity: Validity = Validity.UNDECIDED
     department: str | None = None
     has_cause: bool = False
+    waiting: bool = False  # the department is waiting for the customer
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ RULES: dict[Action, Rule] = {
     # Not while a remedy awaits approval or the customer's answer: it would stay pending/approved
     # on a closed case and be mistaken for the live one if the case is ever reopened.
     Action.MERGE: Rule(OPEN_STATUSES - {Status.PROPOSED, Status.APPROVED}, FRONT),
+    Action.AWAIT_CUSTOMER: Rule(DEPARTMENT_STATUSES, EVERYONE, department_bound=True),
+    Action.CUSTOMER_REPLIED: Rule(DEPARTMENT_STATUSES, EVERYONE, department_bound=True),
     Action.NOTE: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.CALL: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.SUGGESTION: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
@@ -261,6 +265,19 @@ def _same_status(case: CaseFacts, actor: Actor, **_params: Any) -> Status:
     return case.status
 
 
+def _await_customer(case: CaseFacts, actor: Actor, *, comment: str | None) -> Status:
+    _require(comment=comment)
+    if case.waiting:
+        raise WorkflowError("already_waiting")
+    return case.status
+
+
+def _customer_replied(case: CaseFacts, actor: Actor, *, comment: str | None = None) -> Status:
+    if not case.waiting:
+        raise WorkflowError("not_waiting")
+    return case.status
+
+
 _TARGETS: dict[Action, Any] = {
     Action.DECIDE_VALIDITY: _decide_validity,
     Action.ASSIGN: _assign,
@@ -278,4 +295,6 @@ _TARGETS: dict[Action, Any] = {
     Action.NOTE: _comment_required(None),
     Action.CALL: _comment_required(None),
     Action.SUGGESTION: _same_status,
+    Action.AWAIT_CUSTOMER: _await_customer,
+    Action.CUSTOMER_REPLIED: _customer_replied,
 }

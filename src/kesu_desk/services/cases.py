@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import (
+    DEPARTMENT_STATUSES,
     SEVERITY_BY_LEVEL,
     SEVERITY_LEVELS,
     Action,
@@ -61,6 +62,7 @@ def _facts(case: Case) -> CaseFacts:
         validity=Validity(case.validity),
         department=case.department_code,
         has_cause=bool(case.cause_why and case.fishbone_factor),
+        waiting=case.waiting_since is not None,
     )
 
 
@@ -84,7 +86,11 @@ def _deadlines(case: Case) -> CaseDeadlines:
 
 def _apply_status(case: Case, status: Status, now: datetime) -> None:
     case.status = status.value
-    case.next_due_at = next_deadline(status, _deadlines(case))
+    if status not in DEPARTMENT_STATUSES:
+        case.waiting_since = None  # the department's part is over: nothing to wait for
+    # While the department waits for the customer its clock is paused: no deadline runs.
+    paused = case.waiting_since is not None
+    case.next_due_at = None if paused else next_deadline(status, _deadlines(case))
     case.version += 1
     case.updated_at = now
 
@@ -640,6 +646,35 @@ def merge(
 
     return _change(desk, actor, number, version, Action.MERGE, {"comment": comment}, apply,
                    comment=comment)
+
+
+def await_customer(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    """The department needs something from the customer (photos, a receipt…): its clock stops."""
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        case.waiting_since = now
+
+    return _change(desk, actor, number, version, Action.AWAIT_CUSTOMER, {"comment": comment}, apply,
+                   comment=comment)
+
+
+def customer_replied(
+    desk: Desk, actor: str, number: str, *, comment: str = "", version: int | None = None
+) -> CaseView:
+    """The customer answered: the department's clock runs again, its deadline moved on by the
+    working time it waited."""
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        assert case.waiting_since is not None
+        waited = desk.calendar.working_time_between(case.waiting_since, now)
+        if case.department_due_at is not None:
+            case.department_due_at = desk.calendar.add_working_time(case.department_due_at, waited)
+        case.waiting_since = None
+        return {"waited_hours": round(waited.total_seconds() / 3600, 1),
+                "department_due": case.department_due_at}
+
+    return _change(desk, actor, number, version, Action.CUSTOMER_REPLIED, {"comment": comment},
+                   apply, comment=comment, visibility=Visibility.CUSTOMER)
 
 
 def record_suggestion(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Severity, Status
+from kesu_desk.sla import DeadlineState, clock_start, deadline_state
 from kesu_desk.store.models import Case, CaseEvent, Customer
 
 
@@ -91,7 +92,15 @@ class CaseView:
     closure: str | None
     deadlines: dict[str, datetime | None]
     next_due_at: datetime | None
+    clock_start: datetime
+    waiting_since: datetime | None = None
     timeline: list[EventView] = field(default_factory=list)
+
+    def deadline_state(self, now: datetime) -> DeadlineState | None:
+        """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
+        if self.next_due_at is None:
+            return None
+        return deadline_state(self.clock_start, self.next_due_at, now)
 
     @classmethod
     def of(
@@ -144,5 +153,7 @@ class CaseView:
                 "follow_up": c.follow_up_due_at,
             },
             next_due_at=c.next_due_at,
+            clock_start=clock_start(Status(c.status), c.registered_at, c.assigned_at, c.implemented_at),
+            waiting_since=c.waiting_since,
             timeline=timeline,
         )

@@ -120,7 +120,8 @@ class Case(SQLModel, table=True):
     answer_due_at: datetime | None = None
     department_due_at: datetime | None = None
     follow_up_due_at: datetime | None = None
-    next_due_at: datetime | None = None
+    next_due_at: datetime | None = None  # none while the department waits for the customer
+    waiting_since: datetime | None = None
     # import idempotency: a row imported twice is recognised by this key
     source_key: str | None = Field(default=None, max_length=64, unique=True)
 

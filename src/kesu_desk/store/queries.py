@@ -32,7 +32,7 @@ from kesu_desk.domain.vocabulary import (
     Severity,
     Status,
 )
-from kesu_desk.sla import as_utc
+from kesu_desk.sla import DeadlineState, as_utc, clock_start, deadline_state
 from kesu_desk.store import search as fts
 from kesu_desk.store.models import Case, CaseCount, Customer, User
 
@@ -69,10 +69,13 @@ class QueueRow:
     summary: str
     next_due_at: datetime | None
     handler: str | None
+    clock_start: datetime  # when the clock of next_due_at started
 
-    @property
-    def key(self) -> tuple[Any, ...]:
-        return (self.id,)
+    def deadline_state(self, now: datetime) -> DeadlineState | None:
+        """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
+        if self.next_due_at is None:
+            return None
+        return deadline_state(self.clock_start, self.next_due_at, now)
 
 
 # A page boundary: the sort value(s) and id of the last row shown.
@@ -225,6 +228,8 @@ def _row_select() -> Select[Any]:
             func.substr(col(Case.description), 1, SUMMARY_CHARS),
             col(Case.next_due_at),
             col(User.name),
+            col(Case.assigned_at),
+            col(Case.implemented_at),
         )
         .join(Customer, col(Customer.id) == col(Case.customer_id))
         .outerjoin(User, col(User.id) == col(Case.handler_id))
@@ -234,10 +239,12 @@ def _row_select() -> Select[Any]:
 def _to_row(r: Sequence[Any]) -> QueueRow:
     registered = _from_db(r[2])
     assert registered is not None
+    status = _STATUS[r[3]]
     return QueueRow(
-        id=r[0], number=r[1], registered_at=registered, status=_STATUS[r[3]],
+        id=r[0], number=r[1], registered_at=registered, status=status,
         severity=SEVERITY_BY_LEVEL[r[4]], urgent=bool(r[5]), department=r[6], customer=r[7] or "",
         summary=r[8] or "", next_due_at=_from_db(r[9]), handler=r[10],
+        clock_start=clock_start(status, registered, _from_db(r[11]), _from_db(r[12])),
     )
 
 
