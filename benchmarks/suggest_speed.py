@@ -1,0 +1,74 @@
+"""Print p50/p95 time per suggestion for 50-, 500- and 5,000-character texts, with the default
+rules and with the defaults plus 1,000 generated rules."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+
+from kesu_desk.rules import Actions, Conditions, Rule, RuleSet, load_rules, suggest
+
+SAMPLE = (
+    "我上周在你们网站买的笔记本电脑，快递送来的时候包装破损，屏幕有坏点，键盘也松动。"
+    "打电话给客服等了半个小时没人理，态度很差。发票也开错了，要求退款。"
+    "The courier delivered it late and the screen is broken; I want a refund. "
+    "El técnico no vino a la reparación y la factura está mal. "
+)
+FILLER = "这家酒店房间还行但是价格偏贵服务一般早餐种类少交通方便附近有地铁站"
+
+
+def text_of(length: int, rng: random.Random) -> str:
+    pool = SAMPLE + FILLER
+    start = rng.randrange(len(pool))
+    out = (pool[start:] + pool) * (length // len(pool) + 2)
+    return out[:length]
+
+
+def generated_rules(count: int, rng: random.Random) -> list[Rule]:
+    departments = ["CS", "QA", "LOG", "AFS", "SALES", "FIN", "FAC"]
+    syllables = "质量物流价格发票房间维修态度安装快递退款配件噪音卫生服务设备电池屏幕"
+    rules = []
+    for i in range(count):
+        words = [
+            "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(5)
+        ] + [f"word{i}x{j}" for j in range(3)]
+        rules.append(Rule(
+            id=f"generated-{i}",
+            description=f"generated rule {i}",
+            when=Conditions(keywords=words),
+            then=Actions(department=rng.choice(departments), remedies=["apology"]),
+        ))
+    return rules
+
+
+def measure(rules: RuleSet, length: int, rounds: int = 400) -> tuple[float, float]:
+    rng = random.Random(length)
+    texts = [text_of(length, rng) for _ in range(50)]
+    suggest(texts[0], rules=rules)  # compile outside the timing
+    times = []
+    for i in range(rounds):
+        text = texts[i % len(texts)]
+        start = time.perf_counter()
+        suggest(text, rules=rules)
+        times.append((time.perf_counter() - start) * 1000)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    return statistics.median(times), p95
+
+
+def main() -> None:
+    defaults = load_rules()
+    start = time.perf_counter()
+    big = RuleSet([*defaults.rules, *generated_rules(1000, random.Random(1))])
+    suggest("编译", rules=big)
+    compile_ms = (time.perf_counter() - start) * 1000
+    print(f"{'rules':<14} {'chars':>6} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, rules in ((f"defaults ({len(defaults)})", defaults), (f"+1000 ({len(big)})", big)):
+        for length in (50, 500, 5000):
+            p50, p95 = measure(rules, length)
+            print(f"{name:<14} {length:>6} {p50:>8.3f} {p95:>8.3f}")
+    print(f"building and compiling 1,000 generated rules: {compile_ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,414 @@
+"""Match rules against a complaint and build the Suggestion, with the reasons for it.
+
+All keywords of all rules are compiled into one regular expression shaped as a trie (common
+prefixes shared), so a text is scanned once whatever the number of rules. At each position the
+longest keyword wins: "服务质量" (service quality) is read as one word, not as "质量" (quality).
+A keyword ending in ``*`` also credits longer words it begins ("deliver*" in "delivered").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from kesu_desk.domain.vocabulary import (
+    SEVERITY_BY_LEVEL,
+    SEVERITY_LEVELS,
+    CustomerClass,
+    Remedy,
+    Severity,
+)
+from kesu_desk.rules.fold import fold
+from kesu_desk.rules.model import (
+    CompensationRange,
+    Escalation,
+    Reason,
+    Rule,
+    Suggestion,
+)
+
+TRIAGE_DEPARTMENT = "CS"
+NO_MATCH_RULE = "no-match"
+NO_DEPARTMENT_RULE = "no-department"
+_VETO = -1
+_END = ""  # trie key: a keyword ends here, no boundary needed
+_BOUNDARY = "\x00"  # trie key: a Latin keyword ends here and the next character must not be a letter
+_WORD_CHAR = "a-z0-9"
+
+
+@dataclass(frozen=True, slots=True)
+class _Posting:
+    rule: int
+    group: int  # index of the keyword group, or _VETO for not_keywords
+    word: str  # the keyword as the rule file spells it
+
+
+def _keyword_groups(rule: Rule) -> list[list[str]]:
+    groups = [rule.when.keywords] if rule.when.keywords else []
+    return groups + [g for g in rule.when.keyword_groups if g]
+
+
+def _split(keyword: str) -> tuple[str, bool]:
+    """The folded keyword and whether it matches as a prefix."""
+    text = keyword.strip()
+    prefix = text.endswith("*")
+    return fold(text.rstrip("*").strip()), prefix
+
+
+def _needs_boundary(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _trie_pattern(node: dict[str, Any], root: bool = False) -> str:
+    # Longer alternatives come first so the regex (leftmost, first alternative) takes the longest.
+    alternatives = []
+    for ch, child in sorted(node.items()):
+        if ch in (_END, _BOUNDARY):
+            continue
+        head = re.escape(ch)
+        if root and _needs_boundary(ch):
+            # The boundary is checked after the first letter so every alternative starts with a
+            # literal, which lets the regex engine skip positions that cannot start a keyword.
+            head += f"(?<![{_WORD_CHAR}].)"
+        alternatives.append(head + _trie_pattern(child))
+    if _BOUNDARY in node:
+        alternatives.append(f"(?![{_WORD_CHAR}])")
+    optional = _END in node
+    if not alternatives:
+        return ""
+    if len(alternatives) == 1 and not optional:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")" + ("?" if optional else "")
+
+
+def _compile_keywords(words: Iterable[tuple[str, bool]]) -> re.Pattern[str] | None:
+    root: dict[str, Any] = {}
+    for word, prefix in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        if not prefix and _needs_boundary(word[-1]):
+            node[_BOUNDARY] = {}
+        else:
+            node[_END] = {}
+    if not root:
+        return None
+    return re.compile(_trie_pattern(root, root=True), re.DOTALL)
+
+
+@dataclass
+class _Hit:
+    groups: dict[int, set[str]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+    vetoed: bool = False
+
+
+class RuleSet:
+    """Rules in order, compiled once on first use."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules: tuple[Rule, ...] = tuple(r for r in rules if r.enabled)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @cached_property
+    def _compiled(self) -> _Compiled:
+        return _Compiled(self.rules)
+
+
+class _Compiled:
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        exact: dict[str, list[_Posting]] = {}
+        prefixes: dict[str, list[_Posting]] = {}
+        self.regexes: dict[int, list[re.Pattern[str]]] = {}
+        self.always: list[int] = []  # rules to evaluate even when no keyword is seen
+        self.group_count: list[int] = []
+        for index, rule in enumerate(rules):
+            groups = _keyword_groups(rule)
+            self.group_count.append(len(groups))
+            tagged = [(g, w) for g, words in enumerate(groups) for w in words]
+            tagged += [(_VETO, w) for w in rule.when.not_keywords]
+            for group, word in tagged:
+                folded, prefix = _split(word)
+                if folded:
+                    target = prefixes if prefix else exact
+                    target.setdefault(folded, []).append(_Posting(index, group, word))
+            if rule.when.regex:
+                self.regexes[index] = [re.compile(fold(p)) for p in rule.when.regex]
+            if rule.when.match == "any" or not groups:
+                self.always.append(index)
+        # A word found in a text credits its own keywords and every prefix keyword it begins with.
+        words = set(exact) | set(prefixes)
+        self.postings: dict[str, tuple[_Posting, ...]] = {}
+        for word in words:
+            found = list(exact.get(word, ()))
+            for end in range(1, len(word) + 1):
+                found.extend(prefixes.get(word[:end], ()))
+            self.postings[word] = tuple(found)
+        self.pattern = _compile_keywords(
+            [(w, False) for w in exact] + [(w, True) for w in prefixes]
+        )
+        self.rules = rules
+
+    def scan(self, text: str) -> dict[int, _Hit]:
+        hits: dict[int, _Hit] = {}
+        if self.pattern is None or not text:
+            return hits
+        for found in self.pattern.findall(text):
+            for posting in self.postings.get(found, ()):
+                hit = hits.get(posting.rule)
+                if hit is None:
+                    hit = hits[posting.rule] = _Hit()
+                if posting.group == _VETO:
+                    hit.vetoed = True
+                    continue
+                surfaces = hit.groups.setdefault(posting.group, set())
+                if found not in surfaces:
+                    surfaces.add(found)
+                    if posting.word not in hit.words:
+                        hit.words.append(posting.word)
+        return hits
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Facts:
+    category: str | None
+    channel: str | None
+    product: str | None
+    batch: str | None
+    customer_class: str | None
+    severity: str | None
+    purchase_date: date | None
+    amount: Decimal | None
+    batch_count: int
+    today: date
+
+
+def _conditions(rule: Rule, hit: _Hit | None, regexes: list[re.Pattern[str]] | None,
+                text: str, facts: _Facts, groups: int) -> tuple[bool, list[str]] | None:
+    """Whether the rule fires, and the fields that made it fire."""
+    when = rule.when
+    checks: list[bool] = []
+    fields: list[str] = []
+    for group in range(groups):
+        checks.append(hit is not None and group in hit.groups)
+    if regexes:
+        matched = next((p.pattern for p in regexes if p.search(text)), None)
+        checks.append(matched is not None)
+        if matched is not None:
+            fields.append(f"regex={matched}")
+
+    def one_of(name: str, allowed: Sequence[str], value: str | None) -> None:
+        if allowed:
+            ok = value is not None and fold(value) in {fold(a) for a in allowed}
+            checks.append(ok)
+            if ok:
+                fields.append(f"{name}={value}")
+
+    one_of("category", when.category, facts.category)
+    one_of("channel", when.channel, facts.channel)
+    one_of("product", when.product, facts.product)
+    one_of("customer_class", when.customer_class, facts.customer_class)
+    one_of("severity", when.severity, facts.severity)
+    if when.amount_min is not None or when.amount_max is not None:
+        amount = facts.amount
+        ok = amount is not None and (
+            (when.amount_min is None or amount >= when.amount_min)
+            and (when.amount_max is None or amount <= when.amount_max)
+        )
+        checks.append(ok)
+        if ok:
+            fields.append(f"amount={amount}")
+    if when.in_warranty is not None and when.warranty_months is not None:
+        bought = facts.purchase_date
+        ok = bought is not None and (
+            (facts.today <= _add_months(bought, when.warranty_months)) == when.in_warranty
+        )
+        checks.append(ok)
+        if ok:
+            state = "within" if when.in_warranty else "outside"
+            fields.append(f"purchase_date={bought} ({state} {when.warranty_months} months)")
+    if when.batch_count_min is not None:
+        ok = facts.batch_count >= when.batch_count_min
+        checks.append(ok)
+        if ok:
+            batch = f" batch {facts.batch}" if facts.batch else ""
+            fields.append(f"batch_count={facts.batch_count}{batch}")
+    if not checks:
+        return None
+    fired = all(checks) if when.match == "all" else any(checks)
+    return (fired, fields) if fired else None
+
+
+def suggest(
+    text: str,
+    *,
+    rules: RuleSet,
+    category: str | None = None,
+    channel: str | None = None,
+    product: str | None = None,
+    batch: str | None = None,
+    customer_class: str | CustomerClass | None = None,
+    purchase_date: date | None = None,
+    amount: Decimal | float | int | None = None,
+    batch_count: int = 0,
+    severity: str | Severity | None = None,
+    today: date | None = None,
+) -> Suggestion:
+    """Where the case should go and what the customer can be offered, and why."""
+    compiled = rules._compiled
+    folded = fold(text)
+    hits = compiled.scan(folded)
+    facts = _Facts(
+        category=category,
+        channel=channel,
+        product=product,
+        batch=batch,
+        customer_class=str(customer_class) if customer_class is not None else None,
+        severity=str(severity) if severity is not None else None,
+        purchase_date=purchase_date,
+        amount=Decimal(str(amount)) if amount is not None else None,
+        batch_count=batch_count,
+        today=today or date.today(),
+    )
+    candidates = sorted(set(hits) | set(compiled.always) | set(compiled.regexes))
+    fired: list[tuple[int, Rule, float, list[str], list[str]]] = []
+    for index in candidates:
+        hit = hits.get(index)
+        if hit is not None and hit.vetoed:
+            continue
+        rule = compiled.rules[index]
+        result = _conditions(
+            rule, hit, compiled.regexes.get(index), folded, facts, compiled.group_count[index]
+        )
+        if result is None:
+            continue
+        words = hit.words if hit is not None else []
+        distinct = sum(len(s) for s in hit.groups.values()) if hit is not None else 0
+        score = rule.then.weight * max(1, distinct)
+        fired.append((index, rule, score, list(words), result[1]))
+
+    if not fired:
+        return Suggestion(
+            department=TRIAGE_DEPARTMENT,
+            matched=False,
+            reasons=[
+                Reason(
+                    rule_id=NO_MATCH_RULE,
+                    description="No rule matched; routed to CS for triage",
+                )
+            ],
+        )
+
+    reasons = [
+        Reason(rule_id=rule.id, description=rule.description, words=words, fields=fields)
+        for _, rule, _, words, fields in fired
+    ]
+    setters = [f for f in fired if f[1].then.mode == "set" and f[1].then.department]
+    totals: dict[str, float] = {}
+    for _, rule, score, _, _ in fired:
+        if rule.then.mode == "score" and rule.then.department:
+            totals[rule.then.department] = totals.get(rule.then.department, 0.0) + score
+    if setters:
+        chosen = max(setters, key=lambda f: (f[2], -f[0]))
+        department = chosen[1].then.department or TRIAGE_DEPARTMENT
+    elif totals:
+        department = max(totals, key=lambda d: totals[d])  # ties: the first department seen
+    else:
+        department = TRIAGE_DEPARTMENT
+        reasons.append(
+            Reason(
+                rule_id=NO_DEPARTMENT_RULE,
+                description="No rule named a department; routed to CS for triage",
+            )
+        )
+
+    # The category comes from the best-scoring rule of the chosen department; remedies, notes
+    # and the rest follow the order of the rules file (the department's rules first), so a
+    # business ranks remedies by ordering its rules.
+    def by_score(f: tuple[int, Rule, float, list[str], list[str]]) -> tuple[int, int, float, int]:
+        index, rule, score, _, _ = f
+        return (
+            0 if rule.then.department == department else 1,
+            0 if rule.then.mode == "set" else 1,
+            -score,
+            index,
+        )
+
+    def by_file(f: tuple[int, Rule, float, list[str], list[str]]) -> tuple[int, int]:
+        return (0 if f[1].then.department == department else 1, f[0])
+
+    category_out = next(
+        (r.then.category for _, r, *_ in sorted(fired, key=by_score) if r.then.category), None
+    )
+    ordered = sorted(fired, key=by_file)
+    remedies: list[Remedy] = []
+    escalations: list[Escalation] = []
+    notes: list[str] = []
+    level = SEVERITY_LEVELS[Severity.NORMAL]
+    multiple_min: Decimal | None = None
+    multiple_max: Decimal | None = None
+    spare_parts = None
+    for _, rule, *_ in ordered:
+        then = rule.then
+        remedies.extend(r for r in then.remedies if r not in remedies)
+        if then.severity is not None:
+            level = max(level, SEVERITY_LEVELS[then.severity])
+        if then.compensation is not None:
+            low, high = then.compensation.min, then.compensation.max
+            multiple_min = low if multiple_min is None else max(multiple_min, low)
+            multiple_max = high if multiple_max is None else max(multiple_max, high)
+        if then.spare_parts and spare_parts is None:
+            spare_parts = then.spare_parts
+        if then.note and then.note not in notes:
+            notes.append(then.note)
+    for _, rule, *_ in fired:  # escalations in the order of the rules file
+        escalations.extend(e for e in rule.then.escalations if e not in escalations)
+
+    compensation = None
+    if multiple_min is not None and multiple_max is not None:
+        price = facts.amount
+        compensation = CompensationRange(
+            min_multiple=multiple_min,
+            max_multiple=multiple_max,
+            min_amount=price * multiple_min if price is not None else None,
+            max_amount=price * multiple_max if price is not None else None,
+        )
+    return Suggestion(
+        department=department,
+        category=category_out,
+        remedies=remedies,
+        severity=SEVERITY_BY_LEVEL[level],
+        escalations=escalations,
+        urgent=any(r.then.urgent for _, r, *_ in fired),
+        corrective_action=any(r.then.corrective_action for _, r, *_ in fired),
+        compensation=compensation,
+        spare_parts=spare_parts,
+        route_to_dealer=any(r.then.route_to_dealer for _, r, *_ in fired),
+        notes=notes,
+        matched=True,
+        reasons=reasons,
+    )

@@ -1,0 +1,160 @@
+"""The shapes of a rules file (conditions and actions) and of what the rules service answers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Remedy, Severity
+
+
+class Escalation(StrEnum):
+    """Who is informed beyond the responsible department."""
+
+    SUPERVISOR = "supervisor"
+    STORE_MANAGER = "store_manager"
+    QUALITY = "quality"
+    RND = "rnd"
+    PRODUCTION = "production"
+    GENERAL_MANAGER = "general_manager"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Conditions(_Strict):
+    """When a rule fires. With ``match = "all"`` every condition given must hold; with "any", one.
+
+    Keyword conditions: ``keywords`` needs one of its words; ``keyword_groups`` needs one word of
+    each group; ``regex`` needs one pattern to match; ``not_keywords`` vetoes the rule whatever
+    ``match`` says. A keyword ending in ``*`` matches as a prefix (``deliver*``).
+    """
+
+    match: Literal["all", "any"] = "all"
+    keywords: list[str] = Field(default_factory=list)
+    keyword_groups: list[list[str]] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    not_keywords: list[str] = Field(default_factory=list)
+    category: list[str] = Field(default_factory=list)
+    channel: list[Channel] = Field(default_factory=list)
+    product: list[str] = Field(default_factory=list)
+    customer_class: list[CustomerClass] = Field(default_factory=list)
+    severity: list[Severity] = Field(default_factory=list)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    warranty_months: int | None = Field(default=None, ge=0)
+    in_warranty: bool | None = None
+    batch_count_min: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _warranty_needs_months(self) -> Conditions:
+        if self.in_warranty is not None and self.warranty_months is None:
+            raise ValueError("in_warranty needs warranty_months")
+        return self
+
+    def is_empty(self) -> bool:
+        return not (
+            self.keywords
+            or self.keyword_groups
+            or self.regex
+            or self.category
+            or self.channel
+            or self.product
+            or self.customer_class
+            or self.severity
+            or self.amount_min is not None
+            or self.amount_max is not None
+            or self.in_warranty is not None
+            or self.batch_count_min is not None
+        )
+
+
+class CompensationMultiple(_Strict):
+    """Compensation as multiples of the product's price (DOMAIN.md: 2 to 5 times)."""
+
+    min: Decimal = Field(ge=0)
+    max: Decimal = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CompensationMultiple:
+        if self.min > self.max:
+            raise ValueError("min is larger than max")
+        return self
+
+
+class Actions(_Strict):
+    """What a rule proposes. ``mode = "set"`` imposes the department; "score" adds ``weight``
+    for each distinct word matched, and the department with the highest total wins."""
+
+    category: str | None = None
+    department: str | None = None
+    mode: Literal["score", "set"] = "score"
+    weight: float = Field(default=1.0, gt=0)
+    remedies: list[Remedy] = Field(default_factory=list)
+    severity: Severity | None = None
+    escalations: list[Escalation] = Field(default_factory=list)
+    urgent: bool = False
+    corrective_action: bool = False
+    compensation: CompensationMultiple | None = None
+    spare_parts: Literal["free", "retail"] | None = None
+    route_to_dealer: bool = False
+    note: str | None = None
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1)
+    description: str = ""
+    enabled: bool = True
+    when: Conditions = Field(default_factory=Conditions)
+    then: Actions = Field(default_factory=Actions)
+
+
+class RuleProblem(_Strict):
+    """One mistake in a rules file: where (rule and field) and what is wrong."""
+
+    file: str
+    rule: str  # the rule's id when it has one, else "#<index>" (1-based); "" for the file itself
+    field: str
+    code: str  # toml_syntax, unknown_key, bad_value, unknown_department, bad_regex, …
+    message: str
+
+    def __str__(self) -> str:
+        where = ":".join(part for part in (self.file, self.rule, self.field) if part)
+        return f"{where}: {self.message}"
+
+
+# --- what suggest() answers -----------------------------------------------------------------
+
+
+class Reason(_Strict):
+    rule_id: str
+    description: str
+    words: list[str] = Field(default_factory=list)
+    fields: list[str] = Field(default_factory=list)
+
+
+class CompensationRange(_Strict):
+    min_multiple: Decimal
+    max_multiple: Decimal
+    min_amount: Decimal | None = None
+    max_amount: Decimal | None = None
+
+
+class Suggestion(_Strict):
+    department: str
+    category: str | None = None
+    remedies: list[Remedy] = Field(default_factory=list)
+    severity: Severity = Severity.NORMAL
+    escalations: list[Escalation] = Field(default_factory=list)
+    urgent: bool = False
+    corrective_action: bool = False
+    compensation: CompensationRange | None = None
+    spare_parts: Literal["free", "retail"] | None = None
+    route_to_dealer: bool = False
+    notes: list[str] = Field(default_factory=list)
+    matched: bool = True
+    reasons: list[Reason] = Field(default_factory=list)

@@ -1,0 +1,277 @@
+"""The rules service: default rules, folding, batch escalation, rules-file checks and merging."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kesu_desk.domain.vocabulary import Remedy, Severity
+from kesu_desk.rules import (
+    RulesError,
+    RuleSet,
+    check_rules,
+    default_rules_text,
+    fold,
+    load_rules,
+    load_rules_safely,
+    parse_rules,
+    suggest,
+)
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+def fired(rules: RuleSet, text: str, **facts: Any) -> set[str]:
+    return {r.rule_id for r in suggest(text, rules=rules, today=TODAY, **facts).reasons}
+
+
+# (rule id, a case that fires it, a near miss that must not): text and the other facts.
+CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] = [
+    ("safety-injury-media", ("充电的时候电池起火了", {}), ("充电的时候电池很热", {})),
+    ("batch-problem", ("屏幕坏了", {"batch_count": 5, "batch": "B-7"}),
+     ("屏幕坏了", {"batch_count": 4, "batch": "B-7"})),
+    ("food-foreign-object", ("菜里有一根头发", {}), ("床单上有一根头发", {})),
+    ("food-major-impact", ("汤里有虫子，好几个人吃了都不舒服", {}), ("汤里有虫子", {})),
+    ("spare-parts-in-warranty", ("需要换一个配件", {"purchase_date": date(2026, 3, 1)}),
+     ("需要换一个配件", {"purchase_date": date(2024, 3, 1)})),
+    ("spare-parts-out-of-warranty", ("I need a spare part", {"purchase_date": date(2024, 3, 1)}),
+     ("I need a spare part", {"purchase_date": date(2026, 3, 1)})),
+    ("who-sells-serves", ("产品有问题", {"customer_class": "sub_dealer"}),
+     ("产品有问题", {"customer_class": "direct"})),
+    ("fac-premises", ("There was no hot water in the shower", {}),
+     ("I visited the showroom", {})),
+    ("fac-cleanliness", ("Las sábanas estaban sucias", {}), ("The prices were dirt cheap", {})),
+    ("fac-noise", ("隔壁很吵，晚上睡不着", {}), ("电脑风扇噪音很大", {})),
+    ("cs-staff-attitude", ("前台态度很差", {}), ("前台很快就办好了", {})),
+    ("cs-staff", ("前台很快就办好了", {}), ("很快就办好了", {})),
+    ("cs-waiting", ("排队等了一个小时", {}), ("一个小时就办好了", {})),
+    ("cs-procedure", ("退货手续太繁琐", {}), ("退货很顺利", {})),
+    ("qa-defect", ("The laptop is defective", {}), ("The laptop is effective", {})),
+    ("qa-product-parts", ("键盘手感一般", {}), ("手感一般", {})),
+    ("log-delivery", ("The parcel arrived late", {}), ("I ordered chocolate", {})),
+    ("log-wrong-or-missing", ("你们发错了颜色", {}), ("你们的颜色很好看", {})),
+    ("log-transit-damage", ("快递送来的时候箱子压坏了", {}), ("我不小心把箱子压坏了", {})),
+    ("afs-installation", ("驱动装不上", {}), ("运行很流畅", {})),
+    ("afs-repair", ("维修了三次还是不行", {}), ("维持原样就行", {})),
+    ("sales-price", ("Es muy caro", {}), ("Es muy claro", {})),
+    ("sales-not-as-described", ("Not as described on the website", {}),
+     ("Exactly what the website said", {})),
+    ("fin-billing", ("发票开错了", {}), ("发现开错了", {})),
+]
+
+
+def test_every_default_rule_has_a_case(rules: RuleSet) -> None:
+    assert {case[0] for case in CASES} == {rule.id for rule in rules}
+
+
+@pytest.mark.parametrize(("rule_id", "hit", "miss"), CASES, ids=[c[0] for c in CASES])
+def test_default_rule_fires_and_near_miss_does_not(
+    rules: RuleSet,
+    rule_id: str,
+    hit: tuple[str, dict[str, Any]],
+    miss: tuple[str, dict[str, Any]],
+) -> None:
+    assert rule_id in fired(rules, hit[0], **hit[1])
+    assert rule_id not in fired(rules, miss[0], **miss[1])
+
+
+def test_the_shipped_rules_file_has_no_problems() -> None:
+    assert parse_rules(default_rules_text(), "rules.toml")[1] == []
+
+
+def test_reasons_name_the_matched_words(rules: RuleSet) -> None:
+    result = suggest("前台态度很差，排队等了很久", rules=rules)
+    reasons = {r.rule_id: r for r in result.reasons}
+    assert reasons["cs-staff-attitude"].words == ["态度"]
+    assert set(reasons["cs-waiting"].words) == {"排队", "等了"}
+    assert result.department == "CS"
+    assert reasons["cs-staff-attitude"].description
+
+
+def test_traditional_chinese_matches_simplified_keywords(rules: RuleSet) -> None:
+    result = suggest("房間的熱水和空調都不好用，發票也開錯了", rules=rules)
+    reasons = {r.rule_id: r for r in result.reasons}
+    assert set(reasons["fac-premises"].words) == {"房间", "热水", "空调"}
+    assert reasons["fin-billing"].words == ["发票"]
+    assert fold("質量問題") == "质量问题"
+
+
+def test_folding_width_case_and_accents() -> None:
+    assert fold("ＤＶＤ Habitación") == "dvd habitacion"
+
+
+@pytest.mark.parametrize("count", [4, 5])
+def test_batch_problem_starts_at_five(rules: RuleSet, count: int) -> None:
+    result = suggest("外壳开裂", rules=rules, batch="2026-05-A", batch_count=count)
+    if count < 5:
+        assert result.severity is not Severity.CRITICAL
+        assert not result.corrective_action
+        assert "batch-problem" not in {r.rule_id for r in result.reasons}
+    else:
+        assert result.severity is Severity.CRITICAL
+        assert result.corrective_action
+        assert result.department == "QA"
+        assert result.escalations == ["quality", "rnd", "production", "general_manager"]
+        batch = next(r for r in result.reasons if r.rule_id == "batch-problem")
+        assert batch.fields == ["batch_count=5 batch 2026-05-A"]
+
+
+def test_safety_words_make_the_case_critical_and_urgent(rules: RuleSet) -> None:
+    result = suggest("The heater caught fire and my son was injured", rules=rules)
+    assert result.severity is Severity.CRITICAL
+    assert result.urgent
+    assert "supervisor" in result.escalations
+
+
+def test_food_replace_the_dish_then_refund_then_compensation(rules: RuleSet) -> None:
+    minor = suggest("There was a hair in my soup", rules=rules)
+    assert minor.department == "QA"
+    assert minor.category == "food_quality"
+    assert minor.remedies[:2] == [Remedy.EXCHANGE, Remedy.REFUND]
+    assert minor.compensation is None
+
+    major = suggest("菜里有苍蝇，好几个人吃了，已经发到微博上了", rules=rules, amount=Decimal("88"))
+    assert major.remedies[:3] == [Remedy.EXCHANGE, Remedy.REFUND, Remedy.COMPENSATION]
+    assert major.compensation is not None
+    assert (major.compensation.min_multiple, major.compensation.max_multiple) == (Decimal(2), Decimal(5))
+    assert (major.compensation.min_amount, major.compensation.max_amount) == (Decimal(176), Decimal(440))
+
+
+def test_spare_parts_free_in_warranty_retail_outside(rules: RuleSet) -> None:
+    inside = suggest("配件坏了", rules=rules, purchase_date=date(2026, 1, 1), today=TODAY)
+    outside = suggest("配件坏了", rules=rules, purchase_date=date(2025, 1, 1), today=TODAY)
+    assert (inside.spare_parts, outside.spare_parts) == ("free", "retail")
+    assert inside.department == outside.department == "AFS"
+
+
+def test_sub_dealers_and_end_users_go_to_their_dealer(rules: RuleSet) -> None:
+    assert suggest("屏幕坏了", rules=rules, customer_class="end_user").route_to_dealer
+    assert not suggest("屏幕坏了", rules=rules, customer_class="a_dealer").route_to_dealer
+
+
+def test_nothing_matched_goes_to_cs_for_triage(rules: RuleSet) -> None:
+    result = suggest("你好，我想说一件事", rules=rules)
+    assert result.department == "CS"
+    assert not result.matched
+    assert [r.rule_id for r in result.reasons] == ["no-match"]
+    assert "CS for triage" in result.reasons[0].description
+
+
+BROKEN = """
+colour = "red"
+
+[[rules]]
+id = "one"
+description = "unknown key, unknown department and an unknown remedy"
+flavour = "sweet"
+[rules.when]
+keywords = ["a"]
+[rules.then]
+department = "XYZ"
+remedies = ["refund", "hug"]
+
+[[rules]]
+id = "one"
+[rules.when]
+keywords = "not a list"
+regex = ["(unclosed"]
+[rules.then]
+weight = "heavy"
+
+[[rules]]
+description = "no id, no conditions"
+[rules.then]
+escalations = ["president"]
+"""
+
+
+def test_a_broken_rules_file_reports_all_its_problems_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    problems = check_rules(path)
+    found = {(p.rule, p.field, p.code) for p in problems}
+    assert ("", "colour", "unknown_key") in found
+    assert ("one", "flavour", "unknown_key") in found
+    assert ("one", "then.department", "unknown_department") in found
+    assert ("one", "then.remedies.1", "unknown_remedy") in found
+    assert ("one (#2)", "id", "duplicate_id") in found
+    assert ("one", "when.keywords", "bad_type") in found
+    assert ("one", "when.regex.0", "bad_regex") in found
+    assert ("one", "then.weight", "bad_type") in found
+    assert ("#3", "id", "missing") in found
+    assert ("#3", "then.escalations.0", "unknown_escalation") in found
+    assert all(p.file == str(path) and p.message for p in problems)
+    assert "XYZ" in next(p.message for p in problems if p.code == "unknown_department")
+
+
+def test_toml_syntax_error_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text("[[rules]\nid = ", encoding="utf-8")
+    [problem] = check_rules(path)
+    assert problem.code == "toml_syntax"
+
+
+def test_a_broken_user_file_falls_back_to_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text(BROKEN, encoding="utf-8")
+    with pytest.raises(RulesError):
+        load_rules(path)
+    rules, problems = load_rules_safely(path)
+    assert problems
+    assert [r.id for r in rules] == [r.id for r in load_rules()]
+
+
+def test_a_user_file_overrides_and_extends_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        """
+[[rules]]
+id = "fin-billing"
+description = "Invoices go to the front office here"
+[rules.when]
+keywords = ["发票"]
+[rules.then]
+department = "FAC"
+
+[[rules]]
+id = "pets"
+description = "Pets on the premises"
+[rules.when]
+keywords = ["dog*", "perro*"]
+channel = ["shop"]
+[rules.then]
+department = "FAC"
+category = "premises"
+""",
+        encoding="utf-8",
+    )
+    assert check_rules(path) == []
+    defaults = [r.id for r in load_rules()]
+    rules = load_rules(path)
+    assert [r.id for r in rules] == [*defaults, "pets"]
+    assert suggest("发票开错了", rules=rules).department == "FAC"
+    assert suggest("There were dogs everywhere", rules=rules, channel="shop").department == "FAC"
+    assert "pets" not in {
+        r.rule_id for r in suggest("There were dogs everywhere", rules=rules).reasons
+    }
+    assert load_rules_safely(path)[1] == []
+
+
+def test_departments_can_grow(tmp_path: Path) -> None:
+    path = tmp_path / "legal.toml"
+    path.write_text(
+        '[[rules]]\nid = "legal"\n[rules.when]\nkeywords = ["lawyer"]\n'
+        '[rules.then]\ndepartment = "LEGAL"\n',
+        encoding="utf-8",
+    )
+    assert [p.code for p in check_rules(path)] == ["unknown_department"]
+    assert check_rules(path, departments={"CS", "LEGAL"}) == []
