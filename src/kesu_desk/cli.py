@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,6 +33,8 @@ examples:
   kesu-desk --db postgresql+psycopg://kesu@db/kesu db upgrade
   kesu-desk export --format jsonl --status closed -o closed.jsonl
   kesu-desk import cases.csv
+  kesu-desk suggest --json "吃到异物，肚子疼"
+  kesu-desk rules check my-rules.toml
 """
 
 
@@ -97,6 +101,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only cases in this status (repeatable)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write to FILE instead of standard output")
+
+    sug = sub.add_parser("suggest", parents=[common],
+                         help="suggest department, category, remedies and severity for a complaint")
+    sug.add_argument("text", metavar="TEXT", help="what the customer said")
+    sug.add_argument("--json", action="store_true", help="print the suggestion as JSON")
+    sug.add_argument("--category", metavar="C")
+    sug.add_argument("--channel", choices=["phone", "email", "shop", "online", "social"])
+    sug.add_argument("--product", metavar="P")
+    sug.add_argument("--batch", metavar="B", help="batch/lot; with --product, cases of it are counted")
+    sug.add_argument("--customer-class", choices=["a_dealer", "sub_dealer", "end_user", "direct"])
+    sug.add_argument("--purchase-date", metavar="YYYY-MM-DD", type=_date)
+    sug.add_argument("--amount", metavar="N", type=Decimal, help="price or amount at stake")
+    sug.add_argument("--rules", metavar="FILE", type=Path, help="rules file (default: config, then built-in)")
+
+    rules = sub.add_parser("rules", parents=[common], help="check a rules file")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True,
+                                     parser_class=_Parser)
+    check = rules_sub.add_parser("check", parents=[common],
+                                 help="report every mistake in a rules file at once")
+    check.add_argument("file", metavar="FILE", type=Path)
 
     imp = sub.add_parser("import", parents=[common],
                          help="import cases from CSV or JSONL; bad rows are reported and skipped")
@@ -301,7 +325,64 @@ def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return EXIT_ERROR if report.bad else 0
 
 
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.rules import load_rules_safely, suggest
+
+    rules, problems = load_rules_safely(args.rules or settings.rules)
+    for problem in problems:
+        print(t("rules.fallback", lang, problem=str(problem)), file=sys.stderr)
+    count = 0
+    if args.product and args.batch:
+        from kesu_desk.services.queue import batch_count
+
+        count = batch_count(_open(settings), args.product, args.batch)
+    result = suggest(
+        args.text, rules=rules, category=args.category, channel=args.channel,
+        product=args.product, batch=args.batch, customer_class=args.customer_class,
+        purchase_date=args.purchase_date, amount=args.amount, batch_count=count,
+    )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(t("suggest.department", lang, department=result.department))
+    print(t("suggest.category", lang, category=result.category or "-"))
+    print(t("suggest.remedies", lang, remedies=", ".join(r.value for r in result.remedies) or "-"))
+    print(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
+    if result.escalations:
+        print(t("suggest.escalations", lang, escalations=", ".join(str(e) for e in result.escalations)))
+    for reason in result.reasons:
+        words = ", ".join([*reason.words, *reason.fields])
+        print(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
+    for note in getattr(result, "notes", []):
+        print(t("suggest.note", lang, note=note))
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.rules import check_rules
+
+    problems = check_rules(args.file)
+    for problem in problems:
+        print(str(problem))
+    if problems:
+        print(t("rules.problems", lang, path=args.file, count=len(problems)), file=sys.stderr)
+        return EXIT_ERROR
+    print(t("rules.ok", lang, path=args.file))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "suggest": cmd_suggest,
+    "rules": cmd_rules,
     "tui": cmd_tui,
     "demo": cmd_demo,
     "users": cmd_users,

@@ -129,3 +129,52 @@ def test_broken_config_file_is_one_line(tmp_path: Path) -> None:
     done = run("users", "list", env={"KESU_DESK_CONFIG": str(config)})
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_suggest_json_has_the_promised_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["suggest", "--json", "快递太慢了，箱子压坏了"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"department", "category", "remedies", "severity", "escalations", "reasons"} <= set(out)
+    assert out["department"] == "LOG" and out["reasons"]
+
+
+def test_suggest_with_a_batch_counts_the_store(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from kesu_desk.config import Settings
+    from kesu_desk.services import cases, users
+    from kesu_desk.services.desk import Desk
+    from kesu_desk.services.drafts import CaseDraft
+
+    desk = Desk.open(Settings(db=sqlite_url))
+    users.add_user(desk, "ag", "agent")
+    for i in range(5):
+        cases.register_case(desk, "ag", CaseDraft.parse(
+            {"phone": f"1380013{i:04d}", "description": "水壶漏水", "product": "K-200", "batch": "B7"}))
+    desk.close()
+    args = ["--db", sqlite_url, "suggest", "--json", "--product", "K-200", "--batch", "B7", "水壶漏水"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["severity"] == "critical" and out["escalations"]
+
+
+def test_rules_check_reports_every_problem_and_a_broken_file_falls_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "rules.toml"
+    bad.write_text(
+        '[[rules]]\nid = "x"\ndescription = "d"\n[rules.when]\nkeywords = ["坏"]\n'
+        '[rules.then]\ndepartment = "NOPE"\nremedies = ["magic"]\n'
+        '[[rules]]\nid = "x"\ndescription = "dup"\nbogus = 1\n',
+        encoding="utf-8",
+    )
+    assert main(["rules", "check", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.strip().splitlines()) >= 3  # department, remedy, duplicate/unknown key
+    assert main(["suggest", "--rules", str(bad), "--json", "屏幕坏了"]) == 0
+    captured = capsys.readouterr()
+    assert "default rules are used" in captured.err

@@ -27,3 +27,11 @@ def search_cases(desk: Desk, query: str, *, limit: int = 50, before_id: int | No
             uow.session, query, limit=limit, before_id=before_id,
             phone_prefixes=phone_prefixes(query, desk.settings.country),
         )
+
+
+def batch_count(desk: Desk, product: str, batch: str) -> int:
+    """How many cases share this product and batch: five or more make a batch problem."""
+    if not product or not batch:
+        return 0
+    with desk.uow(write=False) as uow:
+        return queries.batch_count(uow.session, product, batch)

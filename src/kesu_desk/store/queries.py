@@ -511,3 +511,12 @@ def customer_cases(session: Session, customer_id: int, limit: int = 20) -> list[
         )
 
     return [_to_row(r) for r in _fetch(session, "customer_cases", build, {"customer": customer_id, "lim": limit})]
+
+
+def batch_count(session: Session, product: str, batch: str) -> int:
+    def build() -> Select[Any]:
+        return select(func.count()).select_from(Case).where(
+            col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch")
+        )
+
+    return int(_fetch(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
