@@ -135,6 +135,11 @@ class DeadlineState(StrEnum):
     OVERDUE = "overdue"
 
 
+def at_risk_from(start: datetime, due: datetime) -> datetime:
+    """The moment from which under a quarter of the span from ``start`` to ``due`` is left."""
+    return due - (due - start) / 4
+
+
 def deadline_state(start: datetime, due: datetime, now: datetime) -> DeadlineState:
     """On time, at risk (under a quarter of the span from ``start`` to ``due`` left) or overdue."""
     if now >= due:

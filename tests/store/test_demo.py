@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import phonenumbers
@@ -25,7 +25,7 @@ from kesu_desk.services import cases as case_service
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.queue import search_cases
-from kesu_desk.sla import CaseDeadlines, as_utc, next_deadline
+from kesu_desk.sla import CaseDeadlines, as_utc, at_risk_from, clock_start, next_deadline
 from kesu_desk.store.demo import DemoReport, generate
 from kesu_desk.store.search import index_text
 
@@ -167,11 +167,12 @@ def test_deadlines_follow_the_policy_and_status(demo: tuple[Desk, DemoReport]) -
     policy = desk.deadlines
     overdue = 0
     now = datetime.now(UTC)
+    at_risk_checked = 0
     for (status, severity, registered, assigned, implemented, acknowledge, answer, department,
-         follow_up, next_due) in rows(
+         follow_up, next_due, at_risk) in rows(
         desk,
         "SELECT status, severity, registered_at, assigned_at, implemented_at, acknowledge_due_at, "
-        "answer_due_at, department_due_at, follow_up_due_at, next_due_at FROM cases",
+        "answer_due_at, department_due_at, follow_up_due_at, next_due_at, at_risk_at FROM cases",
     ):
         level = SEVERITY_BY_LEVEL[severity]
         on_register = policy.on_register(moment(registered), level)
@@ -188,7 +189,16 @@ def test_deadlines_follow_the_policy_and_status(demo: tuple[Desk, DemoReport]) -
         expected = next_deadline(Status(status), due)
         assert (next_due and moment(next_due)) == expected
         overdue += bool(expected and expected < now)
+        if expected is None:
+            assert at_risk is None
+        else:
+            start = clock_start(Status(status), moment(registered), assigned and moment(assigned),
+                                implemented and moment(implemented))
+            # whole seconds in the demo, exact in the services
+            assert abs(moment(at_risk) - at_risk_from(start, expected)) < timedelta(seconds=1)
+            at_risk_checked += 1
     assert 0 < overdue < CASES
+    assert at_risk_checked
 
 
 def test_people_act_in_their_roles(demo: tuple[Desk, DemoReport]) -> None:

@@ -60,10 +60,11 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_counts_them(sqlite_url:
                 " product, order_no, batch, category, severity, description, customer_request,"
                 " registered_at, registered_by, updated_at, validity, validity_reason, cause_what,"
                 " cause_why, cause_when, cause_where, cause_who, cause_how, cause_how_much,"
-                " implementation, accountability, preventive_action, typical) VALUES"
+                " implementation, accountability, preventive_action, typical, next_due_at) VALUES"
                 f" ('KS-20260101-000{i}', 1, '{status}', 0, 'phone', 1, 'end_user', '', '', '', '', 1,"
                 " 'x', '', '2026-01-01 00:00:00', 1, '2026-01-01 00:00:00', 'undecided', '', '', '',"
-                " '', '', '', '', '', '', '', '', 0)"
+                " '', '', '', '', '', '', '', '', 0, "
+                + ("'2026-01-02 00:00:00')" if status == "registered" else "NULL)")
             ))
     engine.dispose()
 
@@ -71,4 +72,9 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_counts_them(sqlite_url:
     with desk.uow(write=False) as uow:
         counts = queries.count_by_status(uow.session)
     assert (counts[Status.REGISTERED], counts[Status.CLOSED]) == (2, 1)
+    # 0004 works out when each open case became at risk: 18 of its 24 hours gone
+    with desk.engine.connect() as conn:
+        at_risk = conn.execute(text("SELECT status, at_risk_at FROM cases ORDER BY id")).all()
+    assert at_risk == [("registered", "2026-01-01 18:00:00.000000"),
+                       ("registered", "2026-01-01 18:00:00.000000"), ("closed", None)]
     desk.close()

@@ -162,3 +162,27 @@ def test_rows_say_whether_their_deadline_is_on_time_at_risk_or_overdue(
     assert row.deadline_state(row.registered_at) is DeadlineState.ON_TIME
     assert row.deadline_state(row.next_due_at - (row.next_due_at - row.clock_start) / 8) is DeadlineState.AT_RISK
     assert row.deadline_state(row.next_due_at + timedelta(minutes=1)) is DeadlineState.OVERDUE
+
+
+def test_the_at_risk_filter_lists_exactly_the_rows_at_risk(desk: Desk, many: list[CaseView]) -> None:
+    from kesu_desk.sla import DeadlineState
+
+    # Move one case on, so its clock starts at assignment and not at registration.
+    moved = many[0]
+    cases.decide_validity(desk, "ag", moved.number, founded=True)
+    cases.assign(desk, "ag", moved.number, department="QA", handler="hq")
+    rows = queue_page(desk, limit=len(many))
+    assert len(rows) == len(many)
+    due = min(r.next_due_at for r in rows if r.next_due_at is not None)
+    start = min(r.clock_start for r in rows)
+    probes = [start, due - (due - start) / 5, due - timedelta(seconds=1), due + timedelta(hours=1),
+              due + timedelta(days=3)]
+    seen_at_risk = 0
+    for now in probes:
+        expected = {r.number for r in rows if r.deadline_state(now) is DeadlineState.AT_RISK}
+        for sort in (Sort.NEWEST, Sort.DUE):
+            got = {r.number for r in queue_page(desk, QueueFilter(at_risk_at=now), sort, limit=len(many))}
+            assert got == expected, (now, sort)
+        assert queue_count(desk, QueueFilter(at_risk_at=now)) == len(expected)
+        seen_at_risk += len(expected)
+    assert seen_at_risk > 0

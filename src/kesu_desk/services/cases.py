@@ -36,7 +36,7 @@ from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView, EventView, cents, money
-from kesu_desk.sla import CaseDeadlines, next_deadline, utcnow
+from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store import search
 from kesu_desk.store.models import Approval, Case, CaseEvent, Customer, Proposal, Survey, User
 from kesu_desk.store.uow import UnitOfWork
@@ -84,6 +84,13 @@ def _deadlines(case: Case) -> CaseDeadlines:
     )
 
 
+def _at_risk_at(case: Case, status: Status) -> datetime | None:
+    if case.next_due_at is None:
+        return None
+    start = clock_start(status, case.registered_at, case.assigned_at, case.implemented_at)
+    return at_risk_from(start, case.next_due_at)
+
+
 def _apply_status(case: Case, status: Status, now: datetime) -> None:
     case.status = status.value
     if status not in DEPARTMENT_STATUSES:
@@ -91,6 +98,7 @@ def _apply_status(case: Case, status: Status, now: datetime) -> None:
     # While the department waits for the customer its clock is paused: no deadline runs.
     paused = case.waiting_since is not None
     case.next_due_at = None if paused else next_deadline(status, _deadlines(case))
+    case.at_risk_at = _at_risk_at(case, status)
     case.version += 1
     case.updated_at = now
 
@@ -317,6 +325,7 @@ def register_in(
         acknowledge_due_at=due.acknowledge,
         answer_due_at=due.answer,
         next_due_at=next_deadline(Status.REGISTERED, due),
+        at_risk_at=at_risk_from(now, due.acknowledge),
         source_key=source_key,
     )
     session.add(case)

@@ -1255,13 +1255,22 @@ class Sql:
         def when(flag: str, value: str, otherwise: str = "NULL") -> str:
             return f"(CASE WHEN pk.{flag} = 1 THEN {value} ELSE {otherwise} END)"
 
-        next_due = (
-            f"(CASE WHEN pk.status = 'registered' THEN {self.ts(acknowledge)} "
-            f"WHEN pk.status IN ('assigned', 'investigating', 'returned', 'reopened') "
-            f"THEN {self.ts(department_due)} "
-            f"WHEN pk.status IN ('proposed', 'approved', 'implementing') THEN {self.ts(answer)} "
-            f"WHEN pk.status = 'follow_up' THEN {self.ts(follow_up_due)} END)"
-        )
+        assigned = self.at_step("pk.c_assign", "pk.n_assign")
+        implemented = self.at_step("pk.c_impl", "pk.n_impl")
+
+        def by_status(moment: Callable[[str, str], str]) -> str:
+            """The next deadline's expression built from (clock start, due) for each status."""
+            return (
+                f"(CASE WHEN pk.status = 'registered' THEN {moment('dc.reg', acknowledge)} "
+                f"WHEN pk.status IN ('assigned', 'investigating', 'returned', 'reopened') "
+                f"THEN {moment(assigned, department_due)} "
+                f"WHEN pk.status IN ('proposed', 'approved', 'implementing') THEN {moment('dc.reg', answer)} "
+                f"WHEN pk.status = 'follow_up' THEN {moment(implemented, follow_up_due)} END)"
+            )
+
+        next_due = by_status(lambda start, due: self.ts(due))
+        # sla.at_risk_from: under a quarter of the span from the clock's start to the deadline left
+        at_risk = by_status(lambda start, due: self.ts(f"({due} - ({due} - {start}) / 4)"))
         return [
             ("id", "dc.i"),
             ("number", f"dy.num || substr({self.text('10001 + dc.i - dy.first_id')}, 2)"),
@@ -1314,6 +1323,7 @@ class Sql:
             ("department_due_at", when("assigned", self.ts(department_due))),
             ("follow_up_due_at", when("implemented", self.ts(follow_up_due))),
             ("next_due_at", next_due),
+            ("at_risk_at", at_risk),
         ]
 
     def cases(self) -> str:

@@ -121,6 +121,8 @@ class Case(SQLModel, table=True):
     department_due_at: datetime | None = None
     follow_up_due_at: datetime | None = None
     next_due_at: datetime | None = None  # none while the department waits for the customer
+    # When under a quarter of the time to next_due_at is left: the case is "at risk" from then.
+    at_risk_at: datetime | None = None
     waiting_since: datetime | None = None
     # import idempotency: a row imported twice is recognised by this key
     source_key: str | None = Field(default=None, max_length=64, unique=True)

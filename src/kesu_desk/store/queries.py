@@ -53,6 +53,7 @@ class QueueFilter:
     severities: tuple[Severity, ...] = ()
     handler_id: int | None = None
     overdue_at: datetime | None = None  # only cases whose next deadline is before this moment
+    at_risk_at: datetime | None = None  # only cases at risk at this moment (not yet overdue)
     case_ids: tuple[int, ...] = field(default=())
 
 
@@ -166,6 +167,7 @@ class _FilterShape:
     severities: int
     handler: bool
     overdue: bool
+    at_risk: bool
     case_ids: int
     needs_due: bool
 
@@ -173,8 +175,8 @@ class _FilterShape:
     def of(cls, flt: QueueFilter, sort: Sort) -> _FilterShape:
         return cls(
             len(flt.statuses), flt.department is not None, len(flt.severities),
-            flt.handler_id is not None, flt.overdue_at is not None, len(flt.case_ids),
-            sort is Sort.DUE or flt.overdue_at is not None,
+            flt.handler_id is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
+            len(flt.case_ids), sort is Sort.DUE or flt.overdue_at is not None,
         )
 
     def kept_conditions(self, status: Any, department: Any, severity: Any) -> list[ColumnElement[bool]]:
@@ -194,6 +196,10 @@ class _FilterShape:
             where.append(col(Case.handler_id) == bindparam("handler"))
         if self.overdue:
             where.append(col(Case.next_due_at) < bindparam("overdue", type_=DateTime(timezone=True)))
+        if self.at_risk:
+            moment = bindparam("risk", type_=DateTime(timezone=True))
+            where.append(col(Case.at_risk_at) <= moment)
+            where.append(col(Case.next_due_at) > moment)
         if self.needs_due:
             where.append(col(Case.next_due_at).is_not(None))
         if self.case_ids:
@@ -211,6 +217,8 @@ def _filter_params(flt: QueueFilter) -> dict[str, Any]:
         params["handler"] = flt.handler_id
     if flt.overdue_at is not None:
         params["overdue"] = flt.overdue_at
+    if flt.at_risk_at is not None:
+        params["risk"] = flt.at_risk_at
     return params
 
 
@@ -293,7 +301,8 @@ def page(
 
 def _kept_count(flt: QueueFilter) -> bool:
     """Whether the triggers' case_counts can answer: status, department and severity only."""
-    return flt.handler_id is None and flt.overdue_at is None and not flt.case_ids
+    return (flt.handler_id is None and flt.overdue_at is None and flt.at_risk_at is None
+            and not flt.case_ids)
 
 
 def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
