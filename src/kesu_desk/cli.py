@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--purchase-date", metavar="YYYY-MM-DD", type=_date)
     sug.add_argument("--amount", metavar="N", type=Decimal, help="price or amount at stake")
     sug.add_argument("--rules", metavar="FILE", type=Path, help="rules file (default: config, then built-in)")
+    sug.add_argument("--similar", metavar="N", type=int, default=5,
+                     help="show the N closed cases most like this one (default 5; 0: none)")
 
     rules = sub.add_parser("rules", parents=[common], help="check a rules file")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True,
@@ -334,35 +336,50 @@ def _date(value: str) -> date:
 
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
-    from kesu_desk.rules import load_rules_safely, suggest
+    from kesu_desk.services.suggestions import suggest_case
 
-    rules, problems = load_rules_safely(args.rules or settings.rules)
-    for problem in problems:
+    if args.rules:
+        settings = settings.model_copy(update={"rules": args.rules})
+    desk = _open(settings)
+    for problem in desk.rule_problems:
         print(t("rules.fallback", lang, problem=str(problem)), file=sys.stderr)
-    count = 0
-    if args.product and args.batch:
-        from kesu_desk.services.queue import batch_count
-
-        count = batch_count(_open(settings), args.product, args.batch)
-    result = suggest(
-        args.text, rules=rules, category=args.category, channel=args.channel,
-        product=args.product, batch=args.batch, customer_class=args.customer_class,
-        purchase_date=args.purchase_date, amount=args.amount, batch_count=count,
+    result = suggest_case(
+        desk, args.text, category=args.category, channel=args.channel, product=args.product,
+        batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
+        amount=args.amount, similar=args.similar,
     )
     if args.json:
         print(result.model_dump_json(indent=2))
         return 0
+
+    def local(moment: Any) -> str:
+        return str(moment.astimezone(desk.calendar.tz).strftime("%Y-%m-%d %H:%M"))
+
+    remedies = ", ".join(t(f"remedy.{r}", lang) for r in result.remedies)
     print(t("suggest.department", lang, department=result.department))
     print(t("suggest.category", lang, category=result.category or "-"))
-    print(t("suggest.remedies", lang, remedies=", ".join(r.value for r in result.remedies) or "-"))
+    print(t("suggest.remedies", lang, remedies=remedies or "-"))
     print(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
     if result.escalations:
-        print(t("suggest.escalations", lang, escalations=", ".join(str(e) for e in result.escalations)))
+        names = ", ".join(t(f"escalation.{e}", lang) for e in result.escalations)
+        print(t("suggest.escalations", lang, escalations=names))
     for reason in result.reasons:
         words = ", ".join([*reason.words, *reason.fields])
         print(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
-    for note in getattr(result, "notes", []):
+    for note in result.notes:
         print(t("suggest.note", lang, note=note))
+    if result.deadlines is not None:
+        d = result.deadlines
+        print(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
+                days=d.department_working_days))
+    if args.similar:
+        print(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
+        for case in result.similar:
+            print(t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
+                    outcome=(t(f"remedy.{case.remedy}", lang) if case.remedy
+                             else t("suggest.not_founded", lang) if case.validity == "not_founded" else "-"),
+                    satisfaction=case.satisfaction if case.satisfaction is not None else "-",
+                    summary=" ".join(case.summary.split())))
     return 0
 
 

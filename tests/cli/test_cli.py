@@ -138,6 +138,30 @@ def test_suggest_json_has_the_promised_keys(capsys: pytest.CaptureFixture[str]) 
     out = json.loads(capsys.readouterr().out)
     assert {"department", "category", "remedies", "severity", "escalations", "reasons"} <= set(out)
     assert out["department"] == "LOG" and out["reasons"]
+    assert out["deadlines"]["answer"] > out["deadlines"]["acknowledge"]
+    assert out["similar"] == []  # a new, empty database has no closed case to compare
+
+
+def test_suggest_prints_deadlines_and_similar_cases_in_the_language(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kesu_desk.config import Settings
+    from kesu_desk.services import cases, users
+    from kesu_desk.services.desk import Desk
+    from kesu_desk.services.drafts import CaseDraft
+
+    desk = Desk.open(Settings(db=sqlite_url))
+    users.add_user(desk, "ag", "agent")
+    view = cases.register_case(desk, "ag", CaseDraft.parse({"phone": "13800138000", "description": "水壶漏水"}))
+    cases.decide_validity(desk, "ag", view.number, founded=False, reason="使用不当")
+    desk.close()
+    assert main(["--db", sqlite_url, "--lang", "zh", "suggest", "电水壶漏水"]) == 0
+    out = capsys.readouterr().out
+    assert "前答复客户" in out
+    assert "相似的已结案件：" in out and view.number in out and "不成立" in out
+    assert main(["--db", sqlite_url, "--lang", "en", "suggest", "--similar", "0", "电水壶漏水"]) == 0
+    out = capsys.readouterr().out
+    assert "answer promised by" in out and "Similar" not in out
 
 
 def test_suggest_with_a_batch_counts_the_store(

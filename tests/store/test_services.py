@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import exc, func, select, text
 
+from casesteps import to_approved, to_assigned, to_follow_up, to_investigating, to_proposed
 from kesu_desk.domain.errors import ConflictError, InvalidInput, WorkflowError
 from kesu_desk.domain.vocabulary import Closure, ProposalStatus, Status, Validity
 from kesu_desk.services import cases
@@ -40,61 +41,6 @@ def proposals(desk: Desk, view: CaseView) -> list[tuple[str, int | None, str]]:
 def count(desk: Desk, model: Any) -> int:
     with desk.uow(write=False) as uow:
         return uow.session.execute(select(func.count()).select_from(model)).scalar_one()
-
-
-# -- moving a case along ----------------------------------------------------------------------
-
-
-def to_assigned(desk: Desk, view: CaseView) -> CaseView:
-    view = cases.decide_validity(desk, "ag", view.number, founded=True, version=view.version)
-    return cases.assign(
-        desk, "ag", view.number, department="QA", handler="hq", version=view.version
-    )
-
-
-def to_investigating(desk: Desk, view: CaseView) -> CaseView:
-    view = to_assigned(desk, view)
-    return cases.record_cause(
-        desk,
-        "hq",
-        view.number,
-        fishbone="material",
-        what="密封圈漏水",
-        why="供应商批次胶料老化",
-        version=view.version,
-    )
-
-
-def to_proposed(
-    desk: Desk, view: CaseView, remedy: str = "refund", amount: str | None = "300"
-) -> CaseView:
-    view = to_investigating(desk, view)
-    return cases.propose(
-        desk,
-        "hq",
-        view.number,
-        remedy=remedy,
-        amount=Decimal(amount) if amount else None,
-        version=view.version,
-    )
-
-
-def to_approved(desk: Desk, view: CaseView) -> CaseView:
-    view = to_proposed(desk, view)
-    return cases.approve(desk, "sup", view.number, version=view.version)
-
-
-def to_follow_up(desk: Desk, view: CaseView) -> CaseView:
-    view = to_approved(desk, view)
-    view = cases.record_customer_answer(desk, "ag", view.number, agrees=True, version=view.version)
-    return cases.implement(
-        desk,
-        "hq",
-        view.number,
-        implementation="退款已到账",
-        accountability="供应商来料检验",
-        version=view.version,
-    )
 
 
 # -- the whole process ------------------------------------------------------------------------

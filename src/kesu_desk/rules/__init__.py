@@ -23,6 +23,8 @@ from kesu_desk.rules.model import (
     Reason,
     Rule,
     RuleProblem,
+    SimilarCase,
+    SuggestedDeadlines,
     Suggestion,
 )
 
@@ -37,6 +39,8 @@ __all__ = [
     "RuleProblem",
     "RuleSet",
     "RulesError",
+    "SimilarCase",
+    "SuggestedDeadlines",
     "Suggestion",
     "check_rules",
     "default_rules_text",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -144,6 +145,26 @@ class CompensationRange(_Strict):
     max_amount: Decimal | None = None
 
 
+class SuggestedDeadlines(_Strict):
+    """When the case would be due if registered now with the suggested severity."""
+
+    acknowledge: datetime
+    answer: datetime  # the date promised to the customer
+    department_working_days: int  # the department's answer, counted from its assignment
+
+
+class SimilarCase(_Strict):
+    """A closed case much like this one: a second opinion on where it goes and what helped."""
+
+    number: str
+    summary: str
+    department: str | None
+    remedy: Remedy | None
+    satisfaction: int | None  # 1 very dissatisfied … 5 very satisfied
+    validity: str
+    likeness: float  # 0…1, the share of this text's words and character pairs it shares
+
+
 class Suggestion(_Strict):
     department: str
     category: str | None = None
@@ -158,3 +179,6 @@ class Suggestion(_Strict):
     notes: list[str] = Field(default_factory=list)
     matched: bool = True
     reasons: list[Reason] = Field(default_factory=list)
+    # Filled by the desk (kesu_desk.services.suggestions), which knows the calendar and the store.
+    deadlines: SuggestedDeadlines | None = None
+    similar: list[SimilarCase] = Field(default_factory=list)

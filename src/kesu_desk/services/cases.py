@@ -325,7 +325,7 @@ def register_in(
         acknowledge_due_at=due.acknowledge,
         answer_due_at=due.answer,
         next_due_at=next_deadline(Status.REGISTERED, due),
-        at_risk_at=at_risk_from(now, due.acknowledge),
+        at_risk_at=at_risk_from(now, due.acknowledge) if due.acknowledge else None,
         source_key=source_key,
     )
     session.add(case)

@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy import Engine
 
 from kesu_desk.config import Settings
+from kesu_desk.rules import RuleProblem, RuleSet, load_rules_safely
 from kesu_desk.sla import Calendar, DeadlinePolicy
 from kesu_desk.store import schema
 from kesu_desk.store.engine import make_engine
@@ -33,6 +34,20 @@ class Desk:
     @cached_property
     def deadlines(self) -> DeadlinePolicy:
         return DeadlinePolicy(self.calendar, self.settings.deadlines)
+
+    @cached_property
+    def _rules(self) -> tuple[RuleSet, list[RuleProblem]]:
+        return load_rules_safely(self.settings.rules)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rules in force: the defaults with the business's file, or the defaults alone
+        when that file is broken (see :attr:`rule_problems`)."""
+        return self._rules[0]
+
+    @property
+    def rule_problems(self) -> list[RuleProblem]:
+        return self._rules[1]
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, write=write)

@@ -529,3 +529,42 @@ def batch_count(session: Session, product: str, batch: str) -> int:
         )
 
     return int(_fetch(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
+
+
+@dataclass(frozen=True)
+class ClosedCase:
+    """What a closed case teaches a new one: where it went, what was given, how it ended."""
+
+    id: int
+    number: str
+    description: str
+    department: str | None
+    remedy: str | None
+    satisfaction: int | None
+    validity: str
+
+
+def closed_cases_with_any(session: Session, terms: Sequence[str], *, limit: int = 200) -> list[ClosedCase]:
+    """The newest closed cases (merged ones left out) whose texts contain any of ``terms``."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    match = fts.fts5_any(terms) if sqlite else fts.tsquery_any(terms)
+    if not match:
+        return []
+    columns = ("c.id, c.number, c.description, c.department_code, c.remedy, c.satisfaction, "
+               "c.validity")
+    closed = f"c.status = '{Status.CLOSED.value}' AND c.merged_into_id IS NULL"
+
+    def build() -> Any:
+        if sqlite:
+            return text(
+                f"SELECT {columns} FROM case_search s JOIN cases c ON c.id = s.rowid "
+                f"WHERE case_search MATCH :q AND {closed} ORDER BY s.rowid DESC LIMIT :lim"
+            )
+        return text(
+            f"SELECT {columns} FROM case_search s JOIN cases c ON c.id = s.case_id "
+            f"WHERE to_tsvector('simple', s.body) @@ to_tsquery('simple', :q) AND {closed} "
+            "ORDER BY s.case_id DESC LIMIT :lim"
+        )
+
+    rows = _fetch(session, ("closed_like", sqlite), build, {"q": match, "lim": limit})
+    return [ClosedCase(*r) for r in rows]

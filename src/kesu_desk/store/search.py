@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK}])|(?P<word>[^\W_{_CJK}]+)")
@@ -72,3 +73,27 @@ def tsquery(query: str) -> str | None:
         else:
             parts.append(f"'{toks[0]}':*")
     return " & ".join(parts) or None
+
+
+def fts5_any(terms: Sequence[str]) -> str | None:
+    """An FTS5 MATCH expression true for a text containing any of ``terms`` (each a phrase)."""
+    parts = []
+    for term in terms:
+        # A word matched by a rule may be a stem (leak* for leaks): look for it as a prefix.
+        phrases = ['"' + " ".join(toks) + '"' + ("" if cjk else "*") for toks, cjk in _groups(term)]
+        if phrases:
+            parts.append("(" + " AND ".join(phrases) + ")")
+    return " OR ".join(parts) or None
+
+
+def tsquery_any(terms: Sequence[str]) -> str | None:
+    """The PostgreSQL to_tsquery('simple', …) form of :func:`fts5_any`."""
+    parts = []
+    for term in terms:
+        phrases = [
+            "(" + " <-> ".join(f"'{t}'" for t in toks) + ")" if cjk else f"'{toks[0]}':*"
+            for toks, cjk in _groups(term)
+        ]
+        if phrases:
+            parts.append("(" + " & ".join(phrases) + ")")
+    return " | ".join(parts) or None

@@ -7,6 +7,7 @@ Create Date: 2026-11-25 14:10:00
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -53,7 +54,7 @@ def upgrade() -> None:
         last = rows[-1].id
 
 
-def _at_risk(row: sa.Row) -> datetime:
+def _at_risk(row: Any) -> datetime:
     start: datetime = row.registered_at
     if row.status in _DEPARTMENT and row.assigned_at is not None:
         start = row.assigned_at

@@ -1,0 +1,115 @@
+"""The desk's suggestion for a case being taken: the rules' answer with what only the desk knows —
+how many cases share the batch, the deadlines the case would get, and similar closed cases."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from kesu_desk.domain.vocabulary import Remedy, Severity
+from kesu_desk.rules import SimilarCase, SuggestedDeadlines, Suggestion, fold, suggest
+from kesu_desk.services.desk import Desk
+from kesu_desk.sla import utcnow
+from kesu_desk.store import queries
+from kesu_desk.store.search import tokens
+
+SIMILAR_CASES = 5
+_CANDIDATES = 200  # newest closed cases sharing a term, ranked by likeness afterwards
+_TERMS = 8
+_MIN_LIKENESS = 0.08
+
+
+def suggest_case(
+    desk: Desk,
+    text: str,
+    *,
+    category: str | None = None,
+    channel: str | None = None,
+    product: str | None = None,
+    batch: str | None = None,
+    customer_class: str | None = None,
+    purchase_date: date | None = None,
+    amount: Decimal | None = None,
+    urgent: bool = False,
+    similar: int = SIMILAR_CASES,
+    now: datetime | None = None,
+) -> Suggestion:
+    """Everything the intake form and ``kesu-desk suggest`` show for this complaint."""
+    now = now or utcnow()
+    count = 0
+    with desk.uow(write=False) as uow:
+        if product and batch:
+            count = queries.batch_count(uow.session, product, batch)
+        result = suggest(
+            text, rules=desk.rules, category=category, channel=channel, product=product,
+            batch=batch, customer_class=customer_class, purchase_date=purchase_date,
+            amount=amount, batch_count=count, today=desk.calendar.local_date(now),
+        )
+        alike = _similar(uow.session, text, result, similar) if similar > 0 else []
+    return result.model_copy(update={"deadlines": deadlines_for(desk, result, now, urgent=urgent),
+                                     "similar": alike})
+
+
+def deadlines_for(desk: Desk, result: Suggestion, now: datetime, *, urgent: bool = False) -> SuggestedDeadlines:
+    severity = Severity.CRITICAL if urgent or result.urgent else result.severity
+    due = desk.deadlines.on_register(now, severity)
+    assert due.acknowledge is not None and due.answer is not None
+    d = desk.settings.deadlines
+    days = d.critical_department_working_days if severity is Severity.CRITICAL else d.department_working_days
+    return SuggestedDeadlines(acknowledge=due.acknowledge, answer=due.answer, department_working_days=days)
+
+
+def _features(text: str) -> dict[str, None]:
+    """Words (two letters or more) and pairs of adjacent Chinese characters, folded, in order."""
+    feats: dict[str, None] = {}
+    previous: str | None = None
+    for tok, cjk in tokens(fold(text)):
+        if cjk:
+            if previous is not None:
+                feats[previous + tok] = None
+            previous = tok
+        else:
+            previous = None
+            if len(tok) >= 2:
+                feats[tok] = None
+    return feats
+
+
+def _terms(result: Suggestion, features: dict[str, None]) -> list[str]:
+    """What to look for: the words the rules matched first, then the text's own words."""
+    terms: list[str] = []
+    for reason in result.reasons:
+        terms.extend(w for w in reason.words if w not in terms)
+    terms.extend(f for f in features if f not in terms)
+    return terms[:_TERMS]
+
+
+def _similar(session: Session, text: str, result: Suggestion, limit: int) -> list[SimilarCase]:
+    features = _features(text)
+    mine = set(features)
+    if not mine:
+        return []
+    scored: list[tuple[float, queries.ClosedCase]] = []
+    for case in queries.closed_cases_with_any(session, _terms(result, features), limit=_CANDIDATES):
+        theirs = set(_features(case.description))
+        if not theirs:
+            continue
+        likeness = len(mine & theirs) / math.sqrt(len(mine) * len(theirs))
+        if likeness >= _MIN_LIKENESS:
+            scored.append((likeness, case))
+    scored.sort(key=lambda s: (-s[0], -s[1].id))
+    return [
+        SimilarCase(
+            number=c.number,
+            summary=c.description[: queries.SUMMARY_CHARS],
+            department=c.department,
+            remedy=Remedy(c.remedy) if c.remedy else None,
+            satisfaction=c.satisfaction,
+            validity=c.validity,
+            likeness=round(likeness, 3),
+        )
+        for likeness, c in scored[:limit]
+    ]
