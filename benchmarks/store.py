@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +208,21 @@ def run(desk: Desk, db: Path, runs: int, plans: bool) -> list[Result]:
         measure("last page (from_end)",
                 lambda: queries.page(s, QueueFilter(), Sort.NEWEST, limit=PAGE, from_end=True),
                 lambda: raw_rows(con, "", "c.id ASC")[::-1])
+        # Filters on the deadline: the overdue and the at-risk cases, most urgent first.
+        now = datetime.now(UTC)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        measure("overdue, by due",
+                lambda: queries.page(s, QueueFilter(overdue_at=now), Sort.DUE, limit=PAGE),
+                lambda: raw_rows(con, "WHERE c.next_due_at < ? AND c.next_due_at IS NOT NULL",
+                                 "c.next_due_at, c.id", (stamp,)))
+        measure("at risk, by due",
+                lambda: queries.page(s, QueueFilter(at_risk_at=now), Sort.DUE, limit=PAGE),
+                lambda: raw_rows(con, "WHERE c.at_risk_at <= ? AND c.next_due_at > ? "
+                                 "AND c.next_due_at IS NOT NULL", "c.next_due_at, c.id", (stamp, stamp)))
+        measure("at risk, newest",
+                lambda: queries.page(s, QueueFilter(at_risk_at=now), Sort.NEWEST, limit=PAGE),
+                lambda: raw_rows(con, "WHERE c.at_risk_at <= ? AND c.next_due_at > ?",
+                                 "c.id DESC", (stamp, stamp)))
         # Where the store keeps counts (migration 0002), the raw query reads them too.
         kept = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'case_counts'").fetchone()
         count_sql = ("SELECT status, sum(n) FROM case_counts GROUP BY status" if kept

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from casesteps import to_follow_up
+from conftest import draft
 from kesu_desk.domain.vocabulary import Remedy, Severity
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
@@ -82,3 +83,24 @@ def test_the_suggestion_carries_the_deadlines_the_case_would_get(desk: Desk) -> 
     assert injury.deadlines.department_working_days == 1
     urgent = suggest_case(desk, "电水壶漏水", now=now, urgent=True)
     assert urgent.deadlines == injury.deadlines
+
+
+def test_registration_records_what_was_suggested_and_what_the_agent_chose(
+    desk: Desk, people: object
+) -> None:
+    result = suggest_case(desk, "快递太慢了，箱子压坏了")
+    suggested = {"department": result.department, "category": result.category,
+                 "severity": str(result.severity)}
+    kept = cases.register_case(desk, "ag", draft(description="快递太慢了"), suggested=suggested,
+                               chosen=dict(suggested))
+    changed = cases.register_case(desk, "ag", draft(description="快递太慢了"), suggested=suggested,
+                                  chosen=suggested | {"department": "SALES"})
+
+    for view, taken in ((kept, True), (changed, False)):
+        actions = [e.action for e in view.timeline]
+        assert actions == ["register", "suggestion"]
+        event = view.timeline[1]
+        assert event.details["suggested"]["department"] == "LOG"
+        assert event.details["taken"] is taken
+    assert changed.timeline[1].details["chosen"]["department"] == "SALES"
+    assert changed.version == 1  # a record of the suggestion changes no field

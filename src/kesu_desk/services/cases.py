@@ -250,9 +250,20 @@ def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
     return customer
 
 
-def register_case(desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None) -> CaseView:
+def register_case(
+    desk: Desk, actor_name: str, draft: CaseDraft, *, source_key: str | None = None,
+    suggested: dict[str, Any] | None = None, chosen: dict[str, Any] | None = None,
+) -> CaseView:
+    """Register a complaint; with ``suggested`` (what the rules service proposed) and ``chosen``
+    (what the agent kept or overrode) the timeline records both, in the same transaction."""
     with desk.uow() as uow:
         case = register_in(uow, desk, actor_name, draft, source_key=source_key)
+        if suggested is not None:
+            _, actor = load_actor(uow.session, actor_name)
+            picked = chosen or {}
+            _event(uow.session, case, actor, Action.SUGGESTION, case.status, case.status,
+                   now=case.registered_at, suggested=suggested, chosen=picked,
+                   taken=_taken(suggested, picked))
         uow.commit()
         return _view(uow.session, case)
 
@@ -686,11 +697,16 @@ def customer_replied(
                    apply, comment=comment, visibility=Visibility.CUSTOMER)
 
 
+def _taken(suggested: dict[str, Any], chosen: dict[str, Any]) -> bool:
+    """Whether the agent kept every suggested value they were asked about."""
+    return all(chosen.get(k) == v for k, v in suggested.items() if k in chosen)
+
+
 def record_suggestion(
     desk: Desk, actor: str, number: str, *, suggested: dict[str, Any], chosen: dict[str, Any],
     version: int | None = None,
 ) -> CaseView:
     """What the rules service suggested and what the agent chose, for the timeline."""
-    taken = all(chosen.get(k) == v for k, v in suggested.items() if k in chosen)
+    taken = _taken(suggested, chosen)
     return _change(desk, actor, number, version, Action.SUGGESTION, {},
                    lambda *_: {"suggested": suggested, "chosen": chosen, "taken": taken})

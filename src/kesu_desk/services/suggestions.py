@@ -17,7 +17,7 @@ from kesu_desk.store import queries
 from kesu_desk.store.search import tokens
 
 SIMILAR_CASES = 5
-_CANDIDATES = 200  # newest closed cases sharing a term, ranked by likeness afterwards
+_CANDIDATES = 100  # newest closed cases sharing a term (founded, and not), ranked afterwards
 _TERMS = 8
 _MIN_LIKENESS = 0.08
 
@@ -93,14 +93,21 @@ def _similar(session: Session, text: str, result: Suggestion, limit: int) -> lis
     if not mine:
         return []
     scored: list[tuple[float, queries.ClosedCase]] = []
-    for case in queries.closed_cases_with_any(session, _terms(result, features), limit=_CANDIDATES):
+    terms = _terms(result, features)
+    candidates = [
+        case for founded in (True, False)
+        for case in queries.closed_cases_with_any(session, terms, founded=founded, limit=_CANDIDATES)
+    ]
+    for case in candidates:
         theirs = set(_features(case.description))
         if not theirs:
             continue
         likeness = len(mine & theirs) / math.sqrt(len(mine) * len(theirs))
         if likeness >= _MIN_LIKENESS:
             scored.append((likeness, case))
-    scored.sort(key=lambda s: (-s[0], -s[1].id))
+    # Equally alike: a case that went to a department and got a remedy says more than one found
+    # not founded; then the newest.
+    scored.sort(key=lambda s: (-round(s[0], 2), s[1].department is None, -s[1].id))
     return [
         SimilarCase(
             number=c.number,

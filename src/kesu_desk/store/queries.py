@@ -31,6 +31,7 @@ from kesu_desk.domain.vocabulary import (
     SEVERITY_LEVELS,
     Severity,
     Status,
+    Validity,
 )
 from kesu_desk.sla import DeadlineState, as_utc, clock_start, deadline_state
 from kesu_desk.store import search as fts
@@ -544,15 +545,20 @@ class ClosedCase:
     validity: str
 
 
-def closed_cases_with_any(session: Session, terms: Sequence[str], *, limit: int = 200) -> list[ClosedCase]:
-    """The newest closed cases (merged ones left out) whose texts contain any of ``terms``."""
+def closed_cases_with_any(
+    session: Session, terms: Sequence[str], *, founded: bool, limit: int = 100
+) -> list[ClosedCase]:
+    """The newest closed cases, founded or not (merged ones left out), whose texts contain any
+    of ``terms``. Asked apart because a founded case closes weeks after a not-founded one: among
+    the newest closed cases the not-founded ones would crowd the others out."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_any(terms) if sqlite else fts.tsquery_any(terms)
     if not match:
         return []
     columns = ("c.id, c.number, c.description, c.department_code, c.remedy, c.satisfaction, "
                "c.validity")
-    closed = f"c.status = '{Status.CLOSED.value}' AND c.merged_into_id IS NULL"
+    closed = (f"c.status = '{Status.CLOSED.value}' AND c.merged_into_id IS NULL AND c.validity "
+              f"{'=' if founded else '<>'} '{Validity.FOUNDED.value}'")
 
     def build() -> Any:
         if sqlite:
@@ -566,5 +572,5 @@ def closed_cases_with_any(session: Session, terms: Sequence[str], *, limit: int 
             "ORDER BY s.case_id DESC LIMIT :lim"
         )
 
-    rows = _fetch(session, ("closed_like", sqlite), build, {"q": match, "lim": limit})
+    rows = _fetch(session, ("closed_like", sqlite, founded), build, {"q": match, "lim": limit})
     return [ClosedCase(*r) for r in rows]
