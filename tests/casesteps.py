@@ -1,12 +1,47 @@
-"""Moving a case along the workflow in tests, as the demo people of conftest (ag, hq, sup)."""
+"""The people of the tests, their complaints, and moving a case along the workflow as them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+from kesu_desk.config import Settings
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView
+
+APPROVAL_THRESHOLD = Decimal("1000")
+# "Now" of the snapshot tests: Wednesday 25 November 2026, 10:00 in Shanghai.
+FIXED_NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+# name, role, department: one of each kind of user, two supervisors for four-eyes.
+PEOPLE: tuple[tuple[str, str, str | None], ...] = (
+    ("ag", "agent", None),
+    ("hq", "handler", "QA"),
+    ("hl", "handler", "LOG"),
+    ("sup", "supervisor", None),
+    ("sup2", "supervisor", None),
+    ("mgr", "manager", None),
+    ("adm", "admin", None),
+)
+
+
+def desk_settings(db: str) -> Settings:
+    return Settings(db=db, approval_threshold=APPROVAL_THRESHOLD)
+
+
+def draft(**fields: Any) -> CaseDraft:
+    data: dict[str, Any] = {
+        "phone": "13800138000",
+        "customer_name": "李雷",
+        "product": "电水壶 K-200",
+        "description": "壶盖密封圈漏水",
+        "customer_request": "换新",
+    }
+    data.update(fields)
+    return CaseDraft.parse(data)
 
 
 def to_assigned(desk: Desk, view: CaseView) -> CaseView:

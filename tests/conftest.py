@@ -5,36 +5,20 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from kesu_desk.config import Settings
+from casesteps import PEOPLE, desk_settings, draft
 from kesu_desk.services import cases, users
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView
 
 PG_URL_VAR = "KESU_DESK_TEST_PG_URL"
 PG_SKIP_REASON = f"{PG_URL_VAR} not set: PostgreSQL store tests skipped"
-
-APPROVAL_THRESHOLD = Decimal("1000")
-
-# name, role, department: one of each kind of user, two supervisors for four-eyes.
-PEOPLE: tuple[tuple[str, str, str | None], ...] = (
-    ("ag", "agent", None),
-    ("hq", "handler", "QA"),
-    ("hl", "handler", "LOG"),
-    ("sup", "supervisor", None),
-    ("sup2", "supervisor", None),
-    ("mgr", "manager", None),
-    ("adm", "admin", None),
-)
-
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,10 +30,6 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("KESU_DESK_CONFIG", str(home / "no-such-config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-
-
-def desk_settings(db: str) -> Settings:
-    return Settings(db=db, approval_threshold=APPROVAL_THRESHOLD)
 
 
 @pytest.fixture
@@ -94,18 +74,6 @@ def desk(request: pytest.FixtureRequest) -> Iterator[Desk]:
 @pytest.fixture
 def people(desk: Desk) -> dict[str, UserView]:
     return {name: users.add_user(desk, name, role, dept) for name, role, dept in PEOPLE}
-
-
-def draft(**fields: Any) -> CaseDraft:
-    data: dict[str, Any] = {
-        "phone": "13800138000",
-        "customer_name": "李雷",
-        "product": "电水壶 K-200",
-        "description": "壶盖密封圈漏水",
-        "customer_request": "换新",
-    }
-    data.update(fields)
-    return CaseDraft.parse(data)
 
 
 @pytest.fixture

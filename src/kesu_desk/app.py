@@ -1,132 +1,240 @@
-"""The Textual application. For now one screen: who you are, the case counts and the newest cases
-(the full queue, intake and case screens come with their own issue)."""
+"""The Textual application: starts on the case queue; intake, case detail and help are pushed
+over it. Every action has a key (remappable through the config's keymap), a footer entry, a
+line on the help screen (F1) and a command-palette entry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from importlib.resources import files
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.actions import parse
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.workflow import Actor
-from kesu_desk.i18n import catalogue, t
+from kesu_desk.i18n import t
+from kesu_desk.screens.base import DeskChanged, DeskModal, explain, localise_bindings
 from kesu_desk.services.desk import Desk
+from kesu_desk.sla import utcnow
+from kesu_desk.widgets.keys import mapped_bindings
 
+# How often the desk looks for other terminals' changes (one indexed max() per look).
+CHANGE_CHECK_SECONDS = 1.0
 
-def localise_bindings(node: DOMNode, lang: str) -> None:
-    """Footer and help texts in the user's language: each binding's description is looked up by
-    its id (or, for Textual's own, its action) under [keys] in the catalogue."""
-    names = catalogue(lang)
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [_localised(b, names) for b in bindings]
-
-
-def _localised(binding: Binding, names: dict[str, str]) -> Binding:
-    # Textual's own bindings have no id: they are named by their action instead.
-    for name in (f"keys.{binding.id}", f"keys.{binding.action}"):
-        if name in names:
-            return replace(binding, description=names[name])
-    return binding
+__all__ = ["HelpScreen", "KesuDesk", "key_help", "localise_bindings"]
 
 
 def key_help(node: DOMNode) -> list[tuple[str, str]]:
     """(keys, description) of every binding of ``node``, as currently mapped (footer or not)."""
     rows: dict[str, list[str]] = {}
-    for key, bindings in node._bindings.key_to_bindings.items():
+    for key, bindings in mapped_bindings(node).items():
         for b in bindings:
             if b.description and not b.system:
                 rows.setdefault(b.description, []).append(node.app.get_key_display(replace(b, key=key)))
     return [(", ".join(keys), description) for description, keys in rows.items()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DeskModal[None]):
+    """Every key of the screen below and of the whole app, as mapped now, in the user's language."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1", "dismiss", "Close", id="help.close"),
+        Binding("escape,f1", "cancel", "Close", id="help.close"),
     ]
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, under: Screen[Any] | None = None) -> None:
         super().__init__()
-        self.lang = lang
-        localise_bindings(self, lang)
+        self.under = under
 
     def compose(self) -> ComposeResult:
-        rows = key_help(self.app) + key_help(self)
+        rows = key_help(self.app)
+        nodes: list[DOMNode] = []
+        if self.under is not None:
+            nodes.append(self.under)
+            focused = self.under.focused
+            if focused is not None:  # the focused widget's own keys (the table's, a form's)
+                nodes += [n for n in reversed(focused.ancestors_with_self) if n is not self.under
+                          and isinstance(n, DOMNode) and n is not self.app]
+        for node in [*nodes, self]:
+            rows += [r for r in key_help(node) if r not in rows]
         width = max(cell_len(k) for k, _ in rows)
-        lines = [t("app.help_title", self.lang), ""]
+        lines = [self.t("app.help_title"), ""]
         lines += [k + " " * (width - cell_len(k) + 2) + d for k, d in rows]
-        with Vertical(id="help"):
+        with VerticalScroll(id="help"):
             yield Static(Text("\n".join(lines)))
 
 
 class KesuDesk(App[None]):
-    CSS_PATH = str(files("kesu_desk.assets") / "app.tcss")
+    CSS_PATH = [
+        str(files("kesu_desk.assets") / name)
+        for name in ("app.tcss", "queue.tcss", "intake.tcss", "case.tcss", "supervisor.tcss", "overview.tcss")
+        if (files("kesu_desk.assets") / name).is_file()
+    ]
     TITLE = "kesu-desk"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f5", "refresh", "Refresh", id="app.refresh"),
+        Binding("f7", "approvals", "Approvals", id="app.approvals"),
+        Binding("f9", "follow_ups", "Follow-ups", id="app.follow_ups"),
+        Binding("f10", "overview", "Overview", id="app.overview"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False, priority=True),
     ]
 
-    def __init__(self, desk: Desk, actor: Actor, lang: str, **kwargs: Any) -> None:
+    def __init__(
+        self, desk: Desk, actor: Actor, lang: str, *, clock: Callable[[], datetime] | None = None,
+        watch_changes: bool = True, **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.desk = desk
         self.actor = actor
         self.lang = lang
+        self._clock = clock or utcnow
+        self._watch_changes = watch_changes
+        self._last_event_id: int | None = None
+        self._waiting: int | None = None  # approvals waiting for this user
         localise_bindings(self, lang)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="summary")
-        yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+    def now(self) -> datetime:
+        """The current moment (fixed in snapshot tests)."""
+        return self._clock()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.actor.name} · {t(f'role.{self.actor.role.value}', self.lang)}"
-        table = self.query_one("#cases", DataTable)
-        for key in ("number", "status", "severity", "department", "customer", "summary"):
-            table.add_column(t(f"app.col_{key}", self.lang), key=key)
+        self._show_who()
         self.set_keymap(self.desk.settings.keymap)
-        self.action_refresh()
+        self.check_changes()  # the baseline, taken with the first page, and the approvals badge
+        if self._watch_changes:
+            self.set_interval(CHANGE_CHECK_SECONDS, self.check_changes)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The desk starts on the case queue."""
+        from kesu_desk.screens.queue import QueueScreen
+
+        return QueueScreen()
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def open_case(self, number: str) -> None:
+        from kesu_desk.screens.case_detail import CaseScreen
+
+        self.push_screen(CaseScreen(number))
+
+    def new_case(self) -> None:
+        from kesu_desk.screens.intake import IntakeScreen
+
+        # One intake at a time: its draft is the agent's one draft. Screens opened from it
+        # (a caller's open case) close to bring it back.
+        self._bring(IntakeScreen, IntakeScreen)
+
+    def _bring(self, screen_type: type[Screen[Any]], make: Callable[[], Screen[Any]]) -> None:
+        """Show ``screen_type``: the one already open (closing what is above it) or a new one."""
+        if any(isinstance(s, screen_type) for s in self.screen_stack):
+            while not isinstance(self.screen, screen_type):
+                self.pop_screen()
+            return
+        self.push_screen(make())
+
+    def action_approvals(self) -> None:
+        from kesu_desk.screens.approvals import ApprovalsScreen
+
+        self._bring(ApprovalsScreen, ApprovalsScreen)
+
+    def action_follow_ups(self) -> None:
+        from kesu_desk.screens.follow_ups import FollowUpsScreen
+
+        self._bring(FollowUpsScreen, FollowUpsScreen)
+
+    def action_overview(self) -> None:
+        from kesu_desk.screens.overview import OverviewScreen
+
+        self._bring(OverviewScreen, OverviewScreen)
+
+    def open_queue(self, **view: Any) -> None:
+        """Back to the queue, showing ``view`` (filters of screens.queue.QueueView, e.g. overdue=True)."""
+        from kesu_desk.screens.queue import QueueScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
+            self.pop_screen()
+        if isinstance(self.screen, QueueScreen) and view:
+            self.screen.show_view(**view)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.lang))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def action_refresh(self) -> None:
-        self.load_cases()
+        self._waiting = None
+        self.check_changes()
+        self._broadcast(self._last_event_id or 0)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="db")
-    def load_cases(self) -> tuple[int, list[Any]]:
-        from kesu_desk.services.queue import queue_count, queue_page
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key binding of the app and of the current screen is also a palette command."""
+        seen: set[str] = set()
+        for node in (screen, self):
+            for key, bindings in mapped_bindings(node).items():
+                for b in bindings:
+                    if not b.description or b.system or b.action in seen or b.action == "command_palette":
+                        continue
+                    name, params = parse(b.action)[1:]
+                    if not node.check_action(name, params):
+                        continue  # not offered to this user here (the case screen's actions)
+                    seen.add(b.action)
+                    key = self.get_key_display(replace(b, key=key))
+                    yield SystemCommand(
+                        b.description, f"{b.description} ({key})",
+                        lambda node=node, action=b.action: self._run_binding(node, action),
+                    )
 
-        return queue_count(self.desk), queue_page(self.desk, limit=100)
+    def _run_binding(self, node: DOMNode, action: str) -> None:
+        self.call_later(self.run_action, action, node)
+
+    # -- other terminals' changes ----------------------------------------------------------------
+
+    def check_changes(self) -> None:
+        self._look_for_changes()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
+    def _look_for_changes(self) -> tuple[int, int]:
+        from kesu_desk.services.approvals import waiting_count
+        from kesu_desk.services.queue import last_change
+
+        last = last_change(self.desk)
+        if last == self._last_event_id and self._waiting is not None:
+            return last, self._waiting  # nothing changed: the count cannot have either
+        return last, waiting_count(self.desk, self.actor.name)
+
+    def _show_who(self) -> None:
+        """Who works here, and how many approvals wait for them (seen from every screen)."""
+        who = f"{self.actor.name} · {t(f'role.{self.actor.role.value}', self.lang)}"
+        if self._waiting:
+            who += " · " + t("app.waiting_approvals", self.lang, count=self._waiting)
+        self.sub_title = who
+
+    def _broadcast(self, last_event_id: int) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DeskChanged(last_event_id))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(t("app.db_error", self.lang, reason=str(event.worker.error)), severity="error")
-        elif event.state is WorkerState.SUCCESS and event.worker.group == "db":
-            total, rows = event.worker.result  # type: ignore[misc]
-            self.query_one("#summary", Static).update(Text(t("app.summary", self.lang, total=total)))
-            table = self.query_one("#cases", DataTable)
-            table.clear()
-            for r in rows:
-                table.add_row(
-                    r.number,
-                    t(f"status.{r.status.value}", self.lang),
-                    t(f"severity.{r.severity.value}", self.lang),
-                    r.department or "-",
-                    Text(r.customer),
-                    Text(r.summary),
-                    key=r.number,
-                )
+        worker = event.worker
+        if worker.group == "changes":
+            if event.state is WorkerState.SUCCESS and worker.result is not None:
+                last, waiting = worker.result
+                if self._last_event_id is not None and last != self._last_event_id:
+                    self._broadcast(last)
+                self._last_event_id = last
+                if waiting != self._waiting:
+                    self._waiting = waiting
+                    self._show_who()
+            return  # a failed look is tried again in a second; the screens say what failed
+        if event.state is WorkerState.ERROR and worker.error is not None:
+            self.notify(explain(worker.error, self.lang), severity="error", timeout=8)

@@ -35,6 +35,19 @@ examples:
   kesu-desk import cases.csv
   kesu-desk suggest --json "吃到异物，肚子疼"
   kesu-desk rules check my-rules.toml
+  kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
+  kesu-desk print KS-20261125-0001 --8d
+"""
+
+
+REPORT_CSV_HELP = """\
+CSV layout (services/report.render_csv): one block per table, blocks separated by an empty
+line. A block's first line is its header, "section" then the column names; every row of it
+starts with the section's name (summary, by_category, by_department, by_channel, by_severity,
+deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
+batch_problems, corrective_actions, typical). Values are codes, ISO dates and plain numbers
+(money with two decimals, shares in percent), not translated; "*" in a department or remedy
+column is the total, "" a case without one.
 """
 
 
@@ -127,6 +140,36 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common],
                          help="import cases from CSV or JSONL; bad rows are reported and skipped")
     imp.add_argument("file", metavar="FILE", type=Path)
+
+    rep = sub.add_parser(
+        "report", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="period review: cases by category, department, channel, severity; deadlines; "
+             "remedies and cost; satisfaction; causes (Pareto); repeat complainants; batch "
+             "problems and corrective actions; typical cases",
+        description="The review of the cases registered from --from to --to (local dates of the\n"
+                    "desk's timezone, both included), as they stand now, in the interface language.",
+        epilog=REPORT_CSV_HELP,
+    )
+    rep.add_argument("--from", dest="start", required=True, type=_date, metavar="YYYY-MM-DD",
+                     help="first day of the period")
+    rep.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD",
+                     help="last day of the period (included)")
+    rep.add_argument("--format", choices=["md", "html", "csv"], default="md",
+                     help="Markdown (default), one self-contained HTML file, or CSV (layout below)")
+    rep.add_argument("-o", "--output", type=Path, metavar="FILE",
+                     help="write to FILE instead of standard output")
+
+    prt = sub.add_parser(
+        "print", parents=[common],
+        help="the complaint record form of one case (every step and its timeline), or its 8D report",
+    )
+    prt.add_argument("case", metavar="CASE", help="case number, e.g. KS-20261125-0001")
+    prt.add_argument("--format", choices=["md", "html"], default="md",
+                     help="Markdown (default) or one self-contained HTML file, ready to print")
+    prt.add_argument("--8d", dest="eight_d", action="store_true",
+                     help="the 8D report (D1 team … D8 closure) of a quality (QA) case instead")
+    prt.add_argument("-o", "--output", type=Path, metavar="FILE",
+                     help="write to FILE instead of standard output")
     return parser
 
 
@@ -397,7 +440,38 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def _write(text: str, output: Path | None, lang: str) -> None:
+    """To FILE (saying so on standard error) or to standard output."""
+    from kesu_desk.i18n import t
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    print(t("report.written", lang, path=output), file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.services.report import RENDERERS, build_report
+
+    desk = _open(settings)
+    report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
+    _write(RENDERERS[args.format](report, lang), args.output, lang)
+    return 0
+
+
+def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.services.record_form import FORM_RENDERERS, build_form
+
+    desk = _open(settings)
+    form = build_form(desk, args.case, lang, eight_disciplines=args.eight_d)
+    _write(FORM_RENDERERS[args.format](form), args.output, lang)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "report": cmd_report,
+    "print": cmd_print,
     "suggest": cmd_suggest,
     "rules": cmd_rules,
     "tui": cmd_tui,

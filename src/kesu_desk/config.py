@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     closed_days: list[date] = Field(default_factory=list)
     approval_threshold: Decimal = Decimal("1000")
     follow_up_attempts: int = 3
+    # The effectiveness check of a corrective action falls due this many calendar days after its
+    # owner records it done (services/corrective.py).
+    corrective_check_days: int = Field(default=60, ge=1)
     rules: Path | None = None
     deadlines: Deadlines = Field(default_factory=Deadlines)
     keymap: dict[str, str] = Field(default_factory=dict)
@@ -104,3 +107,21 @@ def load_settings(**overrides: Any) -> Settings:
     """Build Settings; ``None`` overrides (flags not given) leave lower layers in charge."""
     given = {k: v for k, v in overrides.items() if v is not None}
     return Settings(**given)
+
+
+def save_config_value(key: str, value: Any) -> Path:
+    """Set one top-level value in the config file, keeping the rest of it (comments included);
+    the file is replaced atomically so a crash never leaves half a config."""
+    import tempfile
+
+    import tomlkit
+
+    path = config_path()
+    document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    document[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     prefix=".config-", suffix=".toml") as tmp:
+        tmp.write(tomlkit.dumps(document))
+    os.replace(tmp.name, path)
+    return path

@@ -14,11 +14,13 @@ FALLBACK = "en"
 
 @lru_cache(maxsize=4)
 def catalogue(lang: str) -> dict[str, str]:
-    try:
-        raw = (files("kesu_desk.assets") / "i18n" / f"{lang}.toml").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    return _flatten(tomllib.loads(raw))
+    """Every message of ``lang``: ``i18n/<lang>.toml`` and each screen's ``i18n/<part>.<lang>.toml``."""
+    folder = files("kesu_desk.assets") / "i18n"
+    flat: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name == f"{lang}.toml" or entry.name.endswith(f".{lang}.toml"):
+            flat.update(_flatten(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    return flat
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

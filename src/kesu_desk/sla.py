@@ -10,14 +10,14 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from kesu_desk.config import Deadlines
 from kesu_desk.domain.vocabulary import DEPARTMENT_STATUSES, Severity, Status
 
 
 @lru_cache(maxsize=8)
 def _country_holidays(country: str) -> Any:
+    import holidays  # a large package: loaded when a working day is first counted
+
     return holidays.country_holidays(country)
 
 

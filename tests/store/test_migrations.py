@@ -78,3 +78,7 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_counts_them(sqlite_url:
     assert at_risk == [("registered", "2026-01-01 18:00:00.000000"),
                        ("registered", "2026-01-01 18:00:00.000000"), ("closed", None)]
     desk.close()
+
+
+def test_the_head_a_database_is_checked_against_is_alembics_head() -> None:
+    assert schema.head_revision() == schema.HEAD

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from casesteps import to_follow_up
-from conftest import draft
+from casesteps import draft, to_follow_up
 from kesu_desk.domain.vocabulary import Remedy, Severity
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk

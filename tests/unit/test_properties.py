@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from conftest import PEOPLE
+from casesteps import PEOPLE
 from kesu_desk.config import Settings
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import ConflictError, DeskError, WorkflowError
@@ -26,7 +27,7 @@ from kesu_desk.domain.vocabulary import (
     Status,
     Validity,
 )
-from kesu_desk.services import cases, users
+from kesu_desk.services import cases, corrective, users
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView
@@ -35,11 +36,13 @@ from kesu_desk.store.models import Approval, CaseEvent, Proposal, Survey
 
 NAMES = [name for name, _, _ in PEOPLE]
 
-# Actions that only add to the timeline: no field changes, so the version stays.
-APPEND_ONLY = {Action.NOTE, Action.CALL, Action.SUGGESTION}
+# Actions that only add to the timeline: no field changes, so the version stays. Opening a
+# corrective action changes a row of its own, not the case.
+APPEND_ONLY = {Action.NOTE, Action.CALL, Action.SUGGESTION, Action.CORRECTIVE_ACTION}
 # Actions that can happen at any time without moving the case along, and merging, which is
 # allowed all the time but rare (it ends the case).
-ASIDES = {Action.ESCALATE, Action.NOTE, Action.CALL, Action.SUGGESTION, Action.MERGE}
+ASIDES = {Action.ESCALATE, Action.NOTE, Action.CALL, Action.SUGGESTION, Action.MERGE,
+          Action.TYPICAL, Action.CORRECTIVE_ACTION}
 
 # How the caller knows the case: the current version, an older one, or not at all.
 versions = st.sampled_from(["current", "current", "current", "current", "stale", "none"])
@@ -47,6 +50,12 @@ versions = st.sampled_from(["current", "current", "current", "current", "stale",
 
 def _suggest(desk: Desk, actor: str, number: str, **kw: Any) -> CaseView:
     return cases.record_suggestion(desk, actor, number, suggested={"department": "QA"}, **kw)
+
+
+def _open_corrective(desk: Desk, actor: str, number: str, version: int | None = None, **kw: Any) -> CaseView:
+    """Open a corrective action on the case (it does not change the case: no version to check)."""
+    corrective.open_action(desk, actor, number, due=date(2099, 1, 1), **kw)
+    return cases.get_case(desk, number)
 
 
 # Each action: the use case, parameters a sensible user gives, and parameters anyone might give.
@@ -118,6 +127,17 @@ PLAYBOOK: dict[Action, tuple[Callable[..., CaseView], Any, Any]] = {
     Action.MERGE: (cases.merge, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
     Action.AWAIT_CUSTOMER: (cases.await_customer, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
     Action.CUSTOMER_REPLIED: (cases.customer_replied, _fixed(comment=GOOD_TEXT), _fixed(comment=ANY_TEXT)),
+    Action.TYPICAL: (
+        cases.mark_typical,
+        _fixed(typical=[True, False], comment=["", "培训素材"]),
+        _fixed(typical=[True, False], comment=ANY_TEXT),
+    ),
+    # At most one unfinished action per case: a second one is refused.
+    Action.CORRECTIVE_ACTION: (
+        _open_corrective,
+        _fixed(owner=["hq", "hl"], text=GOOD_TEXT),
+        _fixed(owner=["hq", "ag"], text=ANY_TEXT, for_batch=[False, True]),
+    ),
     Action.SUGGESTION: (
         _suggest,
         _fixed(chosen=[{"department": "QA"}]),

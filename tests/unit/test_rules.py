@@ -65,6 +65,8 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
     ("sales-price", ("Es muy caro", {}), ("Es muy claro", {})),
     ("sales-not-as-described", ("Not as described on the website", {}),
      ("Exactly what the website said", {})),
+    ("fin-refund-missing", ("退货两周了，退款还没到账", {}), ("我要求退款", {})),
+    ("qa-product-leak", ("The kettle leaks at the bottom", {}), ("The roof of the room leaks", {})),
     ("fin-billing", ("发票开错了", {}), ("发现开错了", {})),
 ]
 

@@ -44,6 +44,12 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.NOTE: (set(Status), EVERYONE, True),
     A.CALL: (set(Status), EVERYONE, True),
     A.SUGGESTION: (set(Status), EVERYONE, True),
+    # Review, in any state: supervisors keep typical cases and open and check corrective
+    # actions; progress is the owner's (checked by the service), whatever their department.
+    A.TYPICAL: (set(Status), STAFF, False),
+    A.CORRECTIVE_ACTION: (set(Status), STAFF, False),
+    A.CORRECTIVE_PROGRESS: (set(Status), EVERYONE, False),
+    A.EFFECTIVENESS_CHECK: (set(Status), STAFF, False),
 }
 
 THRESHOLD = Decimal("1000")
@@ -229,6 +235,13 @@ TARGETS: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], Status
     *((A.NOTE, s, {}, Role.AGENT, {"comment": "called"}, s) for s in (S.REGISTERED, S.CLOSED)),
     (A.CALL, S.FOLLOW_UP, {}, Role.AGENT, {"comment": "no answer"}, S.FOLLOW_UP),
     (A.SUGGESTION, S.REGISTERED, {}, Role.AGENT, {}, S.REGISTERED),
+    (A.TYPICAL, S.CLOSED, {}, Role.SUPERVISOR, {}, S.CLOSED),
+    (A.CORRECTIVE_ACTION, S.CLOSED, {}, Role.SUPERVISOR,
+     {"owner": "hq", "due": "2026-12-31", "text": "change supplier"}, S.CLOSED),
+    (A.CORRECTIVE_PROGRESS, S.INVESTIGATING, {}, Role.HANDLER, {"note": "half done"}, S.INVESTIGATING),
+    (A.EFFECTIVENESS_CHECK, S.CLOSED, {}, Role.MANAGER, {"effective": True}, S.CLOSED),
+    (A.EFFECTIVENESS_CHECK, S.CLOSED, {}, Role.MANAGER,
+     {"effective": False, "comment": "came back", "due": "2027-01-31"}, S.CLOSED),
 ]
 
 
@@ -284,6 +297,16 @@ MISSING: list[tuple[Action, Status, dict[str, Any], Role, dict[str, Any], str]] 
     (A.ESCALATE, S.ASSIGNED, {}, Role.AGENT, {"comment": " "}, "comment"),
     (A.NOTE, S.ASSIGNED, {}, Role.AGENT, {"comment": ""}, "comment"),
     (A.CALL, S.ASSIGNED, {}, Role.AGENT, {"comment": ""}, "comment"),
+    *(
+        (A.CORRECTIVE_ACTION, S.CLOSED, {}, Role.SUPERVISOR,
+         {"owner": "hq", "due": "2026-12-31", "text": "x", field: value}, name)
+        for field, value, name in (("owner", "", "corrective_owner"), ("due", None, "corrective_due"),
+                                   ("text", " ", "corrective_text"))
+    ),
+    (A.CORRECTIVE_PROGRESS, S.CLOSED, {}, Role.HANDLER, {"note": ""}, "corrective_note"),
+    (A.EFFECTIVENESS_CHECK, S.CLOSED, {}, Role.SUPERVISOR, {"effective": False, "due": "2027-01-31"}, "comment"),
+    (A.EFFECTIVENESS_CHECK, S.CLOSED, {}, Role.SUPERVISOR,
+     {"effective": False, "comment": "came back"}, "corrective_due"),
 ]
 
 

@@ -115,6 +115,15 @@ class ProposalStatus(StrEnum):
     REFUSED = "refused"
 
 
+class CorrectiveStatus(StrEnum):
+    """A corrective action: open (being done), done (awaiting its effectiveness check), effective
+    (the check found the problem did not come back: finished). Not effective sends it back to open."""
+
+    OPEN = "open"
+    DONE = "done"
+    EFFECTIVE = "effective"
+
+
 class Action(StrEnum):
     """Everything that can happen to a case; each writes one timeline event."""
 
@@ -137,6 +146,11 @@ class Action(StrEnum):
     MERGE = "merge"
     AWAIT_CUSTOMER = "await_customer"  # the department waits for the customer: its clock stops
     CUSTOMER_REPLIED = "customer_replied"  # … and starts again, the pause added to its deadline
+    # Review (DOMAIN.md step 10): none of these moves the case along.
+    TYPICAL = "typical"  # marked (or unmarked) as typical, for training
+    CORRECTIVE_ACTION = "corrective_action"  # a corrective action opened or changed
+    CORRECTIVE_PROGRESS = "corrective_progress"  # its owner records progress or completion
+    EFFECTIVENESS_CHECK = "effectiveness_check"  # did the problem come back?
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

@@ -97,6 +97,13 @@ RULES: dict[Action, Rule] = {
     Action.NOTE: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.CALL: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     Action.SUGGESTION: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
+    # Review: supervisors keep typical cases for training and open and check corrective actions,
+    # in any state. Anyone may record progress: the service lets only the action's owner (or
+    # staff) do it, whatever their department.
+    Action.TYPICAL: Rule(ALL_STATUSES, STAFF),
+    Action.CORRECTIVE_ACTION: Rule(ALL_STATUSES, STAFF),
+    Action.CORRECTIVE_PROGRESS: Rule(ALL_STATUSES, EVERYONE),
+    Action.EFFECTIVENESS_CHECK: Rule(ALL_STATUSES, STAFF),
 }
 
 
@@ -245,7 +252,14 @@ def _implement(
     return Status.FOLLOW_UP
 
 
-def _follow_up(case: CaseFacts, actor: Actor, *, score: int | None, **_other: Any) -> Status:
+def _follow_up(
+    case: CaseFacts, actor: Actor, *, score: int | None = None, answered: bool = True,
+    attempt: int = 1, attempts: int = 1, **_other: Any,
+) -> Status:
+    if not answered:
+        # A call nobody answered: the case waits for the next attempt; after the last one it
+        # closes as "no answer" (the service records which attempt this was).
+        return Status.CLOSED if attempt >= attempts else Status.FOLLOW_UP
     _require(score=score)
     assert score is not None
     if not 1 <= score <= 5:
@@ -278,6 +292,27 @@ def _customer_replied(case: CaseFacts, actor: Actor, *, comment: str | None = No
     return case.status
 
 
+def _corrective_action(
+    case: CaseFacts, actor: Actor, *, owner: str | None, due: Any, text: str | None
+) -> Status:
+    _require(corrective_owner=owner, corrective_due=due, corrective_text=text)
+    return case.status
+
+
+def _corrective_progress(case: CaseFacts, actor: Actor, *, note: str | None) -> Status:
+    _require(corrective_note=note)
+    return case.status
+
+
+def _effectiveness_check(
+    case: CaseFacts, actor: Actor, *, effective: bool, comment: str | None = None, due: Any = None
+) -> Status:
+    """Not effective: say what came back, and when the reopened action is now due."""
+    if not effective:
+        _require(comment=comment, corrective_due=due)
+    return case.status
+
+
 _TARGETS: dict[Action, Any] = {
     Action.DECIDE_VALIDITY: _decide_validity,
     Action.ASSIGN: _assign,
@@ -297,4 +332,8 @@ _TARGETS: dict[Action, Any] = {
     Action.SUGGESTION: _same_status,
     Action.AWAIT_CUSTOMER: _await_customer,
     Action.CUSTOMER_REPLIED: _customer_replied,
+    Action.TYPICAL: _same_status,
+    Action.CORRECTIVE_ACTION: _corrective_action,
+    Action.CORRECTIVE_PROGRESS: _corrective_progress,
+    Action.EFFECTIVENESS_CHECK: _effectiveness_check,
 }

@@ -10,7 +10,7 @@ import json
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -34,12 +34,14 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView, EventView, cents, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store import search
 from kesu_desk.store.models import Approval, Case, CaseEvent, Customer, Proposal, Survey, User
 from kesu_desk.store.uow import UnitOfWork
+
+if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is first registered
+    from kesu_desk.services.drafts import CaseDraft
 
 # -- helpers shared by the use cases -----------------------------------------------------------
 
@@ -628,19 +630,94 @@ def escalate(desk: Desk, actor: str, number: str, *, comment: str, version: int 
 
 def add_note(
     desk: Desk, actor: str, number: str, *, text: str,
-    visibility: Visibility = Visibility.INTERNAL, version: int | None = None,
+    visibility: Visibility | str = Visibility.INTERNAL, version: int | None = None,
 ) -> CaseView:
+    seen_by = Visibility(visibility)
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        if seen_by is Visibility.CUSTOMER:
+            keep_outcome_secret(session, case, text)
+
     return _change(desk, actor, number, version, Action.NOTE, {"comment": text},
-                   lambda *_: None, comment=text, visibility=visibility)
+                   apply, comment=text, visibility=seen_by)
 
 
 def log_call(
     desk: Desk, actor: str, number: str, *, summary: str, direction: str = "in",
     version: int | None = None,
 ) -> CaseView:
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        keep_outcome_secret(session, case, summary)  # what was said on a call, the customer heard
+        return {"direction": direction}
+
     return _change(desk, actor, number, version, Action.CALL, {"comment": summary},
-                   lambda *_: {"direction": direction}, comment=summary,
-                   visibility=Visibility.CUSTOMER)
+                   apply, comment=summary, visibility=Visibility.CUSTOMER)
+
+
+# Until a remedy is approved nobody tells the customer the outcome (DOMAIN.md step 7): in these
+# states a proposal waits for approval or for a new proposal after being returned.
+OUTCOME_UNDECIDED = frozenset({Status.PROPOSED, Status.RETURNED})
+_UNDECIDED_PROPOSALS = (ProposalStatus.PENDING.value, ProposalStatus.RETURNED.value)
+_CASE_NUMBER_IN_TEXT = re.compile(r"KS-\d{8}-\d+", re.IGNORECASE)
+# An amount as people write it: 300, 300.00, 1,000.50, 1.000,50, 1 000 (thousands grouped).
+_AMOUNT_IN_TEXT = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
+)
+
+
+def keep_outcome_secret(session: Session, case: Case, text: str) -> None:
+    """Refuse customer-visible ``text`` that names a not yet approved remedy or its amount."""
+    if Status(case.status) not in OUTCOME_UNDECIDED:
+        return
+    undecided = session.exec(
+        select(Proposal).where(Proposal.case_id == case.id,
+                               col(Proposal.status).in_(_UNDECIDED_PROPOSALS))
+    ).all()
+    found = outcome_mentions(
+        text, {p.remedy for p in undecided},
+        {a for a in (money(p.amount_cents) for p in undecided) if a},
+    )
+    if found:
+        raise WorkflowError("reveals_outcome", found=", ".join(found))
+
+
+def outcome_words(remedy: str) -> list[str]:
+    """How a remedy is named in every language of the desk: its name and the catalogues' other
+    words for it (``[reveal]``), so a note in any language is checked."""
+    from kesu_desk.config import LANGUAGES
+    from kesu_desk.i18n import catalogue
+
+    words: list[str] = []
+    for lang in LANGUAGES:
+        names = catalogue(lang)
+        listed = [names.get(f"remedy.{remedy}", ""), *names.get(f"reveal.{remedy}", "").split(",")]
+        words += [w.strip() for w in listed if w.strip() and w.strip() not in words]
+    return words
+
+
+def outcome_mentions(text: str, remedies: set[str], amounts: set[Decimal]) -> list[str]:
+    """The words of ``text`` that name one of ``remedies`` or ``amounts``, as written there."""
+    folded = text.casefold()
+    found: list[str] = []
+    for remedy in sorted(remedies):
+        for word in outcome_words(remedy):
+            key = word.casefold()
+            if any(ord(ch) > 0x2E7F for ch in key):
+                # Chinese has no spaces between words: any occurrence names the remedy.
+                at = folded.find(key)
+            else:
+                # Words start at a word boundary and may go on ("refund" finds "refunded").
+                match = re.search(rf"(?<!\w){re.escape(key)}", folded)
+                at = match.start() if match else -1
+            if at >= 0:
+                found.append(text[at:at + len(key)])
+    without_numbers = _CASE_NUMBER_IN_TEXT.sub(" ", text)
+    for match in _AMOUNT_IN_TEXT.finditer(without_numbers):
+        whole = re.sub(r"[,.\u00a0 ]", "", match.group(1))
+        value = Decimal(f"{whole}.{match.group(2) or 0}")
+        if value in amounts:
+            found.append(match.group(0))
+    return list(dict.fromkeys(found))
 
 
 def merge(
@@ -710,3 +787,66 @@ def record_suggestion(
     taken = _taken(suggested, chosen)
     return _change(desk, actor, number, version, Action.SUGGESTION, {},
                    lambda *_: {"suggested": suggested, "chosen": chosen, "taken": taken})
+
+
+# -- 10. review ----------------------------------------------------------------------------------
+
+
+def mark_typical(
+    desk: Desk, actor: str, number: str, *, typical: bool = True, comment: str = "",
+    version: int | None = None,
+) -> CaseView:
+    """Keep a case for training (or stop keeping it): a supervisor's choice, in any state."""
+
+    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        case.typical = typical
+        return {"typical": typical}
+
+    return _change(desk, actor, number, version, Action.TYPICAL, {}, apply, comment=comment)
+
+
+# -- 9. follow-up: a call nobody answered ---------------------------------------------------------
+
+
+def unanswered_attempts(session: Session, case: Case) -> int:
+    """Unanswered follow-up calls since the remedy was last implemented: a case reopened and
+    implemented again starts its attempts afresh."""
+    since = case.implemented_at or case.registered_at
+    return len(session.exec(
+        select(Survey.id).where(Survey.case_id == case.id, col(Survey.answered).is_(False),
+                                col(Survey.at) >= since)
+    ).all())
+
+
+def record_no_answer(
+    desk: Desk, actor: str, number: str, *, comment: str = "", version: int | None = None
+) -> CaseView:
+    """One follow-up call the customer did not answer: a survey row without a score and an
+    internal timeline event; the last of ``settings.follow_up_attempts`` closes the case as
+    "no answer"."""
+    with desk.uow() as uow:
+        session = uow.session
+        _, who = load_actor(session, actor)
+        case = _load_for_change(session, number, version)
+        before = case.status
+        workflow.check(Action.FOLLOW_UP, _facts(case), who)  # role and state before counting
+        attempt = unanswered_attempts(session, case) + 1
+        attempts = max(1, desk.settings.follow_up_attempts)
+        target = workflow.transition(Action.FOLLOW_UP, _facts(case), who, answered=False,
+                                     attempt=attempt, attempts=attempts)
+        now = utcnow()
+        assert case.id is not None
+        session.add(Survey(case_id=case.id, score=None, solved=None, comments=comment,
+                           answered=False, recorded_by=who.id, at=now))
+        if target is Status.CLOSED:
+            case.closure = Closure.NO_ANSWER.value
+            case.closed_at = now
+        _apply_status(case, target, now)
+        session.add(case)
+        session.flush()
+        # Internal: the customer was not reached, so nothing here was said to them.
+        _event(session, case, who, Action.FOLLOW_UP, before, target.value, comment, now=now,
+               answered=False, attempt=attempt, of=attempts,
+               closure=case.closure if target is Status.CLOSED else None)
+        uow.commit()
+        return _view(session, case)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from kesu_desk.config import Settings
-from kesu_desk.rules import RuleProblem, RuleSet, load_rules_safely
 from kesu_desk.sla import Calendar, DeadlinePolicy
-from kesu_desk.store import schema
 from kesu_desk.store.engine import make_engine
 from kesu_desk.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from kesu_desk.rules import RuleProblem, RuleSet
 
 
 class Desk:
@@ -22,6 +24,8 @@ class Desk:
     @classmethod
     def open(cls, settings: Settings) -> Desk:
         """Connect and bring the database up to date with the migrations."""
+        from kesu_desk.store import schema
+
         desk = cls(settings)
         schema.upgrade(desk.engine)
         return desk
@@ -37,6 +41,8 @@ class Desk:
 
     @cached_property
     def _rules(self) -> tuple[RuleSet, list[RuleProblem]]:
+        from kesu_desk.rules import load_rules_safely  # loaded when a suggestion is first asked
+
         return load_rules_safely(self.settings.rules)
 
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-import phonenumbers
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,15 +32,23 @@ def _limit(column: Any) -> Any:
     return Field(default="", max_length=_length(column))
 
 
+def phonenumbers() -> Any:
+    """The phonenumbers package, loaded on first use: its metadata is large and the queue
+    screen starts without it."""
+    import phonenumbers as module
+
+    return module
+
+
 def normalise_phone(raw: str, region: str) -> str:
     """E.164 form of a phone number as typed in ``region``; ValueError if it is not a number."""
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException as exc:
+        number = phonenumbers().parse(raw, region)
+    except phonenumbers().NumberParseException as exc:
         raise ValueError("bad_phone") from exc
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers().is_valid_number(number):
         raise ValueError("bad_phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return str(phonenumbers().format_number(number, phonenumbers().PhoneNumberFormat.E164))
 
 
 def phone_prefixes(query: str, region: str) -> list[str]:
@@ -51,7 +58,7 @@ def phone_prefixes(query: str, region: str) -> list[str]:
         return []
     if query.strip().startswith("+"):
         return ["+" + digits]
-    code = phonenumbers.country_code_for_region(region)
+    code = phonenumbers().country_code_for_region(region)
     national = digits.lstrip("0") or digits
     return sorted({f"+{code}{national}", "+" + digits})
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.drafts import phone_prefixes
 from kesu_desk.store import queries
-from kesu_desk.store.queries import ALL, Key, QueueFilter, QueueRow, Sort
+from kesu_desk.store.queries import ALL, Key, QueueFilter, QueueRow, Sort, row_key
+
+__all__ = [
+    "ALL", "Key", "QueueFilter", "QueueRow", "Sort", "batch_count", "last_change", "queue_count",
+    "queue_page", "queue_page_at", "row_key", "search_cases",
+]
 
 
 def queue_page(
@@ -22,6 +26,8 @@ def queue_count(desk: Desk, flt: QueueFilter = ALL) -> int:
 
 
 def search_cases(desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None) -> list[QueueRow]:
+    from kesu_desk.services.drafts import phone_prefixes
+
     with desk.uow(write=False) as uow:
         return queries.search(
             uow.session, query, limit=limit, before_id=before_id,
@@ -35,3 +41,15 @@ def batch_count(desk: Desk, product: str, batch: str) -> int:
         return 0
     with desk.uow(write=False) as uow:
         return queries.batch_count(uow.session, product, batch)
+
+
+def last_change(desk: Desk) -> int:
+    """The newest timeline event's id: every change to any case writes one, so a different
+    value means something changed (a cheap, indexed look for other terminals' work)."""
+    with desk.uow(write=False) as uow:
+        return queries.last_event_id(uow.session)
+
+
+def queue_page_at(desk: Desk, flt: QueueFilter, sort: Sort, offset: int, limit: int = 50) -> list[QueueRow]:
+    with desk.uow(write=False) as uow:
+        return queries.page_at(uow.session, flt, sort, offset, limit)

@@ -67,3 +67,19 @@ def departments(desk: Desk) -> list[Department]:
 
 def _view(user: User) -> UserView:
     return UserView(user.name, user.display_name, Role(user.role), user.department_code, user.active)
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    code: str
+    names: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("en") or self.code
+
+
+def department_views(desk: Desk) -> list[DepartmentView]:
+    """The departments as plain data, with their names in each language, by code."""
+    with desk.uow(write=False) as uow:
+        rows = uow.session.exec(select(Department).order_by(col(Department.code))).all()
+        return [DepartmentView(d.code, {"zh": d.name_zh, "en": d.name_en, "es": d.name_es}) for d in rows]

@@ -59,6 +59,10 @@ class Case(SQLModel, table=True):
         Index("ix_cases_next_due_id", "next_due_at", "id"),
         Index("ix_cases_product_batch", "product", "batch"),
         Index("ix_cases_customer_id", "customer_id", "id"),
+        # The period review picks the cases registered in a period (migration 0005).
+        Index("ix_cases_registered_at", "registered_at"),
+        # the overview's Pareto of causes reads closed cases of recent months from this alone
+        Index("ix_cases_closed_at", "closed_at", "fishbone_factor", "merged_into_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -175,6 +179,8 @@ class Approval(SQLModel, table=True):
 
 class Survey(SQLModel, table=True):
     __tablename__ = "surveys"
+    # the overview's satisfaction of recent days
+    __table_args__ = (Index("ix_surveys_at", "at", "answered", "score"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -205,3 +211,37 @@ class CaseCount(SQLModel, table=True):
     department: str = Field(default="", primary_key=True, max_length=16)  # "" = not assigned
     severity: int = Field(primary_key=True)
     n: int = 0
+
+
+class CorrectiveAction(SQLModel, table=True):
+    """A corrective action (DOMAIN.md: a batch problem requires one; a supervisor may open one on
+    any case): who does what by when, then whether the problem came back. Its changes are told
+    on the timeline of the case it was opened from (``case_id``)."""
+
+    __tablename__ = "corrective_actions"
+    __table_args__ = (
+        Index("ix_corrective_actions_product_batch", "product", "batch"),
+        Index("ix_corrective_actions_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    # The batch problem it answers (both empty for a single case's action).
+    product: str = Field(default="", max_length=128)
+    batch: str = Field(default="", max_length=64)
+    action: str = Field(sa_column=Column(Text, nullable=False))
+    owner_id: int = Field(foreign_key="users.id")
+    due_date: date
+    status: str = Field(default="open", max_length=16)
+    # 1, plus one for every effectiveness check that found it not effective.
+    rounds: int = 1
+    progress: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    completed_at: datetime | None = None
+    check_due: date | None = None  # completion day + Settings.corrective_check_days
+    effective: bool | None = None
+    checked_at: datetime | None = None
+    checked_by: int | None = Field(default=None, foreign_key="users.id")
+    check_comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    opened_by: int = Field(foreign_key="users.id")
+    opened_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

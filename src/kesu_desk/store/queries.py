@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from kesu_desk.domain.vocabulary import (
@@ -35,7 +36,16 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.sla import DeadlineState, as_utc, clock_start, deadline_state
 from kesu_desk.store import search as fts
-from kesu_desk.store.models import Case, CaseCount, Customer, User
+from kesu_desk.store.models import (
+    Approval,
+    Case,
+    CaseCount,
+    CaseEvent,
+    Customer,
+    Proposal,
+    Survey,
+    User,
+)
 
 SUMMARY_CHARS = 60
 
@@ -327,24 +337,25 @@ def count(session: Session, flt: QueueFilter = ALL) -> int:
     return int(_fetch(session, ("count", shape, kept), build, _filter_params(flt))[0][0])
 
 
-def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
+def _count_grouped(session: Session, flt: QueueFilter, by: str) -> Sequence[Any]:
+    """(value, cases) per value of ``by`` ("status" or "department"), from the kept counts
+    when they can answer."""
     shape = _FilterShape.of(flt, Sort.NEWEST)
     kept = _kept_count(flt)
 
     def build() -> Any:
         if kept:
-            return (
-                select(col(CaseCount.status), func.sum(col(CaseCount.n)))
-                .where(*_count_conditions(shape))
-                .group_by(col(CaseCount.status))
-            )
-        return (
-            select(col(Case.status), func.count())
-            .where(*shape.conditions())
-            .group_by(col(Case.status))
-        )
+            kept_column = col(CaseCount.status) if by == "status" else col(CaseCount.department)
+            return (select(kept_column, func.sum(col(CaseCount.n)))
+                    .where(*_count_conditions(shape)).group_by(kept_column))
+        column = col(Case.status) if by == "status" else col(Case.department_code)
+        return select(column, func.count()).where(*shape.conditions()).group_by(column)
 
-    rows = _fetch(session, ("count_by_status", shape, kept), build, _filter_params(flt))
+    return _fetch(session, ("count_by", by, shape, kept), build, _filter_params(flt))
+
+
+def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
+    rows = _count_grouped(session, flt, "status")
     counts = {Status(s): int(n) for s, n in rows}
     return {s: counts.get(s, 0) for s in Status}
 
@@ -574,3 +585,434 @@ def closed_cases_with_any(
 
     rows = _fetch(session, ("closed_like", sqlite, founded), build, {"q": match, "lim": limit})
     return [ClosedCase(*r) for r in rows]
+
+
+def last_event_id(session: Session) -> int:
+    def build() -> Select[Any]:
+        return select(func.max(col(CaseEvent.id)))
+
+    return int(_fetch(session, "last_event", build, {})[0][0] or 0)
+
+
+def page_at(session: Session, flt: QueueFilter, sort: Sort, offset: int, limit: int = 50) -> list[QueueRow]:
+    """The page starting at row ``offset`` in sort order. Only for a jump into the middle of a
+    long list (a scrollbar dragged): OFFSET walks the index up to it, so pages next to rows
+    already shown go by key set (:func:`page`)."""
+    shape = _FilterShape.of(flt, sort)
+
+    def build() -> Select[Any]:
+        columns, descending = _sort_columns(sort)
+        order = [c.desc() if descending else c.asc() for c in columns]
+        return (_row_select().where(*shape.conditions()).order_by(*order)
+                .limit(bindparam("lim")).offset(bindparam("off")))
+
+    params = _filter_params(flt) | {"lim": limit, "off": offset}
+    return [_to_row(r) for r in _fetch(session, ("page_at", shape, sort), build, params)]
+
+
+# -- the supervisor's lists and figures -----------------------------------------------------------
+
+
+def _padded_ids(ids: Sequence[int]) -> tuple[int, dict[str, int]]:
+    """IN lists padded to a power of two (repeating the last id), so a handful of statement
+    shapes serve every page size."""
+    n = 8
+    while n < len(ids):
+        n *= 2
+    values = [*ids, *[ids[-1]] * (n - len(ids))]
+    return n, {f"id{i}": v for i, v in enumerate(values)}
+
+
+def _in_ids(column: Any, n: int) -> ColumnElement[bool]:
+    return column.in_([bindparam(f"id{i}") for i in range(n)])  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class PendingProposal:
+    """A proposal waiting for approval and what the approver needs to know about its case."""
+
+    proposal_id: int
+    remedy: str
+    amount_cents: int | None
+    details: str
+    proposed_by: int
+    proposer: str
+    proposed_at: datetime
+    approvals_needed: int
+    case_id: int
+    number: str
+    version: int
+    status: Status
+    severity: Severity
+    urgent: bool
+    department: str | None
+    category: str
+    product: str
+    customer: str
+    summary: str
+    next_due_at: datetime | None
+    clock_start: datetime
+
+
+def _waiting_conditions(
+    senior: bool, n_senior_roles: int, *, own: bool
+) -> list[ColumnElement[bool]]:
+    """Pending proposals whose next approval ``:me`` may give (the four-eyes rules of
+    ``domain.workflow._approve`` in SQL): not already approved by them and, above the
+    threshold after a first approval, only if a manager is among the approvers. With ``own``
+    their own proposals are kept too (listed as not approvable); without, left out."""
+    p = Proposal
+    approved = col(Approval.decision) == "approved"
+    of_this = col(Approval.proposal_id) == col(p.id)
+    mine = select(col(Approval.id)).where(of_this, approved,
+                                          col(Approval.approver_id) == bindparam("me")).exists()
+    where: list[ColumnElement[bool]] = [col(p.status) == "pending", ~mine]
+    counts: ColumnElement[bool] | None = None
+    if not senior:
+        seniors = (
+            select(col(User.id))
+            .where(col(User.role).in_([bindparam(f"sr{i}") for i in range(n_senior_roles)]))
+            .correlate(None)
+        )
+        counts = or_(
+            col(p.amount_cents).is_(None),
+            col(p.amount_cents) <= bindparam("limit_cents"),
+            ~select(col(Approval.id)).where(of_this, approved).exists(),
+            select(col(Approval.id)).where(
+                of_this, approved, col(Approval.approver_id).in_(seniors)
+            ).exists(),
+        )
+    is_own = col(p.proposed_by) == bindparam("me")
+    if own:
+        if counts is not None:
+            where.append(or_(is_own, counts))
+    else:
+        where.append(~is_own)
+        if counts is not None:
+            where.append(counts)
+    return where
+
+
+def _waiting_params(me: int, senior_roles: Sequence[str], limit_cents: int) -> dict[str, Any]:
+    return {"me": me, "limit_cents": limit_cents} | {f"sr{i}": r for i, r in enumerate(senior_roles)}
+
+
+def pending_proposals(
+    session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int,
+    after_id: int | None = None, limit: int = 100,
+) -> list[PendingProposal]:
+    """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id."""
+    n_roles = len(senior_roles)
+
+    def build() -> Any:
+        proposer = aliased(User)
+        where = _waiting_conditions(senior, n_roles, own=True)
+        if after_id is not None:
+            where.append(col(Proposal.id) > bindparam("after"))
+        return (
+            select(
+                col(Proposal.id), col(Proposal.remedy), col(Proposal.amount_cents),
+                col(Proposal.details), col(Proposal.proposed_by), col(proposer.name),
+                col(Proposal.proposed_at), col(Proposal.approvals_needed),
+                col(Case.id), col(Case.number), col(Case.version), col(Case.status),
+                col(Case.severity), col(Case.urgent), col(Case.department_code),
+                col(Case.category), col(Case.product), col(Customer.name),
+                func.substr(col(Case.description), 1, SUMMARY_CHARS),
+                col(Case.next_due_at), col(Case.registered_at), col(Case.assigned_at),
+                col(Case.implemented_at),
+            )
+            .join(Case, col(Case.id) == col(Proposal.case_id))
+            .join(Customer, col(Customer.id) == col(Case.customer_id))
+            .join(proposer, col(proposer.id) == col(Proposal.proposed_by))
+            .where(*where)
+            .order_by(col(Proposal.id))
+            .limit(bindparam("lim"))
+        )
+
+    params = _waiting_params(me, senior_roles, limit_cents) | {"lim": limit}
+    if after_id is not None:
+        params["after"] = after_id
+    rows = _fetch(session, ("pending_proposals", senior, n_roles, after_id is not None), build, params)
+    found = []
+    for r in rows:
+        status = _STATUS[r[11]]
+        registered = _from_db(r[20])
+        proposed = _from_db(r[6])
+        assert registered is not None and proposed is not None
+        found.append(PendingProposal(
+            proposal_id=r[0], remedy=r[1], amount_cents=r[2], details=r[3] or "",
+            proposed_by=r[4], proposer=r[5], proposed_at=proposed, approvals_needed=r[7],
+            case_id=r[8], number=r[9], version=r[10], status=status,
+            severity=SEVERITY_BY_LEVEL[r[12]], urgent=bool(r[13]), department=r[14],
+            category=r[15] or "", product=r[16] or "", customer=r[17] or "", summary=r[18] or "",
+            next_due_at=_from_db(r[19]),
+            clock_start=clock_start(status, registered, _from_db(r[21]), _from_db(r[22])),
+        ))
+    return found
+
+
+def count_waiting_for(
+    session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int
+) -> int:
+    """How many proposals ``me`` may approve now (their own left out): one statement on the
+    (status, id) index of proposals and the proposal index of approvals."""
+    n_roles = len(senior_roles)
+
+    def build() -> Select[Any]:
+        where = _waiting_conditions(senior, n_roles, own=False)
+        return select(func.count()).select_from(Proposal).where(*where)
+
+    params = _waiting_params(me, senior_roles, limit_cents)
+    return int(_fetch(session, ("count_waiting", senior, n_roles), build, params)[0][0])
+
+
+def count_pending(session: Session) -> int:
+    def build() -> Select[Any]:
+        return select(func.count()).select_from(Proposal).where(col(Proposal.status) == "pending")
+
+    return int(_fetch(session, "count_pending", build, {})[0][0])
+
+
+@dataclass(frozen=True)
+class ApprovalBy:
+    proposal_id: int
+    user_id: int
+    name: str
+    role: str
+    department: str | None
+
+
+def approvals_of(session: Session, proposal_ids: Sequence[int]) -> list[ApprovalBy]:
+    """The approvals given so far to these proposals, in the order given."""
+    if not proposal_ids:
+        return []
+    n, params = _padded_ids(proposal_ids)
+
+    def build() -> Any:
+        return (
+            select(col(Approval.proposal_id), col(User.id), col(User.name), col(User.role),
+                   col(User.department_code))
+            .join(User, col(User.id) == col(Approval.approver_id))
+            .where(_in_ids(col(Approval.proposal_id), n), col(Approval.decision) == "approved")
+            .order_by(col(Approval.id))
+        )
+
+    return [ApprovalBy(*r) for r in _fetch(session, ("approvals_of", n), build, params)]
+
+
+def latest_event_details(session: Session, case_ids: Sequence[int], action: str) -> dict[int, str]:
+    """The details (JSON text) of each case's newest event of ``action``."""
+    if not case_ids:
+        return {}
+    n, params = _padded_ids(case_ids)
+
+    def build() -> Any:
+        return (
+            select(col(CaseEvent.case_id), col(CaseEvent.details))
+            .where(_in_ids(col(CaseEvent.case_id), n), col(CaseEvent.action) == bindparam("action"))
+            .order_by(col(CaseEvent.id))
+        )
+
+    return {case_id: details for case_id, details in
+            _fetch(session, ("latest_event_details", n), build, params | {"action": action})}
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A case waiting for its follow-up call: whom to call, what was promised and done."""
+
+    id: int
+    number: str
+    version: int
+    severity: Severity
+    urgent: bool
+    department: str | None
+    category: str
+    product: str
+    customer: str
+    phone: str | None
+    email: str | None
+    caller_mood: str | None
+    summary: str
+    customer_request: str
+    remedy: str | None
+    amount_cents: int | None
+    promised: str  # the accepted proposal's details
+    implementation: str
+    implemented_at: datetime | None
+    follow_up_due_at: datetime | None
+    clock_start: datetime
+    attempts: int  # unanswered calls since the remedy was implemented
+    last_attempt_at: datetime | None
+
+
+def follow_up_page(
+    session: Session, *, after: Key | None = None, limit: int = 50
+) -> list[FollowUpRow]:
+    """Cases in follow-up, the nearest follow-up deadline first; key set ``(due, id)``."""
+
+    def build() -> Any:
+        since = func.coalesce(col(Case.implemented_at), col(Case.registered_at))
+        unanswered = [col(Survey.case_id) == col(Case.id), col(Survey.answered).is_(False),
+                      col(Survey.at) >= since]
+        attempts = select(func.count()).where(*unanswered).scalar_subquery()
+        last = select(func.max(col(Survey.at))).where(*unanswered).scalar_subquery()
+        promised = (
+            select(col(Proposal.details))
+            .where(col(Proposal.case_id) == col(Case.id), col(Proposal.status) == "accepted")
+            .order_by(col(Proposal.id).desc()).limit(1).scalar_subquery()
+        )
+        where = [col(Case.status) == Status.FOLLOW_UP.value]
+        if after is not None:
+            due = bindparam("k0", type_=DateTime(timezone=True))
+            where.append(tuple_(col(Case.follow_up_due_at), col(Case.id)) > tuple_(due, bindparam("k1")))
+        return (
+            select(
+                col(Case.id), col(Case.number), col(Case.version), col(Case.severity),
+                col(Case.urgent), col(Case.department_code), col(Case.category), col(Case.product),
+                col(Customer.name), col(Customer.phone), col(Customer.email), col(Case.caller_mood),
+                func.substr(col(Case.description), 1, SUMMARY_CHARS), col(Case.customer_request),
+                col(Case.remedy), col(Case.amount_cents), promised, col(Case.implementation),
+                col(Case.implemented_at), col(Case.follow_up_due_at), col(Case.registered_at),
+                attempts, last,
+            )
+            .join(Customer, col(Customer.id) == col(Case.customer_id))
+            .where(*where)
+            .order_by(col(Case.follow_up_due_at), col(Case.id))
+            .limit(bindparam("lim"))
+        )
+
+    params: dict[str, Any] = {"lim": limit}
+    if after is not None:
+        params |= {"k0": after[0], "k1": after[1]}
+    found = []
+    for r in _fetch(session, ("follow_up_page", after is not None), build, params):
+        registered = _from_db(r[20])
+        assert registered is not None
+        implemented = _from_db(r[18])
+        found.append(FollowUpRow(
+            id=r[0], number=r[1], version=r[2], severity=SEVERITY_BY_LEVEL[r[3]],
+            urgent=bool(r[4]), department=r[5], category=r[6] or "", product=r[7] or "",
+            customer=r[8] or "", phone=r[9], email=r[10], caller_mood=r[11], summary=r[12] or "",
+            customer_request=r[13] or "", remedy=r[14], amount_cents=r[15], promised=r[16] or "",
+            implementation=r[17] or "", implemented_at=implemented, follow_up_due_at=_from_db(r[19]),
+            clock_start=clock_start(Status.FOLLOW_UP, registered, None, implemented),
+            attempts=int(r[21] or 0), last_attempt_at=_from_db(r[22]),
+        ))
+    return found
+
+
+def count_by_department(session: Session, flt: QueueFilter = ALL) -> dict[str, int]:
+    """Cases per department ("" for not yet assigned), from the kept counts when they can answer."""
+    rows = _count_grouped(session, flt, "department")
+    counts: dict[str, int] = {}
+    for department, n in rows:
+        if int(n):
+            counts[department or ""] = counts.get(department or "", 0) + int(n)
+    return counts
+
+
+# Case numbers are KS-<local registration day>-NNNN (services.cases.next_case_number): a range of
+# numbers is a range of registration days, found on the unique index of numbers — the cases table
+# has no index on registered_at.
+def _number_bounds(first_day: date, end_day: date) -> dict[str, str]:
+    return {"lo": f"KS-{first_day:%Y%m%d}-", "hi": f"KS-{end_day:%Y%m%d}-"}
+
+
+def _numbered_between() -> list[ColumnElement[bool]]:
+    return [col(Case.number) >= bindparam("lo"), col(Case.number) < bindparam("hi")]
+
+
+def count_registered(session: Session, first_day: date, end_day: date) -> int:
+    """Cases registered on local days ``first_day`` up to, not including, ``end_day``."""
+
+    def build() -> Select[Any]:
+        return select(func.count()).select_from(Case).where(*_numbered_between())
+
+    return int(_fetch(session, "count_registered", build, _number_bounds(first_day, end_day))[0][0])
+
+
+def registered_per_day_by_category(
+    session: Session, first_day: date, end_day: date
+) -> list[tuple[date, str, int]]:
+    """(local day, category, cases) for the days ``first_day`` up to, not including, ``end_day``."""
+
+    def build() -> Select[Any]:
+        day = func.substr(col(Case.number), 4, 8)
+        return (
+            select(day, col(Case.category), func.count())
+            .where(*_numbered_between())
+            .group_by(day, col(Case.category))
+        )
+
+    rows = _fetch(session, "per_day_by_category", build, _number_bounds(first_day, end_day))
+    return [(datetime.strptime(d, "%Y%m%d").date(), category or "", int(n)) for d, category, n in rows]
+
+
+def count_urgent_open(session: Session) -> int:
+    """Open urgent cases. Urgent cases are critical (registration and escalation set both), so
+    the severity index narrows the search to the critical ones."""
+
+    def build() -> Select[Any]:
+        return select(func.count()).select_from(Case).where(
+            col(Case.severity) == SEVERITY_LEVELS[Severity.CRITICAL],
+            col(Case.urgent).is_(True),
+            col(Case.status) != Status.CLOSED.value,
+        )
+
+    return int(_fetch(session, "count_urgent_open", build, {})[0][0])
+
+
+def batch_problems(session: Session, min_cases: int) -> tuple[int, int]:
+    """(open cases, product batches) of open cases whose product and batch have ``min_cases``
+    cases or more, open or closed: the open cases are grouped first (status index), then each
+    group's size is counted on the (product, batch) index, stopping at ``min_cases``."""
+    statuses = [s.value for s in Status if s in OPEN_STATUSES]
+
+    def build() -> Any:
+        open_in = ", ".join(f":st{i}" for i in range(len(statuses)))
+        return text(
+            "SELECT COALESCE(SUM(g.n), 0), COUNT(*) FROM ("
+            "SELECT c.product AS product, c.batch AS batch, COUNT(*) AS n FROM cases c "
+            f"WHERE c.status IN ({open_in}) AND c.batch <> '' GROUP BY c.product, c.batch) g "
+            "WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM cases d WHERE d.product = g.product "
+            "AND d.batch = g.batch LIMIT :cap) capped) >= :cap"
+        )
+
+    params: dict[str, Any] = {f"st{i}": s for i, s in enumerate(statuses)} | {"cap": min_cases}
+    cases, batches = _fetch(session, ("batch_problems", len(statuses)), build, params)[0]
+    return int(cases), int(batches)
+
+
+def satisfaction_since(session: Session, since: datetime) -> tuple[float | None, int]:
+    """(average score, answered surveys) of the surveys recorded since ``since``."""
+
+    def build() -> Select[Any]:
+        return select(func.avg(col(Survey.score)), func.count(col(Survey.score))).where(
+            col(Survey.answered).is_(True), col(Survey.score).is_not(None),
+            col(Survey.at) >= bindparam("since", type_=DateTime(timezone=True)),
+        )
+
+    average, n = _fetch(session, "satisfaction_since", build, {"since": since})[0]
+    return (float(average) if average is not None else None), int(n)
+
+
+def causes_closed_since(session: Session, since: datetime) -> list[tuple[str, int]]:
+    """(fishbone factor, cases) of the cases closed since ``since`` (merged ones left out).
+
+    ``closed_at`` is set exactly while a case is closed (every reopening clears it), so the
+    status is not asked: an index on (closed_at, fishbone_factor, merged_into_id) answers this
+    alone, where the status index would have to visit every closed case."""
+
+    def build() -> Any:
+        return (
+            select(col(Case.fishbone_factor), func.count())
+            .where(
+                col(Case.closed_at) >= bindparam("since", type_=DateTime(timezone=True)),
+                col(Case.fishbone_factor).is_not(None),
+                col(Case.merged_into_id).is_(None),
+            )
+            .group_by(col(Case.fishbone_factor))
+        )
+
+    return [(f, int(n)) for f, n in _fetch(session, "causes_closed_since", build, {"since": since})]

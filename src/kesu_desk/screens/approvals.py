@@ -1,0 +1,478 @@
+"""The supervisor's approval inbox: every proposal waiting for this user's approval, oldest first;
+approve one or several at once (each its own four-eyes check and timeline event), or return one
+to its department with a comment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.events import ScreenResume
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.i18n import t
+from kesu_desk.screens.actions import ReturnDialog
+from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
+from kesu_desk.screens.intake import ControlPictures
+from kesu_desk.services import cases
+from kesu_desk.services.approvals import (
+    INBOX_PAGE,
+    BatchResult,
+    InboxItem,
+    approval_inbox,
+    approve_many,
+)
+from kesu_desk.services.views import CaseView
+from kesu_desk.sla import DeadlineState
+from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
+from kesu_desk.widgets.keys import localise_bindings, mapped_bindings
+from kesu_desk.widgets.text import one_line, plain
+from kesu_desk.widgets.timeline import amount_text, local_time
+
+# The inbox is small (what one person approves in a day); a runaway one stops here.
+MAX_ITEMS = 1000
+# Deadlines move with time even when nothing changes: the list is redrawn this often.
+REDRAW_SECONDS = 60.0
+
+STATE_CLASSES = {DeadlineState.OVERDUE: "overdue", DeadlineState.AT_RISK: "at-risk",
+                 DeadlineState.ON_TIME: "on-time"}
+
+
+def key_of(node: DOMNode, binding_id: str) -> str:
+    """The key that runs ``binding_id`` on ``node`` now (the config's keymap may have moved it)."""
+    for key, bindings in mapped_bindings(node).items():
+        for b in bindings:
+            if b.id == binding_id:
+                return str(node.app.get_key_display(replace(b, key=key)))
+    return ""
+
+
+def list_bindings(prefix: str) -> list[BindingType]:
+    """Moving in a desk list; ids under ``prefix`` so each screen's keys can be remapped."""
+    return [
+        Binding("up", "cursor_up", "Up", show=False, id=f"{prefix}.up"),
+        Binding("down", "cursor_down", "Down", show=False, id=f"{prefix}.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id=f"{prefix}.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id=f"{prefix}.page_down"),
+        Binding("home", "first", "First", show=False, id=f"{prefix}.first"),
+        Binding("end", "last", "Last", show=False, id=f"{prefix}.last"),
+    ]
+
+
+class DeskList(OptionList, inherit_bindings=False):
+    """An OptionList of cases whose keys are the desk's own: Enter, Space and the actions belong
+    to the screen. Deadline states are styled by component class (16 colours, NO_COLOR: the
+    symbol carries the state too)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "desk-list--overdue", "desk-list--at-risk", "desk-list--on-time", "desk-list--muted",
+        "desk-list--marked", "desk-list--urgent", "desk-list--strong",
+    }
+
+    def __init__(self, lang: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        localise_bindings(self, lang)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def show(self, options: list[Option]) -> None:
+        """Replace the options, keeping the highlight on the same one (or near where it was)."""
+        keep, index = self.highlighted_id, self.highlighted
+        self.clear_options()
+        self.add_options(options)
+        if not options:
+            return
+        ids = [o.id for o in options]
+        self.highlighted = ids.index(keep) if keep in ids else min(index or 0, len(options) - 1)
+
+
+def deadline_cell(due: datetime | None, state: DeadlineState | None, now: datetime) -> tuple[str, str]:
+    """The deadline as a symbol and a time left (``-2d``: two days overdue), and its style."""
+    if due is None or state is None:
+        return "–", ".desk-list--muted"
+    return f"{DEADLINE_SYMBOLS[state]} {due_in(due, now)}", f".desk-list--{STATE_CLASSES[state]}"
+
+
+def remedy_text(remedy: str | None, amount: Any, lang: str) -> str:
+    """A remedy in words, with its amount where money moves."""
+    if not remedy:
+        return "–"
+    name = t(f"remedy.{remedy}", lang)
+    if name == f"remedy.{remedy}":
+        name = one_line(remedy)
+    return f"{name} {amount_text(amount)}" if amount is not None else name
+
+
+class InboxList(DeskList):
+    BINDINGS: ClassVar[list[BindingType]] = list_bindings("approvals")
+
+
+class ApproveBatchDialog(DeskModal[str | None]):
+    """Confirms the proposals about to be approved; an optional comment goes with each approval.
+    Enter (or Ctrl+S) approves, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,f2", "confirm", "Approve", id="approvals.confirm", priority=True),
+    ]
+
+    def __init__(self, items: list[InboxItem]) -> None:
+        super().__init__(classes="inbox-dialog")
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="inbox-dialog"):
+            yield Static(Text(self.t("inbox.approve_title", count=len(self.items)), style="bold"))
+            lines = Text()
+            for item in self.items:
+                if lines:
+                    lines.append("\n")
+                lines.append(f"{item.number}  ")
+                lines.append(remedy_text(item.remedy, item.amount, self.lang))
+                lines.append(" · ")
+                lines.append(self.t("inbox.by", actor=one_line(item.proposed_by)))
+                if not item.approvable and item.reason is not None:
+                    lines.append("\n  ")
+                    lines.append(self.t("inbox.refused_mark", reason=self.explain(item.reason)), style="italic")
+            with VerticalScroll(id="inbox-dialog-items"):
+                yield Static(lines)
+            yield Static(Text(self.t("inbox.comment")), classes="inbox-dialog-label")
+            yield Input(id="inbox-comment", compact=True, placeholder=self.t("inbox.comment_placeholder"),
+                        highlighter=ControlPictures())
+            yield Static(Text(self.t("inbox.approve_hint", shortcut=key_of(self, "approvals.confirm"))),
+                         classes="inbox-dialog-hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#inbox-comment", Input).focus()
+
+    @on(Input.Submitted, "#inbox-comment")
+    def action_confirm(self) -> None:
+        self.dismiss(self.query_one("#inbox-comment", Input).value.strip())
+
+
+class ReturnWithComment(ReturnDialog):
+    """The case screen's return dialog; the comment is checked before anything is sent."""
+
+    def collect(self) -> dict[str, Any]:
+        values = super().collect()
+        if not values["comment"]:
+            raise WorkflowError("missing_field", field="comment")
+        return values
+
+
+class ApprovalsScreen(DeskScreen[None]):
+    """What waits for this user's approval (F7): Enter opens the case, Space marks, ``a``
+    approves the marked proposals (or the highlighted one), ``r`` returns one with a comment."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="approvals.back"),
+        Binding("enter", "open_case", "Open", id="approvals.open"),
+        Binding("space", "mark", "Mark", id="approvals.mark"),
+        Binding("asterisk", "mark_all", "Mark all", id="approvals.mark_all", show=False),
+        Binding("a", "approve", "Approve", id="approvals.approve"),
+        Binding("r,b", "return_proposal", "Return", id="approvals.return"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[InboxItem] = []
+        self.marked: set[int] = set()  # proposal ids
+        self.refusal: str | None = None  # this user approves nothing: why
+        self.loaded = False
+        self.busy = False  # a batch is being approved
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(self.t("inbox.loading")), id="inbox-status")
+        yield InboxList(self.lang, id="inbox")
+        yield Static(id="inbox-detail")
+        yield Static(id="inbox-results")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.t("inbox.title")
+        self.query_one(InboxList).focus()
+        self.reload()
+        self.set_interval(REDRAW_SECONDS, self._draw)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
+    def _load(self) -> list[InboxItem]:
+        items: list[InboxItem] = []
+        after: int | None = None
+        while len(items) < MAX_ITEMS:
+            page = approval_inbox(self.desk, self.actor.name, after_id=after, limit=INBOX_PAGE,
+                                  now=self.desk_app.now())
+            items += page
+            if len(page) < INBOX_PAGE:
+                break
+            after = page[-1].proposal_id
+        return items
+
+    def on_desk_changed(self, event: DeskChanged) -> None:
+        self.reload()
+
+    @on(ScreenResume)
+    def _resumed(self) -> None:
+        if self.loaded:  # back from a case, where a proposal may have been decided
+            self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker, group = event.worker, event.worker.group
+        if group == "inbox":
+            if event.state is WorkerState.SUCCESS:
+                self.refusal = None
+                self.loaded = True
+                self.items = list(worker.result or [])
+                self.marked &= {i.proposal_id for i in self.items}
+                self._draw()
+            elif event.state is WorkerState.ERROR and worker.error is not None:
+                event.stop()
+                self._load_failed(worker.error)
+        elif group == "approve":
+            if event.state is WorkerState.SUCCESS:
+                self.busy = False
+                self._approved(list(worker.result or []))
+            elif event.state is WorkerState.ERROR and worker.error is not None:
+                event.stop()
+                self.busy = False
+                self._show_results(Text(self.explain(worker.error)))
+                self._changed()
+        elif group == "return-open":
+            if event.state is WorkerState.SUCCESS and worker.result is not None:
+                self._open_return(worker.result)
+            elif event.state is WorkerState.ERROR and worker.error is not None:
+                event.stop()
+                self.notify(self.explain(worker.error), severity="error", timeout=8)
+        self.refresh_bindings()
+
+    def _load_failed(self, error: BaseException) -> None:
+        if isinstance(error, WorkflowError) and error.code == "wrong_role":
+            # Agents and handlers approve nothing: say so instead of showing an error.
+            self.refusal = self.t("inbox.not_for_role", role=self.t(f"role.{self.actor.role.value}"))
+            self.items, self.marked = [], set()
+            self.loaded = True
+            self._draw()
+            return
+        # Keep what was shown; say why it could not be refreshed.
+        self.query_one("#inbox-status", Static).update(Text(self.t("inbox.failed", reason=self.explain(error))))
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        if not self.loaded:
+            return
+        now = self.desk_app.now()
+        self.query_one(InboxList).show([Option(self._prompt(i, now), id=str(i.proposal_id)) for i in self.items])
+        self._show_status()
+        self._show_detail()
+
+    def _show_status(self) -> None:
+        if self.refusal is not None:
+            text = self.refusal
+        elif not self.items:
+            text = self.t("inbox.none")
+        else:
+            text = self.t("inbox.count", count=len(self.items))
+            if self.marked:
+                text += " · " + self.t("inbox.marked", count=len(self.marked))
+        self.query_one("#inbox-status", Static).update(Text(text))
+
+    def _prompt(self, item: InboxItem, now: datetime) -> Content:
+        marked = item.proposal_id in self.marked
+        due, due_style = deadline_cell(item.due_at, item.deadline_state(now), now)
+        if item.suggested_remedies:
+            suggestion = (self.t("inbox.as_suggested") if item.as_suggested else self.t(
+                "inbox.suggested", remedies=", ".join(remedy_text(r, None, self.lang) for r in item.suggested_remedies)))
+        else:
+            suggestion = self.t("inbox.no_suggestion")
+        first = Content.assemble(
+            ("[x]" if marked else "[ ]", ".desk-list--marked" if marked else ""), " ",
+            (f"{due:<7}", due_style), " ", item.number, "  ",
+            (remedy_text(item.remedy, item.amount, self.lang), ".desk-list--strong"),
+            f" {suggestion} · ", self.t("inbox.by", actor=one_line(item.proposed_by)),
+        )
+        second = [("‼ ", ".desk-list--urgent")] if item.urgent else []
+        if item.approvals_needed > 1:
+            second.append((self.t("inbox.level", level=item.level, of=item.approvals_needed) + " · ", ""))
+        body = Content.assemble("    ", *second, one_line(item.customer), " · ", one_line(item.summary))
+        lines = [first, body]
+        if not item.approvable and item.reason is not None:
+            lines.append(Content.assemble(
+                "    ", (self.t("inbox.refused_mark", reason=self.explain(item.reason)), ".desk-list--muted")
+            ))
+        prompt = Content("\n").join(lines)
+        if not item.approvable:
+            prompt = prompt.stylize_before(".desk-list--muted")
+        return prompt
+
+    @property
+    def current(self) -> InboxItem | None:
+        option_id = self.query_one(InboxList).highlighted_id
+        return next((i for i in self.items if str(i.proposal_id) == option_id), None)
+
+    @on(OptionList.OptionHighlighted, "#inbox")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        box = self.query_one("#inbox-detail", Static)
+        item = self.current
+        box.display = item is not None
+        if item is None:
+            return
+        tz, now = self.desk.calendar.tz, self.desk_app.now()
+        text = Text(" · ".join([
+            item.number, one_line(item.customer), one_line(item.product) or "–", item.department or "–",
+            self.t(f"severity.{item.severity.value}"),
+        ]), style="bold")
+        text.append("\n" + self.t("inbox.proposed", actor=one_line(item.proposed_by),
+                                  date=local_time(item.proposed_at, tz),
+                                  remedy=remedy_text(item.remedy, item.amount, self.lang)))
+        if item.approved_by:
+            text.append(" · " + self.t("inbox.approved_by", names=", ".join(one_line(n) for n in item.approved_by)))
+        if item.details:
+            text.append("\n" + self.t("inbox.details", details=""))
+            text.append_text(plain(one_line(item.details)))
+        state = item.deadline_state(now)
+        if item.due_at is not None and state is not None:
+            text.append("\n" + self.t("inbox.due", mark=DEADLINE_SYMBOLS[state], date=local_time(item.due_at, tz),
+                                      state=self.t(f"inbox.state.{state.value}")))
+        else:
+            text.append("\n" + self.t("inbox.no_deadline"))
+        if not item.approvable and item.reason is not None:
+            text.append("\n" + self.t("inbox.refused_mark", reason=self.explain(item.reason)), style="italic")
+        box.update(text)
+
+    def _show_results(self, text: Text | None) -> None:
+        box = self.query_one("#inbox-results", Static)
+        box.update(text or "")
+        box.set_class(text is not None, "-shown")
+
+    # -- actions ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("mark", "mark_all", "approve", "return_proposal", "open_case"):
+            if self.refusal is not None:
+                return False  # nothing here is for this user
+            if not self.items or (self.busy and action != "open_case"):
+                return None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(OptionList.OptionSelected, "#inbox")
+    def action_open_case(self) -> None:
+        item = self.current
+        if item is not None:
+            self.desk_app.open_case(item.number)
+
+    def action_mark(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        self.marked ^= {item.proposal_id}
+        self._show_results(None)
+        self.query_one(InboxList).replace_option_prompt(str(item.proposal_id),
+                                                        self._prompt(item, self.desk_app.now()))
+        self._show_status()
+        # Like a file manager: marking moves on, so Space Space Space marks three.
+        self.query_one(InboxList).action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        """Mark every proposal this user may approve; again: unmark all."""
+        approvable = {i.proposal_id for i in self.items if i.approvable}
+        self.marked = set() if approvable <= self.marked else approvable
+        self._show_results(None)
+        self._draw()
+
+    def _chosen(self) -> list[InboxItem]:
+        """The marked proposals in list order, or else the highlighted one."""
+        if self.marked:
+            return [i for i in self.items if i.proposal_id in self.marked]
+        return [self.current] if self.current is not None else []
+
+    def action_approve(self) -> None:
+        chosen = self._chosen()
+        if not chosen or self.busy:
+            return
+
+        def confirmed(comment: str | None) -> None:
+            if comment is None:
+                return
+            self.busy = True
+            self._show_results(Text(self.t("inbox.approving")))
+            self.refresh_bindings()
+            self._approve(chosen, comment)
+
+        self.app.push_screen(ApproveBatchDialog(chosen), confirmed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="approve")
+    def _approve(self, chosen: list[InboxItem], comment: str) -> list[tuple[InboxItem, BatchResult]]:
+        results = approve_many(self.desk, self.actor.name, [(i.number, i.version) for i in chosen],
+                               comment=comment)
+        return list(zip(chosen, results, strict=True))
+
+    def _approved(self, results: list[tuple[InboxItem, BatchResult]]) -> None:
+        text = Text(self.t("inbox.results_title"), style="bold")
+        approved = 0
+        for item, result in results:
+            text.append("\n")
+            if result.approved:
+                approved += 1
+                key = "inbox.result_first_of_two" if result.awaits_second_approval else "inbox.result_approved"
+                text.append(self.t(key, number=item.number))
+            else:
+                reason = self.explain(result.error) if result.error is not None else ""
+                text.append(self.t("inbox.result_refused", number=item.number, reason=reason), style="bold")
+        refused = len(results) - approved
+        self.marked = set()
+        self._show_results(text)
+        self.notify(self.t("inbox.summary", approved=approved, refused=refused),
+                    severity="warning" if refused else "information")
+        self.reload()
+        self._changed()
+
+    def _changed(self) -> None:
+        """This terminal changed the desk: the approvals badge and the other screens follow now,
+        not at the next change check."""
+        self.desk_app.check_changes()
+
+    def action_return_proposal(self) -> None:
+        item = self.current
+        if item is not None:
+            self._load_case(item.number)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="return-open")
+    def _load_case(self, number: str) -> CaseView:
+        return cases.get_case(self.desk, number)
+
+    def _open_return(self, view: CaseView) -> None:
+        def done(saved: CaseView | None) -> None:
+            if saved is None:
+                return
+            self._show_results(Text(self.t("inbox.returned", number=saved.number)))
+            self.marked.discard(next((i.proposal_id for i in self.items if i.number == saved.number), -1))
+            self.reload()
+            self._changed()
+
+        self.app.push_screen(ReturnWithComment(view), done)

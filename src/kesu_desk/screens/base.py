@@ -1,0 +1,116 @@
+"""What every screen of the desk shares: the desk, the user, the language, localised keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, TypeVar, cast
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from kesu_desk.domain.errors import DeskError
+from kesu_desk.domain.workflow import Actor
+from kesu_desk.i18n import describe, t
+from kesu_desk.services.desk import Desk
+from kesu_desk.widgets.keys import localise_bindings
+
+__all__ = ["DeskApp", "DeskChanged", "DeskModal", "DeskScreen", "explain", "localise_bindings"]
+
+ResultT = TypeVar("ResultT")
+
+
+class DeskApp(Protocol):
+    """What screens may use of the application (kesu_desk.app.KesuDesk)."""
+
+    desk: Desk
+    actor: Actor
+    lang: str
+
+    def now(self) -> datetime: ...
+    def open_case(self, number: str) -> None: ...
+    def new_case(self) -> None: ...
+    def check_changes(self) -> None: ...
+    def open_queue(self, **view: Any) -> None: ...
+    def action_approvals(self) -> None: ...
+
+
+class DeskChanged(Message):
+    """Another terminal (or this one) changed something: screens showing cases reload them."""
+
+    def __init__(self, last_event_id: int) -> None:
+        super().__init__()
+        self.last_event_id = last_event_id
+
+
+def explain(error: BaseException, lang: str) -> str:
+    """A failure as one sentence in the user's language (never a traceback)."""
+    if isinstance(error, DeskError):
+        return describe(error, lang)
+    reason = getattr(error, "orig", None) or error
+    first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(error).__name__
+    return t("app.db_error", lang, reason=first)
+
+
+def notify_failure(node: _DeskMixin, event: Worker.StateChanged) -> None:
+    """A worker's failure its screen did not handle (and stop) becomes a notification in the
+    user's language: workers' state changes do not bubble up to the app."""
+    if event.state is WorkerState.ERROR and not event._stop_propagation and event.worker.error:
+        node.app.notify(node.explain(event.worker.error), severity="error", timeout=8)
+
+
+class _DeskMixin:
+    app: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localise_bindings(cast(DOMNode, self), cast(DeskApp, self.app).lang)
+
+    @property
+    def desk_app(self) -> DeskApp:
+        return cast(DeskApp, self.app)
+
+    @property
+    def desk(self) -> Desk:
+        return self.desk_app.desk
+
+    @property
+    def actor(self) -> Actor:
+        return self.desk_app.actor
+
+    @property
+    def lang(self) -> str:
+        return self.desk_app.lang
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def explain(self, error: BaseException) -> str:
+        return explain(error, self.lang)
+
+
+class DeskScreen(_DeskMixin, Screen[ResultT]):
+    """A full screen of the desk. Subclasses give every Binding an id (for the keymap and the
+    catalogue's [keys] section)."""
+
+    @on(Worker.StateChanged)
+    def _unhandled_failure(self, event: Worker.StateChanged) -> None:
+        notify_failure(self, event)
+
+
+class DeskModal(_DeskMixin, ModalScreen[ResultT]):
+    """A dialog over a screen; Esc closes it without doing anything."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Back", id="modal.cancel"),
+    ]
+
+    @on(Worker.StateChanged)
+    def _unhandled_failure(self, event: Worker.StateChanged) -> None:
+        notify_failure(self, event)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,304 @@
+"""The case queue: every case a screenful at a time, filtered, sorted and searched as you type."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
+
+from kesu_desk.domain.vocabulary import Severity, Status
+from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
+from kesu_desk.services import queue as q
+from kesu_desk.widgets.case_table import CaseTable, PageRequest
+
+SEARCH_PAUSE = 0.2  # seconds of no typing before a search runs
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the queue shows: the filters and the sort, as saved in the config's queue_filters."""
+
+    mine: bool = False
+    my_department: bool = False
+    overdue: bool = False
+    at_risk: bool = False
+    statuses: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    sort: str = q.Sort.NEWEST.value
+
+    @classmethod
+    def load(cls, saved: dict[str, Any]) -> QueueView:
+        """From the config; anything unknown in it is ignored rather than refused."""
+        known = {s.value for s in Status}
+        levels = {s.value for s in Severity}
+        sorts = {s.value for s in q.Sort}
+        return cls(
+            mine=bool(saved.get("mine", False)),
+            my_department=bool(saved.get("my_department", False)),
+            overdue=bool(saved.get("overdue", False)),
+            at_risk=bool(saved.get("at_risk", False)) and not bool(saved.get("overdue", False)),
+            statuses=tuple(s for s in saved.get("statuses", ()) if s in known),
+            severities=tuple(s for s in saved.get("severities", ()) if s in levels),
+            sort=str(saved["sort"]) if saved.get("sort") in sorts else q.Sort.NEWEST.value,
+        )
+
+    def saved(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["statuses"] = list(self.statuses)
+        data["severities"] = list(self.severities)
+        return data
+
+    @property
+    def active(self) -> bool:
+        return self != QueueView(sort=self.sort)
+
+
+class FilterDialog(DeskModal[QueueView]):
+    """Statuses and severities to show (space ticks, Enter applies)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,f10", "apply", "Apply", id="filters.apply"),
+    ]
+
+    def __init__(self, view: QueueView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter-dialog"):
+            yield Label(self.t("queue.filter_title"))
+            with Horizontal():
+                yield SelectionList[str](
+                    *[Selection(self.t(f"status.{s.value}"), s.value, s.value in self.view.statuses)
+                      for s in Status],
+                    id="filter-statuses",
+                )
+                yield SelectionList[str](
+                    *[Selection(self.t(f"severity.{s.value}"), s.value, s.value in self.view.severities)
+                      for s in Severity],
+                    id="filter-severities",
+                )
+            with Horizontal(id="filter-buttons"):
+                yield Button(self.t("queue.filter_apply"), id="apply", variant="primary")
+                yield Button(self.t("queue.filter_cancel"), id="cancel")
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        statuses = self.query_one("#filter-statuses", SelectionList).selected
+        severities = self.query_one("#filter-severities", SelectionList).selected
+        self.dismiss(replace(self.view, statuses=tuple(statuses), severities=tuple(severities)))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.action_cancel()
+
+
+class QueueScreen(DeskScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,ctrl+n", "new_case", "New case", id="queue.new"),
+        Binding("slash", "search", "Search", id="queue.search"),
+        Binding("escape", "end_search", "Back", id="queue.back", show=False),
+        Binding("m", "flip('mine')", "My cases", id="queue.mine"),
+        Binding("d", "flip('my_department')", "My dept", id="queue.my_department"),
+        Binding("o", "flip('overdue')", "Overdue", id="queue.overdue"),
+        Binding("r", "flip('at_risk')", "At risk", id="queue.at_risk"),
+        Binding("f", "filters", "Filters", id="queue.filters"),
+        Binding("x", "clear_filters", "Clear", id="queue.clear"),
+        Binding("s,f6", "sort", "Sort", id="queue.sort"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = QueueView.load(self.desk.settings.queue_filters)
+        self.searching = ""
+        self._search_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="queue-status")
+        yield Input(id="search", placeholder=self.t("queue.search_placeholder"), compact=True)
+        yield CaseTable(self.lang, self.desk_app.now, id="cases")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.query_one(CaseTable).focus()
+        self.reload()
+
+    # -- what to show ----------------------------------------------------------------------------
+
+    def queue_filter(self) -> q.QueueFilter:
+        v, now = self.view, self.desk_app.now()
+        return q.QueueFilter(
+            statuses=tuple(Status(s) for s in v.statuses),
+            department=self.actor.department if v.my_department else None,
+            severities=tuple(Severity(s) for s in v.severities),
+            handler_id=self.actor.id if v.mine else None,
+            overdue_at=now if v.overdue else None,
+            at_risk_at=now if v.at_risk else None,
+        )
+
+    def reload(self, *, keep_cursor: bool = False) -> None:
+        if self.searching:
+            self._run_search(self.searching)
+            return
+        self._count(self.queue_filter(), q.Sort(self.view.sort), keep_cursor)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-count")
+    def _count(self, flt: q.QueueFilter, sort: q.Sort, keep_cursor: bool) -> tuple[q.QueueFilter, q.Sort, int, bool]:
+        return flt, sort, q.queue_count(self.desk, flt), keep_cursor
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "queue-count" and event.state is WorkerState.SUCCESS:
+            flt, sort, total, keep_cursor = event.worker.result  # type: ignore[misc]
+            if not self.searching:
+                self.query_one(CaseTable).reset(self._loader(flt, sort), total, keep_cursor=keep_cursor)
+                self._show_status(total)
+        elif event.worker.group == "queue-save" and event.state is WorkerState.ERROR:
+            event.stop()
+            self.notify(self.t("queue.not_saved", reason=str(event.worker.error)), severity="warning")
+
+    def _loader(self, flt: q.QueueFilter, sort: q.Sort) -> Any:
+        desk = self.desk
+
+        def load(request: PageRequest) -> list[q.QueueRow]:
+            neighbour = request.neighbour
+            after = q.row_key(neighbour, sort) if neighbour is not None else None
+            if request.kind == "first":
+                return q.queue_page(desk, flt, sort, limit=request.limit)
+            if request.kind == "after":
+                return q.queue_page(desk, flt, sort, after=after, limit=request.limit)
+            if request.kind == "last":
+                return q.queue_page(desk, flt, sort, limit=request.limit, from_end=True)
+            if request.kind == "before":
+                return q.queue_page(desk, flt, sort, after=after, limit=request.limit, from_end=True)
+            return q.queue_page_at(desk, flt, sort, request.index, request.limit)
+
+        return load
+
+    def _show_status(self, total: int | None) -> None:
+        v = self.view
+        parts = []
+        if self.searching:
+            parts.append(self.t("queue.search_status", query=self.searching))
+        else:
+            parts.append(self.t("queue.count", total=total if total is not None else "?"))
+            names = [self.t(f"queue.filter_{k}") for k in ("mine", "my_department", "overdue", "at_risk")
+                     if getattr(v, k)]
+            names += [self.t(f"status.{s}") for s in v.statuses]
+            names += [self.t(f"severity.{s}") for s in v.severities]
+            parts.append(self.t("queue.filters_shown", filters=", ".join(names)) if names
+                         else self.t("queue.no_filters"))
+            parts.append(self.t("queue.sorted", sort=self.t(f"queue.sort_{v.sort}")))
+        self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
+
+    def show_view(self, **filters: Any) -> None:
+        """Show only what ``filters`` select (QueueView fields), e.g. from the overview."""
+        self._change_view(QueueView(sort=self.view.sort, **filters))
+
+    def _change_view(self, view: QueueView) -> None:
+        self.view = view
+        self.reload()
+        self._save(view)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-save")
+    def _save(self, view: QueueView) -> None:
+        from kesu_desk.config import save_config_value
+
+        save_config_value("queue_filters", view.saved())
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_new_case(self) -> None:
+        self.desk_app.new_case()
+
+    def action_flip(self, name: str) -> None:
+        if name == "my_department" and not self.actor.department:
+            self.notify(self.t("queue.no_department"), severity="warning")
+            return
+        changes: dict[str, Any] = {name: not getattr(self.view, name)}
+        # Overdue and at risk exclude each other: an overdue case is no longer "at risk".
+        if name == "overdue" and changes[name]:
+            changes["at_risk"] = False
+        if name == "at_risk" and changes[name]:
+            changes["overdue"] = False
+        self._change_view(replace(self.view, **changes))
+
+    def action_filters(self) -> None:
+        def done(view: QueueView | None) -> None:
+            if view is not None:
+                self._change_view(view)
+
+        self.app.push_screen(FilterDialog(self.view), done)
+
+    def action_clear_filters(self) -> None:
+        self._change_view(QueueView(sort=self.view.sort))
+
+    def action_sort(self) -> None:
+        order = [s.value for s in q.Sort]
+        self._change_view(replace(self.view, sort=order[(order.index(self.view.sort) + 1) % len(order)]))
+
+    @on(CaseTable.Failed)
+    def _failed(self, event: CaseTable.Failed) -> None:
+        self.notify(self.explain(event.error), severity="error", timeout=8)
+
+    @on(CaseTable.Opened)
+    def _open(self, event: CaseTable.Opened) -> None:
+        self.desk_app.open_case(event.row.number)
+
+    def on_desk_changed(self, event: DeskChanged) -> None:
+        self.reload(keep_cursor=True)
+
+    # -- search ----------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.focus()
+
+    def action_end_search(self) -> None:
+        box = self.query_one("#search", Input)
+        if not box.display:
+            return
+        box.value = ""
+        box.display = False
+        self.searching = ""
+        self.query_one(CaseTable).focus()
+        self.reload()
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_PAUSE, lambda: self._run_search(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.query_one(CaseTable).focus()
+
+    def _run_search(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            if self.searching:
+                self.searching = ""
+                self.reload()
+            return
+        self.searching = query
+        desk = self.desk
+
+        def load(request: PageRequest) -> list[q.QueueRow]:
+            before = request.neighbour.id if request.neighbour is not None else None
+            return q.search_cases(desk, query, limit=request.limit, before_id=before)
+
+        self.query_one(CaseTable).reset(load, None)
+        self._show_status(None)
+

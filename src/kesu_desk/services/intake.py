@@ -1,0 +1,167 @@
+"""What the intake form needs besides registration: who is calling, and the draft kept on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url
+from sqlmodel import col, select
+
+from kesu_desk.config import data_dir
+from kesu_desk.domain.vocabulary import OPEN_STATUSES
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.drafts import normalise_phone
+from kesu_desk.services.views import CustomerView
+from kesu_desk.store import queries
+from kesu_desk.store.models import Customer, Department
+from kesu_desk.store.queries import QueueRow
+
+# The customer card lists this many of the newest cases; one more is read to know there are more.
+PAST_CASES = 20
+
+
+# -- who is calling -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """A known customer and their newest cases (newest first)."""
+
+    customer: CustomerView
+    cases: list[QueueRow]
+    more: bool  # there are older cases than those listed
+
+    @property
+    def open_cases(self) -> list[QueueRow]:
+        return [c for c in self.cases if c.status in OPEN_STATUSES]
+
+    @property
+    def repeat(self) -> bool:
+        return bool(self.cases)
+
+
+def find_customer(desk: Desk, *, phone: str = "", email: str = "", region: str | None = None) -> CustomerHistory | None:
+    """The customer registration would attach a case to (same phone, else same e-mail), with
+    their past cases; None while what was typed matches nobody (or is not a number yet)."""
+    region = region or desk.settings.country
+    e164 = ""
+    if phone.strip():
+        try:
+            e164 = normalise_phone(phone.strip(), region)
+        except ValueError:
+            e164 = ""
+    email = email.strip()
+    if not e164 and not email:
+        return None
+    with desk.uow(write=False) as uow:
+        session = uow.session
+        customer = None
+        # The same order as cases.find_or_add_customer, so the card shows whom the case will get.
+        if e164:
+            customer = session.exec(select(Customer).where(col(Customer.phone) == e164).limit(1)).first()
+        if customer is None and email:
+            customer = session.exec(select(Customer).where(col(Customer.email) == email).limit(1)).first()
+        if customer is None or customer.id is None:
+            return None
+        rows = queries.customer_cases(session, customer.id, limit=PAST_CASES + 1)
+        return CustomerHistory(CustomerView.of(customer), rows[:PAST_CASES], len(rows) > PAST_CASES)
+
+
+def department_names(desk: Desk) -> dict[str, dict[str, str]]:
+    """Department code → {language: name}, as the business configured them."""
+    with desk.uow(write=False) as uow:
+        departments = uow.session.exec(select(Department)).all()
+        return {d.code: {"zh": d.name_zh, "en": d.name_en, "es": d.name_es} for d in departments}
+
+
+def known_categories(desk: Desk) -> list[str]:
+    """The categories the rules in force can suggest, for completing what the agent types."""
+    seen: dict[str, None] = {}
+    for rule in desk.rules:
+        if rule.then.category:
+            seen[rule.then.category] = None
+    return sorted(seen)
+
+
+# -- the draft on disk --------------------------------------------------------------------------
+
+DRAFT_VERSION = 1
+
+
+def draft_path(db_url: str, user: str, folder: Path | None = None) -> Path:
+    """Where ``user``'s draft for the database at ``db_url`` lives: one file per user and
+    database, named by a hash so neither the URL nor its password shows in a file name."""
+    try:
+        shown = make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL still gets a stable name of its own
+        shown = db_url
+    digest = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", user)[:32] or "user"
+    return (folder or data_dir() / "drafts") / f"{safe}-{digest}.json"
+
+
+class DraftStore:
+    """The intake form's draft as a JSON file, replaced atomically (a crash mid-write leaves the
+    previous draft whole). Safe from worker threads and from a signal handler: writes are
+    numbered, and a write older than the newest write or discard is dropped."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()  # re-entrant: a signal may arrive while this thread writes
+        self._newest = -1
+
+    @classmethod
+    def for_desk(cls, desk: Desk, user: str) -> DraftStore:
+        return cls(draft_path(desk.settings.db, user))
+
+    def load(self) -> dict[str, Any] | None:
+        """The saved draft's fields, or None when there is none (or it cannot be read)."""
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or raw.get("version") != DRAFT_VERSION:
+            return None
+        fields = raw.get("fields")
+        return fields if isinstance(fields, dict) else None
+
+    def save(self, fields: dict[str, Any], generation: int) -> bool:
+        """Write ``fields`` unless something newer was written or discarded already."""
+        with self._lock:
+            if generation <= self._newest:
+                return False
+            self._newest = generation
+            self._write({"version": DRAFT_VERSION, "fields": fields})
+            return True
+
+    def discard(self, generation: int | None = None) -> None:
+        """Delete the draft (after registration, or when the agent throws it away)."""
+        with self._lock:
+            if generation is not None:
+                if generation < self._newest:
+                    return  # the agent has typed since: that draft is kept
+                self._newest = generation
+            self.path.unlink(missing_ok=True)
+
+    def _write(self, document: dict[str, Any]) -> None:
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Customer data: readable by this user only, from the first byte written.
+        fd, temp = tempfile.mkstemp(prefix=self.path.stem + ".", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(document, out, ensure_ascii=False)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

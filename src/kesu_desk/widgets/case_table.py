@@ -1,0 +1,381 @@
+"""The case queue as a Line API table: only the rows on screen are fetched and drawn, so a
+million cases open, scroll and jump to the end as fast as a hundred do."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar, Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import Worker, WorkerState
+
+from kesu_desk.i18n import t
+from kesu_desk.services.queue import QueueRow
+from kesu_desk.sla import DeadlineState
+from kesu_desk.widgets.keys import localise_bindings
+from kesu_desk.widgets.text import fit, one_line
+
+PAGE = 60  # rows a fetch brings: a screenful and some
+_KEEP_ROWS = 4000  # rows kept in memory; the strips of fewer
+_KEEP_STRIPS = 400
+
+# Overdue, at risk and on time show by a symbol as well as a colour (16 colours, NO_COLOR).
+DEADLINE_SYMBOLS = {DeadlineState.OVERDUE: "⚠", DeadlineState.AT_RISK: "◔", DeadlineState.ON_TIME: "✓"}
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """What to fetch: the first or last page, the page after or before a known row, or (for a
+    jump into the middle) the page at an offset. ``index`` is where the answer's first row goes
+    (for "last" and "before": where its last row goes)."""
+
+    kind: Literal["first", "after", "last", "before", "at"]
+    index: int
+    neighbour: QueueRow | None
+    limit: int
+
+
+Loader = Callable[[PageRequest], list[QueueRow]]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    width: int
+
+
+def layout(width: int) -> list[Column]:
+    """Column widths for a table ``width`` cells wide; the summary takes what is left."""
+    wide = width >= 120
+    fixed = [
+        Column("number", 16), Column("age", 4), Column("status", 12 if wide else 8),
+        Column("severity", 6 if wide else 4), Column("department", 5),
+        Column("customer", 12 if wide else 8), Column("summary", 0), Column("due", 9 if wide else 7),
+        Column("handler", 10 if wide else 6),
+    ]
+    used = sum(c.width for c in fixed) + len(fixed) - 1
+    summary = max(6, width - used)
+    return [Column(c.key, summary) if c.key == "summary" else c for c in fixed]
+
+
+def age(registered: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - registered).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def due_in(due: datetime, now: datetime) -> str:
+    delta = due - now
+    sign = "-" if delta < timedelta() else ""
+    return sign + age(now - abs(delta), now)
+
+
+class CaseTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """Rows come from a loader run in a worker; a row not yet fetched shows as "…"."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "case-table--header", "case-table--cursor", "case-table--overdue", "case-table--at-risk",
+        "case-table--on-time", "case-table--urgent", "case-table--pending",
+    }
+    DEFAULT_CSS = """
+    CaseTable { height: 1fr; }
+    CaseTable > .case-table--header { text-style: bold; background: $panel; }
+    CaseTable > .case-table--cursor { background: $accent; color: $text; text-style: bold; }
+    CaseTable:blur > .case-table--cursor { background: $panel; }
+    CaseTable > .case-table--overdue { color: $error; text-style: bold; }
+    CaseTable > .case-table--at-risk { color: $warning; }
+    CaseTable > .case-table--on-time { color: $success; }
+    CaseTable > .case-table--urgent { color: $error; text-style: bold; }
+    CaseTable > .case-table--pending { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home", "first", "First", show=False, id="table.first"),
+        Binding("end", "last", "Last", show=False, id="table.last"),
+        Binding("enter", "open", "Open", id="table.open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Opened(Message):
+        """Enter on a row."""
+
+        def __init__(self, row: QueueRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class Loaded(Message):
+        """A page arrived (tests and the screen's status line wait for it)."""
+
+    class Failed(Message):
+        """A page could not be read; the screen says why."""
+
+        def __init__(self, error: BaseException) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, lang: str, now: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lang = lang
+        self.now = now
+        self.total = 0
+        self.open_ended = False  # search results: the total grows while pages come back full
+        self._loader: Loader | None = None
+        self._rows: OrderedDict[int, QueueRow] = OrderedDict()
+        self._strips: OrderedDict[tuple[int, bool, int], Strip] = OrderedDict()
+        self._in_flight: set[tuple[str, int]] = set()
+        self._generation = 0
+        localise_bindings(self, lang)
+
+    # -- data ----------------------------------------------------------------------------------
+
+    def reset(self, loader: Loader, total: int | None, *, keep_cursor: bool = False) -> None:
+        """Show another list: ``total`` rows (None: unknown, grow as pages come)."""
+        self._generation += 1
+        self._loader = loader
+        self._rows.clear()
+        self._strips.clear()
+        self._in_flight.clear()
+        self.open_ended = total is None
+        self.total = 0 if total is None else total
+        if not keep_cursor:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = min(self.cursor, max(0, self.total - 1))
+        self._resize()
+        if self.open_ended:
+            self._fetch(PageRequest("first", 0, None, PAGE))
+        else:
+            self.call_after_refresh(self._ensure_loaded)
+        self.refresh()
+
+    @property
+    def current(self) -> QueueRow | None:
+        return self._rows.get(self.cursor)
+
+    def row_at(self, index: int) -> QueueRow | None:
+        return self._rows.get(index)
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)  # +1: the header line
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self._resize()
+        self.call_after_refresh(self._ensure_loaded)
+
+    def _visible(self) -> tuple[int, int]:
+        top = int(self.scroll_y)
+        return top, top + max(1, self.size.height - 1)
+
+    def _ensure_loaded(self) -> None:
+        if self._loader is None:
+            return
+        top, bottom = self._visible()
+        start, end = max(0, top - PAGE // 4), min(self.total, bottom + PAGE // 4)
+        missing = [i for i in range(start, end) if i not in self._rows]
+        if not missing:
+            return
+        first, last = missing[0], missing[-1]
+        if first == 0:
+            request = PageRequest("first", 0, None, PAGE)
+        elif first - 1 in self._rows:
+            request = PageRequest("after", first, self._rows[first - 1], PAGE)
+        elif not self.open_ended and last == self.total - 1:
+            request = PageRequest("last", last, None, PAGE)
+        elif last + 1 in self._rows:
+            request = PageRequest("before", last, self._rows[last + 1], PAGE)
+        elif not self.open_ended:
+            request = PageRequest("at", first, None, PAGE)
+        else:
+            return
+        self._fetch(request)
+
+    def _fetch(self, request: PageRequest) -> None:
+        tag = (request.kind, request.index)
+        if tag in self._in_flight or self._loader is None:
+            return
+        self._in_flight.add(tag)
+        self._load(self._loader, request, self._generation)
+
+    @work(thread=True, exit_on_error=False, group="case-table")
+    def _load(self, loader: Loader, request: PageRequest, generation: int) -> tuple[int, PageRequest, list[QueueRow]]:
+        return generation, request, loader(request)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "case-table":
+            return
+        if event.state is WorkerState.ERROR:
+            event.stop()
+            self._in_flight.clear()  # the next draw asks again
+            if event.worker.error is not None:
+                self.post_message(self.Failed(event.worker.error))
+            return
+        if event.state is not WorkerState.SUCCESS:
+            return
+        event.stop()
+        generation, request, rows = event.worker.result  # type: ignore[misc]
+        self._in_flight.discard((request.kind, request.index))
+        if generation != self._generation:
+            return
+        if request.kind in ("last", "before"):
+            first = request.index - len(rows) + 1
+        else:
+            first = request.index
+        if request.kind == "last":
+            first = self.total - len(rows)
+        for offset, row in enumerate(rows):
+            index = first + offset
+            if index >= 0:
+                self._rows[index] = row
+                self._rows.move_to_end(index)
+                self._forget_strips(index)
+        while len(self._rows) > _KEEP_ROWS:
+            self._rows.popitem(last=False)
+        if self.open_ended:
+            # One row more than arrived while pages come back full: when it shows, the next
+            # page is fetched.
+            end = first + len(rows)
+            self.total = end + 1 if len(rows) >= request.limit else end
+            self._resize()
+        self.refresh()
+        self.post_message(self.Loaded())
+        self.call_after_refresh(self._ensure_loaded)
+
+    def _forget_strips(self, index: int) -> None:
+        for key in [k for k in self._strips if k[0] == index]:
+            del self._strips[key]
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def header_cells(self) -> list[str]:
+        return [t(f"queue.col_{c.key}", self.lang) for c in layout(self.size.width)]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return self._header(width)
+        index = int(self.scroll_y) + y - 1
+        if index >= self.total:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows.get(index)
+        selected = index == self.cursor
+        if row is None:
+            self.call_later(self._ensure_loaded)
+            style = self.get_component_rich_style("case-table--pending")
+            if selected:
+                style += self.get_component_rich_style("case-table--cursor")
+            return Strip([Segment(fit(" …", width), style)], width)
+        key = (index, selected, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._row_strip(row, selected, width)
+            self._strips[key] = strip
+            while len(self._strips) > _KEEP_STRIPS:
+                self._strips.popitem(last=False)
+        return strip
+
+    def _header(self, width: int) -> Strip:
+        style = self.get_component_rich_style("case-table--header")
+        cells = [fit(text, c.width) for text, c in zip(self.header_cells(), layout(width), strict=True)]
+        return Strip([Segment(fit(" ".join(cells), width), style)], width)
+
+    def _row_strip(self, row: QueueRow, selected: bool, width: int) -> Strip:
+        now = self.now()
+        base = self.rich_style
+        if selected:
+            base = base + self.get_component_rich_style("case-table--cursor")
+        state = row.deadline_state(now)
+        texts = {
+            "number": row.number,
+            "age": age(row.registered_at, now),
+            "status": t(f"status.{row.status.value}", self.lang),
+            "severity": ("‼" if row.urgent else "") + t(f"severity.{row.severity.value}", self.lang),
+            "department": row.department or "-",
+            "customer": one_line(row.customer),
+            "summary": one_line(row.summary),
+            "due": (DEADLINE_SYMBOLS[state] + " " + due_in(row.next_due_at, now)
+                    if state is not None and row.next_due_at is not None else "-"),
+            "handler": one_line(row.handler) or "-",
+        }
+        segments: list[Segment] = []
+        for i, column in enumerate(layout(width)):
+            if i:
+                segments.append(Segment(" ", base))
+            style = base
+            if column.key == "due" and state is not None:
+                style = base + self._state_style(state)
+            elif column.key == "severity" and row.urgent:
+                style = base + self.get_component_rich_style("case-table--urgent")
+            segments.append(Segment(fit(texts[column.key], column.width), style))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _state_style(self, state: DeadlineState) -> Style:
+        name = {DeadlineState.OVERDUE: "overdue", DeadlineState.AT_RISK: "at-risk",
+                DeadlineState.ON_TIME: "on-time"}[state]
+        return self.get_component_rich_style(f"case-table--{name}")
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    # -- moving --------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._forget_strips(old)
+        self._forget_strips(new)
+        top, bottom = self._visible()
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= bottom:
+            self.scroll_to(y=new - (bottom - top) + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.call_after_refresh(self._ensure_loaded)
+
+    def _move_to(self, index: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, index))
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(self.total - 1)
+
+    def action_open(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Opened(row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self._move_to(int(self.scroll_y) + event.y - 1)
+
+    def scroll_to_cursor(self) -> None:
+        self.scroll_to_region(Region(0, self.cursor + 1, 1, 1), animate=False)

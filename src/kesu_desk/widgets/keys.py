@@ -1,0 +1,36 @@
+"""Key bindings in the user's language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from kesu_desk.i18n import catalogue
+
+
+def localise_bindings(node: DOMNode, lang: str) -> None:
+    """Footer and help texts in the user's language: each binding's description is looked up by
+    its id (or, for Textual's own, its action) under [keys] in the catalogue."""
+    names = catalogue(lang)
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [_localised(b, names) for b in bindings]
+
+
+def _localised(binding: Binding, names: dict[str, str]) -> Binding:
+    # Textual's own bindings have no id: they are named by their action instead.
+    for name in (f"keys.{binding.id}", f"keys.{binding.action}"):
+        if name in names:
+            return replace(binding, description=names[name])
+    return binding
+
+
+def mapped_bindings(node: DOMNode) -> dict[str, list[Binding]]:
+    """``node``'s bindings by key, as the user's keymap maps them (what a key press will do)."""
+    bindings = node._bindings.copy()
+    keymap = node.app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return bindings.key_to_bindings

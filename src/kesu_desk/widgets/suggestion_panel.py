@@ -1,0 +1,118 @@
+"""The rules service's suggestion beside (or below) the intake form, with its reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from kesu_desk.i18n import t
+from kesu_desk.rules import Suggestion
+from kesu_desk.widgets.text import one_line, visible
+
+
+def local_time(moment: datetime, tz: tzinfo, lang: str) -> str:
+    """``moment`` as the customer's clock shows it, with the weekday: 2025-03-21 (Fri) 14:30."""
+    local = moment.astimezone(tz)
+    weekdays = t("intake.weekdays", lang).split()
+    day = weekdays[local.weekday()] if len(weekdays) == 7 else ""
+    return f"{local:%Y-%m-%d} ({day}) {local:%H:%M}" if day else f"{local:%Y-%m-%d %H:%M}"
+
+
+def department_label(code: str, names: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    name = names.get(code, {}).get(lang, "")
+    return f"{code} {name}" if name else code
+
+
+class SuggestionPanel(VerticalScroll, can_focus=False):
+    """Never takes the focus: the agent keeps typing while it changes. Its first line sums the
+    suggestion up, so a narrow screen can show that line alone."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="suggestion-summary")
+        yield Static(id="suggestion-body")
+
+    def show(
+        self,
+        suggestion: Suggestion | None,
+        *,
+        lang: str,
+        tz: tzinfo | None = None,
+        departments: Mapping[str, Mapping[str, str]] | None = None,
+        accept_key: str = "",
+        accepted: bool = False,
+    ) -> None:
+        summary = self.query_one("#suggestion-summary", Static)
+        body = self.query_one("#suggestion-body", Static)
+        self.set_class(accepted, "-accepted")
+        title = Text(t("intake.suggestion_title", lang) + " ", style="bold")
+        if suggestion is None:
+            summary.update(title + Text(t("intake.suggestion_empty", lang), style="dim"))
+            body.update("")
+            return
+        summary.update(summary_text(suggestion, lang, departments or {}, accept_key, accepted, title))
+        body.update(body_text(suggestion, lang, tz, departments or {}))
+
+
+def summary_text(
+    s: Suggestion, lang: str, departments: Mapping[str, Mapping[str, str]], accept_key: str,
+    accepted: bool, title: Text,
+) -> Text:
+    out = title.copy()
+    if s.urgent:
+        out.append("⚠ ", style="bold")
+    out.append(t("intake.suggestion_summary", lang, department=department_label(s.department, departments, lang),
+                 category=visible(s.category) or "-", severity=t(f"severity.{s.severity.value}", lang)))
+    hint = t("intake.accepted", lang) if accepted else t("intake.accept_hint", lang, shortcut=accept_key)
+    out.append("  " + hint, style="bold" if accepted else "reverse")
+    return out
+
+
+def body_text(
+    s: Suggestion, lang: str, tz: tzinfo | None, departments: Mapping[str, Mapping[str, str]]
+) -> Text:
+    """Every part of the suggestion, one line each; the rules file's words shown as written."""
+    lines: list[tuple[str, str]] = [
+        (t("suggest.department", lang, department=department_label(s.department, departments, lang)), "bold"),
+        (t("suggest.category", lang, category=visible(s.category) or "-"), ""),
+        (t("suggest.severity", lang, severity=t(f"severity.{s.severity.value}", lang)), ""),
+    ]
+    if s.urgent:
+        lines.append((t("intake.urgent_flag", lang), "bold"))
+    remedies = ", ".join(t(f"remedy.{r.value}", lang) for r in s.remedies)
+    lines.append((t("suggest.remedies", lang, remedies=remedies or "-"), ""))
+    if s.escalations:
+        names = ", ".join(t(f"escalation.{e.value}", lang) for e in s.escalations)
+        lines.append((t("suggest.escalations", lang, escalations=names), ""))
+    if s.compensation is not None:
+        lines.append((t("intake.compensation", lang, low=s.compensation.min_multiple,
+                        high=s.compensation.max_multiple), ""))
+    if s.corrective_action:
+        lines.append((t("intake.corrective", lang), ""))
+    if s.spare_parts:
+        lines.append((t(f"intake.spare_{s.spare_parts}", lang), ""))
+    if s.route_to_dealer:
+        lines.append((t("intake.route_to_dealer", lang), ""))
+    if s.deadlines is not None and tz is not None:
+        lines.append((t("intake.answer_by", lang, date=local_time(s.deadlines.answer, tz, lang)), "bold"))
+    for reason in s.reasons:
+        words = ", ".join(visible(w) for w in [*reason.words, *reason.fields])
+        lines.append((t("suggest.reason", lang, rule=visible(reason.rule_id),
+                        description=one_line(reason.description), words=words), "dim"))
+    lines.extend((t("suggest.note", lang, note=one_line(note)), "") for note in s.notes)
+    lines.append((t("suggest.similar", lang) if s.similar else t("suggest.no_similar", lang), "bold"))
+    for case in s.similar:
+        outcome = (t(f"remedy.{case.remedy.value}", lang) if case.remedy
+                   else t("suggest.not_founded", lang) if case.validity == "not_founded" else "-")
+        lines.append((t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
+                        outcome=outcome,
+                        satisfaction=case.satisfaction if case.satisfaction is not None else "-",
+                        summary=one_line(case.summary)), ""))
+    out = Text()
+    for i, (line, style) in enumerate(lines):
+        out.append(("\n" if i else "") + line, style=style)
+    return out

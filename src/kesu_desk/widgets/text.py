@@ -1,0 +1,55 @@
+"""What people typed, shown exactly as typed: never markup, never a terminal escape sequence."""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from rich.text import Text
+
+# C0 controls (but tab and newline), DEL and the C1 controls. Escape sequences become visible
+# pictures (ESC → ␛) instead of reaching the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def visible(value: str | None) -> str:
+    """``value`` with control characters made visible; tabs become spaces."""
+    if not value:
+        return ""
+    return _CONTROL.sub(_picture, value).replace("\t", "    ")
+
+
+def one_line(value: str | None) -> str:
+    """``value`` on one line (for table cells and titles)."""
+    return " ".join(visible(value).split())
+
+
+def plain(value: str | None, style: str = "") -> Text:
+    """A Rich Text of what a user typed: no markup is parsed, nothing can escape."""
+    return Text(visible(value), style=style)
+
+
+def fit(value: str, width: int) -> str:
+    """``value`` cut or padded to exactly ``width`` cells (a CJK character is two cells)."""
+    if width <= 0:
+        return ""
+    if cell_len(value) <= width:
+        return value + " " * (width - cell_len(value))
+    out: list[str] = []
+    used = 0
+    for ch in value:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…" + " " * (width - 1 - used)

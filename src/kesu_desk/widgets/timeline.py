@@ -1,0 +1,317 @@
+"""The case timeline: one focusable row per event, oldest first, long ones folded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer, Vertical
+from textual.events import Resize
+from textual.widgets import Static
+
+from kesu_desk.domain.vocabulary import Action, Visibility
+from kesu_desk.i18n import t
+from kesu_desk.services.views import EventView
+from kesu_desk.sla import as_utc
+from kesu_desk.widgets.text import one_line, visible
+
+# A folded event shows this many lines of its text; Enter shows the rest.
+FOLDED_LINES = 2
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Events that say something to or about the customer carry a visible mark, not only a colour.
+_MARKED = frozenset({Action.NOTE.value, Action.CALL.value})
+
+
+def local_time(moment: datetime, tz: tzinfo) -> str:
+    return as_utc(moment).astimezone(tz).strftime(TIME_FORMAT)
+
+
+def amount_text(value: Any) -> str:
+    """An amount as the desk shows money: two decimals."""
+    try:
+        return f"{Decimal(str(value)):.2f}"
+    except (InvalidOperation, ValueError):
+        return one_line(str(value))
+
+
+def _date(value: Any, tz: tzinfo) -> str:
+    if isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return one_line(value)
+    return one_line(str(value))
+
+
+def _name(table: str, value: Any, lang: str) -> str:
+    """A vocabulary value in words; something unknown (an older release's value) as it is."""
+    key = f"{table}.{value}"
+    name = t(key, lang)
+    return one_line(str(value)) if name == key else name
+
+
+def headline(event: EventView, lang: str) -> str:
+    """What happened, in a few words: the event's name and the status change it made."""
+    words = _name("timeline.event", event.action, lang)
+    if words == one_line(event.action):
+        # An action this timeline has no noun for yet: its name from the [action] table.
+        named = _name("action", event.action, lang)
+        words = named[:1].upper() + named[1:]
+    before, after = event.from_status, event.to_status
+    if before and after and before != after:
+        words += "  " + t("timeline.status_change", lang, before=_name("status", before, lang),
+                          after=_name("status", after, lang))
+    return words
+
+
+def mark(event: EventView, lang: str) -> str:
+    """The word and symbol telling who may read the event ('' when it needs none)."""
+    if event.visibility == Visibility.CUSTOMER.value:
+        return t("timeline.customer_visible", lang)
+    if event.action in _MARKED:
+        return t("timeline.internal", lang)
+    return ""
+
+
+def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
+    """The event's details in words, one per line, before its comment."""
+    d = event.details
+    lines: list[str] = []
+
+    def add(key: str, **params: Any) -> None:
+        lines.append(t(f"timeline.{key}", lang, **params))
+
+    action = event.action
+    if action == Action.REGISTER.value:
+        if "channel" in d:
+            add("channel", channel=_name("case.channel", d["channel"], lang))
+        if "answer_due" in d:
+            add("answer_due", date=_date(d["answer_due"], tz))
+    elif action == Action.SUGGESTION.value:
+        lines += _suggestion_lines(d, lang)
+    elif action == Action.DECIDE_VALIDITY.value and "validity" in d:
+        add("validity", validity=_name("case.validity", d["validity"], lang))
+    elif action == Action.ASSIGN.value:
+        add("assigned", department=one_line(str(d.get("department", "-"))))
+        if d.get("handler"):
+            add("handler", handler=one_line(str(d["handler"])))
+        if d.get("department_due"):
+            add("department_due", date=_date(d["department_due"], tz))
+    elif action == Action.RECORD_CAUSE.value:
+        if d.get("fishbone"):
+            add("fishbone", factor=_name("case.fishbone", d["fishbone"], lang))
+        for name in ("what", "why", "when", "where", "who", "how", "how_much"):
+            if d.get(name):
+                add("labelled", label=t(f"case.cause.{name}", lang), value=visible(str(d[name])))
+    elif action in (Action.PROPOSE.value, Action.APPROVE.value, Action.RETURN.value):
+        if d.get("remedy"):
+            remedy = _name("remedy", d["remedy"], lang)
+            if d.get("amount") is not None:
+                add("remedy_amount", remedy=remedy, amount=amount_text(d["amount"]))
+            else:
+                add("remedy", remedy=remedy)
+        if action == Action.PROPOSE.value and d.get("approvals_needed", 1) > 1:
+            add("approvals_needed", count=d["approvals_needed"])
+        if action == Action.APPROVE.value and "level" in d:
+            add("approval_level", level=d["level"], of=d.get("of", d["level"]))
+    elif action == Action.CUSTOMER_ANSWER.value:
+        add("agrees" if d.get("agrees") else "disagrees")
+    elif action == Action.IMPLEMENT.value:
+        if d.get("accountability"):
+            add("accountability", text=visible(str(d["accountability"])))
+        if d.get("preventive_action"):
+            add("preventive", text=visible(str(d["preventive_action"])))
+    elif action == Action.FOLLOW_UP.value:
+        if "score" in d:
+            add("score", score=d["score"], word=_name("case.score", d["score"], lang))
+        if d.get("solved") is not None:
+            add("solved", answer=t("case.yes" if d["solved"] else "case.no", lang))
+    elif action == Action.ESCALATE.value and d.get("severity"):
+        add("severity", severity=_name("severity", d["severity"], lang))
+    elif action == Action.CALL.value:
+        add("call_out" if d.get("direction") == "out" else "call_in")
+    elif action == Action.MERGE.value and d.get("into"):
+        add("merged_into", number=one_line(str(d["into"])))
+    elif action == Action.NOTE.value and d.get("merged_from"):
+        add("merged_from", number=one_line(str(d["merged_from"])))
+    elif action == Action.CUSTOMER_REPLIED.value:
+        if d.get("waited_hours") is not None:
+            add("waited", hours=d["waited_hours"])
+        if d.get("department_due"):
+            add("department_due", date=_date(d["department_due"], tz))
+    return lines
+
+
+def _suggestion_lines(d: dict[str, Any], lang: str) -> list[str]:
+    suggested: dict[str, Any] = d.get("suggested") or {}
+    chosen: dict[str, Any] = d.get("chosen") or {}
+    lines = [t("timeline.suggestion_taken" if d.get("taken") else "timeline.suggestion_overridden", lang)]
+    for name, value in suggested.items():
+        field = _name("field", name, lang)
+        if name in chosen and chosen[name] != value:
+            lines.append(t("timeline.suggested_chosen", lang, field=field,
+                           suggested=_value(name, value, lang), chosen=_value(name, chosen[name], lang)))
+        else:
+            lines.append(t("timeline.suggested_kept", lang, field=field, value=_value(name, value, lang)))
+    return lines
+
+
+def _value(field: str, value: Any, lang: str) -> str:
+    """A suggested or chosen value in words where the vocabulary names it."""
+    if field in ("severity", "remedy"):
+        return _name(field, value, lang)
+    if isinstance(value, list):
+        return ", ".join(_value(field, v, lang) for v in value)
+    return one_line(str(value))
+
+
+def event_body(event: EventView, lang: str, tz: tzinfo) -> str:
+    """Everything under the headline: details, then the comment exactly as typed."""
+    lines = detail_lines(event, lang, tz)
+    if event.comment:
+        lines.append(visible(event.comment))
+    return "\n".join(lines)
+
+
+def event_summary(event: EventView, lang: str, tz: tzinfo) -> str:
+    """The event on one line (for lists of what changed)."""
+    body = one_line(event_body(event, lang, tz).replace("\n", " · "))
+    text = f"{local_time(event.at, tz)} {one_line(event.actor)}: {headline(event, lang)}"
+    return f"{text} — {body}" if body else text
+
+
+class EventRow(Vertical, can_focus=True):
+    """One event; Enter folds or unfolds it when it is long."""
+
+    def __init__(self, event: EventView, lang: str, tz: tzinfo) -> None:
+        super().__init__(id=f"event-{event.id}", classes="event")
+        self.event = event
+        self.lang = lang
+        self.tz = tz
+        self.body = event_body(event, lang, tz)
+        self.foldable = False
+        self.folded = True
+        visibility = "-customer" if event.visibility == Visibility.CUSTOMER.value else "-internal"
+        self.add_class(visibility, f"-{event.action.replace('_', '-')}")
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            self.add_class("-status-change")
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._head(), classes="event-head")
+        if self.body:
+            yield Static(Text(self.body), classes="event-body")
+
+    def _head(self) -> Text:
+        e = self.event
+        head = Text()
+        head.append("› " if self.has_focus else "  ")
+        head.append(local_time(e.at, self.tz))
+        head.append("  ")
+        head.append(one_line(e.actor), style="bold")
+        head.append("  ")
+        head.append(headline(e, self.lang), style="bold")
+        marked = mark(e, self.lang)
+        if marked:
+            head.append("  ")
+            head.append(marked, style="reverse" if e.visibility == Visibility.CUSTOMER.value else "")
+        if self.foldable:
+            head.append("  ")
+            head.append(t("timeline.more" if self.folded else "timeline.less", self.lang), style="italic")
+        return head
+
+    def toggle(self) -> None:
+        if self.foldable:
+            self.folded = not self.folded
+            self._update()
+            # Unfolded, the whole event should be on the screen, not just its first lines.
+            self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def on_resize(self, event: Resize) -> None:
+        width = max(self.size.width - 4, 10)  # the body's indent and the scroll bar
+        lines = len(Text(self.body).wrap(self.app.console, width)) if self.body else 0
+        self.foldable = lines > FOLDED_LINES + 1
+        self._update()
+
+    def on_focus(self) -> None:
+        self._update()
+
+    def on_blur(self) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        if not self.is_mounted:
+            return
+        self.set_class(self.foldable and self.folded, "-folded")
+        self.query_one(".event-head", Static).update(self._head())
+
+
+class Timeline(Vertical):
+    """Every event of a case, oldest at the top; up/down move between them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "previous", "Previous event", show=False, id="case.event_previous"),
+        Binding("down", "next", "Next event", show=False, id="case.event_next"),
+        Binding("home", "first", "First event", show=False, id="case.event_first"),
+        Binding("end", "last", "Last event", show=False, id="case.event_last"),
+        Binding("enter", "fold", "Fold/unfold", show=False, id="case.event_fold"),
+    ]
+
+    def __init__(self, lang: str, tz: tzinfo, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.tz = tz
+        # Claimed before mounting, so two refreshes in quick succession never add an event twice.
+        self._shown: set[int] = set()
+
+    @property
+    def rows(self) -> list[EventRow]:
+        return list(self.query_children(EventRow))
+
+    async def show(self, events: Iterable[EventView]) -> list[EventRow]:
+        """Add the events not shown yet (a timeline only ever grows); returns the new rows."""
+        new = [EventRow(e, self.lang, self.tz) for e in events if e.id not in self._shown]
+        self._shown.update(row.event.id for row in new)
+        if new:
+            await self.mount_all(new)
+        return new
+
+    def _focused_index(self) -> int | None:
+        rows = self.rows
+        focused = self.screen.focused
+        return rows.index(focused) if isinstance(focused, EventRow) and focused in rows else None
+
+    def focus_row(self, index: int) -> None:
+        rows = self.rows
+        if rows:
+            rows[max(0, min(index, len(rows) - 1))].focus()
+
+    def action_previous(self) -> None:
+        index = self._focused_index()
+        if index == 0:
+            # Above the oldest event are the case's facts: bring them into view.
+            for node in self.ancestors:
+                if isinstance(node, ScrollableContainer):
+                    node.scroll_home()
+                    break
+            return
+        self.focus_row(len(self.rows) - 1 if index is None else index - 1)
+
+    def action_next(self) -> None:
+        index = self._focused_index()
+        self.focus_row(0 if index is None else index + 1)
+
+    def action_first(self) -> None:
+        self.focus_row(0)
+
+    def action_last(self) -> None:
+        self.focus_row(len(self.rows) - 1)
+
+    def action_fold(self) -> None:
+        focused = self.screen.focused
+        if isinstance(focused, EventRow):
+            focused.toggle()

@@ -1,0 +1,159 @@
+"""kesu-desk report and kesu-desk print as a user meets them: Markdown, HTML and CSV out, user
+text that never becomes markup, and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from casesteps import PEOPLE, desk_settings, draft, to_follow_up
+from kesu_desk.cli import main
+from kesu_desk.services import cases, corrective, users
+from kesu_desk.services.desk import Desk
+from kesu_desk.sla import utcnow
+
+HOSTILE = "<script>alert('x')</script> [b]粗体[/b] | *星* _下_ & 壶盖漏水"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kesu_desk", *args], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=120)
+
+
+class Data:
+    def __init__(self, url: str, qa: str, other: str, today: str) -> None:
+        self.url, self.qa, self.other, self.today = url, qa, other, today
+
+
+@pytest.fixture
+def data(sqlite_url: str) -> Iterator[Data]:
+    desk = Desk.open(desk_settings(sqlite_url))
+    for name, role, dept in PEOPLE:
+        users.add_user(desk, name, role, dept)
+    qa = to_follow_up(desk, cases.register_case(desk, "ag", draft(description=HOSTILE, batch="B1",
+                                                                  category="quality_defect")))
+    qa = cases.record_follow_up(desk, "ag", qa.number, score=5, comments="满意", version=qa.version)
+    today = desk.calendar.local_date(utcnow())
+    action = corrective.open_action(desk, "sup", qa.number, owner="hq", due=today + timedelta(days=5),
+                                    text="来料全检 <b>now</b>")
+    corrective.record_progress(desk, "hq", action.id, note="已完成", done=True)
+    other = cases.register_case(desk, "ag", draft(phone="13900139000", channel="email"))
+    desk.close()
+    yield Data(sqlite_url, qa.number, other.number, today.isoformat())
+
+
+def report(data: Data, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code = main(["--db", data.url, "--lang", "en", "report", "--from", data.today, "--to", data.today, *args])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def test_report_as_markdown(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    out = report(data, capsys)
+    assert out.startswith(f"# Complaint review {data.today} – {data.today}\n")
+    assert "| Cases registered | 2 |" in out
+    assert "| Closed | 1 |" in out
+    assert "| refund | 1 | 300.00 |" in out
+    assert "| 5 very satisfied | 1 | 100.0% |" in out
+    assert "## Typical cases, kept for training" in out and "Nothing in this period." in out
+
+
+def test_report_as_html_escapes_what_users_typed(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    desk = Desk(desk_settings(data.url))
+    cases.mark_typical(desk, "sup", data.qa)
+    desk.close()
+    out = report(data, capsys, "--format", "html")
+    assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    assert "<script" not in out and "<b>now" not in out
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; [b]粗体[/b] | *星* _下_ &amp; 壶盖漏水" in out
+    assert "来料全检 &lt;b&gt;now&lt;/b&gt;" in out
+    assert 'href=' not in out and "src=" not in out  # self-contained: nothing to fetch
+
+
+def test_report_as_csv_is_machine_readable(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    out = report(data, capsys, "--format", "csv", "--lang", "zh")
+    blocks = out.strip("\n").split("\n\n")
+    sections = {}
+    for block in blocks:
+        rows = list(csv.reader(io.StringIO(block)))
+        header, body = rows[0], rows[1:]
+        assert header[0] == "section"
+        assert all(row[0] == body[0][0] and len(row) == len(header) for row in body)
+        sections[body[0][0] if body else None] = [dict(zip(header, row, strict=True)) for row in body]
+    assert {"summary", "by_category", "deadlines", "remedies", "satisfaction", "corrective_actions"} <= set(sections)
+    summary = {r["figure"]: r["value"] for r in sections["summary"]}
+    assert (summary["total"], summary["total_cost"], summary["satisfaction_average"]) == ("2", "300.00", "5.00")
+    [action] = sections["corrective_actions"]
+    assert (action["case"], action["owner"], action["status"], action["action"]) == (
+        data.qa, "hq", "done", "来料全检 <b>now</b>")  # CSV keeps the text as typed
+    assert {r["channel"] for r in sections["by_channel"]} == {"phone", "email"}
+
+
+def test_report_to_a_file(data: Data, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "review.html"
+    report(data, capsys, "--format", "html", "-o", str(target))
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_print_the_record_form(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", data.url, "--lang", "en", "print", data.qa]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# Complaint record {data.qa}\n")
+    for heading in ("1. Receipt and registration", "2. Validity", "3. Responsible department",
+                    "4. Cause (5W2H and fishbone)", "5–6. Proposed remedy and approval",
+                    "7. The customer's answer", "8. Implementation", "Internal accountability",
+                    "Preventive action", "9. Follow-up survey", "10. Review", "Timeline"):
+        assert f"## {heading}\n" in out
+    assert r"\<script\>alert('x')\</script\> \[b\]粗体\[/b\] \| \*星\* \_下\_ & 壶盖漏水" in out
+    assert "<script>" not in out
+    assert "- **Fishbone factor:** material" in out
+    assert "> 供应商批次胶料老化" in out
+    assert "| 1 | " in out and "accepted by the customer" in out
+
+
+def test_print_html_and_8d(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", data.url, "--lang", "zh", "print", data.qa, "--format", "html", "--8d"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!DOCTYPE html>") and "<script" not in out
+    for d in ("D1 成立小组", "D2 问题描述", "D3 临时措施", "D4 根本原因", "D5 选定纠正措施",
+              "D6 实施纠正措施", "D7 预防再发生", "D8 结案"):
+        assert d in out
+    assert "&lt;script&gt;" in out
+    assert "hq (hq) — 处理人 QA 质量管理部" not in out and "hq — 处理人 QA 质量管理部" in out
+    assert "来料全检 &lt;b&gt;now&lt;/b&gt;" in out and "已完成" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle", "code"),
+    [
+        (["report", "--from", "2026-13-01", "--to", "2026-12-31"], "not a date (YYYY-MM-DD): '2026-13-01'", 2),
+        (["report", "--from", "2026-12-01"], "the following arguments are required: --to", 2),
+        (["report", "--from", "2026-12-31", "--to", "2026-12-01"], "The period ends (2026-12-01) before it starts (2026-12-31).", 1),
+        (["report", "--from", "2026-12-01", "--to", "2026-12-31", "--format", "pdf"], "invalid choice: 'pdf'", 2),
+        (["print", "KS-19990101-0001"], "No case KS-19990101-0001.", 1),
+        (["print", "{other}", "--8d"], "belongs to department -: the 8D report is for quality (QA) cases.", 1),
+    ],
+)
+def test_errors_are_one_line(data: Data, args: list[str], needle: str, code: int) -> None:
+    done = run("--db", data.url, "--lang", "en", *[a.replace("{other}", data.other) for a in args])
+    assert done.returncode == code, done.stderr
+    assert done.stderr.count("\n") == 1 and needle in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_help_documents_both_commands() -> None:
+    out = run("--help").stdout
+    assert "report" in out and "print" in out
+    help_text = run("report", "--help").stdout
+    for words in ("--from", "--to", "md,html,csv", "one block per table", "corrective_actions"):
+        assert words in help_text
+    assert "--8d" in run("print", "--help").stdout

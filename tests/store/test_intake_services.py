@@ -1,0 +1,146 @@
+"""The intake form's services: who is calling (both engines) and the draft kept on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kesu_desk.domain.vocabulary import Status
+from kesu_desk.services import cases
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.intake import (
+    DraftStore,
+    department_names,
+    draft_path,
+    find_customer,
+    known_categories,
+)
+from kesu_desk.services.views import CaseView
+
+# -- who is calling -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["13800138000", "138 0013 8000", "+86 138-0013-8000"])
+def test_a_known_phone_finds_the_customer_however_it_is_typed(
+    desk: Desk, register: Callable[..., CaseView], typed: str
+) -> None:
+    first = register(description="壶盖密封圈漏水")
+    found = find_customer(desk, phone=typed)
+    assert found is not None
+    assert found.customer.id == first.customer.id
+    assert found.customer.name == "李雷"
+    assert [c.number for c in found.cases] == [first.number]
+    assert found.repeat and not found.more
+
+
+def test_cases_are_listed_newest_first_and_open_ones_are_told_apart(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    closed = register(description="第一次")
+    cases.decide_validity(desk, "ag", closed.number, founded=False, reason="不成立", version=closed.version)
+    still_open = register(description="第二次 [b]x[/b]")
+    found = find_customer(desk, phone="13800138000")
+    assert found is not None
+    assert [c.number for c in found.cases] == [still_open.number, closed.number]
+    assert [c.status for c in found.cases] == [Status.REGISTERED, Status.CLOSED]
+    assert [c.number for c in found.open_cases] == [still_open.number]
+    assert found.cases[0].summary == "第二次 [b]x[/b]"
+
+
+def test_an_e_mail_finds_the_customer_when_there_is_no_phone(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    view = register(phone="", email="li@example.com")
+    found = find_customer(desk, email=" li@example.com ")
+    assert found is not None and found.customer.id == view.customer.id
+    # A phone number nobody has does not hide the e-mail match (registration does the same).
+    again = find_customer(desk, phone="13900139000", email="li@example.com")
+    assert again is not None and again.customer.id == view.customer.id
+
+
+def test_nobody_is_found_for_an_unknown_or_unfinished_contact(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    register()
+    assert find_customer(desk, phone="13900139000") is None
+    assert find_customer(desk, phone="1380013") is None  # still being typed: not a number yet
+    assert find_customer(desk, phone="not a number", email="") is None
+    assert find_customer(desk) is None
+
+
+def test_the_card_holds_twenty_cases_and_says_there_are_more(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    made = [register(description=f"第{i}次") for i in range(22)]
+    found = find_customer(desk, phone="13800138000")
+    assert found is not None
+    assert len(found.cases) == 20 and found.more
+    assert found.cases[0].number == made[-1].number
+
+
+def test_reference_data_for_the_form(desk: Desk) -> None:
+    assert department_names(desk)["QA"]["zh"] == "质量管理部"
+    categories = known_categories(desk)
+    assert "quality_defect" in categories and categories == sorted(set(categories))
+
+
+# -- the draft on disk --------------------------------------------------------------------------
+
+
+def test_one_draft_file_per_user_and_database_and_no_password_in_it(tmp_path: Path) -> None:
+    a = draft_path("postgresql+psycopg://kesu:secret@db/kesu", "ag", tmp_path)
+    assert a == draft_path("postgresql+psycopg://kesu:other@db/kesu", "ag", tmp_path)
+    assert a != draft_path("postgresql+psycopg://kesu:secret@db/other", "ag", tmp_path)
+    assert a != draft_path("postgresql+psycopg://kesu:secret@db/kesu", "sup", tmp_path)
+    assert "secret" not in a.name and a.parent == tmp_path
+    odd = draft_path("sqlite:///x.db", "../李/雷", tmp_path)
+    assert odd.parent == tmp_path and "/" not in odd.name
+
+
+def test_the_default_folder_is_the_user_data_folder(desk: Desk) -> None:
+    path = DraftStore.for_desk(desk, "ag").path
+    assert path.is_relative_to(Path(os.environ["XDG_DATA_HOME"]))
+
+
+def test_a_draft_comes_back_exactly_as_typed(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "drafts" / "ag.json")
+    assert store.load() is None
+    fields = {"description": "[b]粗体[/b] \x1b[31m红\x1b[0m\n第二行", "urgent": True, "caller_mood": None}
+    assert store.save(fields, 1)
+    assert DraftStore(store.path).load() == fields
+    # Only the user may read it (customer data), and no temporary file is left behind.
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert [p.name for p in store.path.parent.iterdir()] == ["ag.json"]
+
+
+def test_an_older_write_never_replaces_a_newer_one(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    assert store.save({"description": "new"}, 5)
+    assert not store.save({"description": "old"}, 4)
+    assert store.load() == {"description": "new"}
+
+
+def test_discarding_deletes_unless_the_agent_typed_since(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    store.save({"description": "typed after registering began"}, 7)
+    store.discard(6)  # the registration of what the form held at 6 finished late
+    assert store.load() == {"description": "typed after registering began"}
+    store.discard(7)
+    assert store.load() is None and not store.path.exists()
+    assert not store.save({"description": "a late write of 7"}, 7)
+    store.discard()  # nothing there: no error
+
+
+def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "ag.json"
+    path.write_text("{not json", encoding="utf-8")
+    assert DraftStore(path).load() is None
+    path.write_text(json.dumps({"version": 99, "fields": {}}), encoding="utf-8")
+    assert DraftStore(path).load() is None
+    path.write_text(json.dumps({"version": 1, "fields": ["x"]}), encoding="utf-8")
+    assert DraftStore(path).load() is None

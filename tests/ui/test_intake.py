@@ -1,0 +1,557 @@
+"""The intake form driven as a phone agent drives it: keys in, the case and the timeline out."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable, Iterator
+from types import FrameType
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Digits, Input, Select, Static, TextArea
+
+from kesu_desk.app import KesuDesk
+from kesu_desk.i18n import catalogue
+from kesu_desk.screens.base import DeskChanged
+from kesu_desk.screens.intake import FIELDS, DiscardDialog, IntakeScreen, RegisteredDialog
+from kesu_desk.screens.queue import QueueScreen
+from kesu_desk.services import cases
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.intake import DraftStore
+from kesu_desk.services.users import whoami
+from kesu_desk.services.views import CaseView
+from kesu_desk.widgets.customer_card import CustomerCard
+from kesu_desk.widgets.suggestion_panel import SuggestionPanel
+
+pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
+
+MARKUP = "[b]x[/b] [@click=app.quit]q[/] [link=x]l[/link]"
+SHORT_MARKUP = "[b]c[/b][/]"  # the category holds 32 characters
+ESCAPES = "\x1b[31mred\x1b[0m\x07"
+
+
+class Desktop:
+    """One agent's terminal: the app, what it notified, and keys typed as an agent types them."""
+
+    def __init__(self, desk: Desk, user: str = "ag", lang: str = "en") -> None:
+        self.app = KesuDesk(desk, whoami(desk, user), lang, watch_changes=False)
+        self.notes: list[str] = []
+        notify = self.app.notify
+
+        def recorded(message: str, **kwargs: Any) -> None:
+            self.notes.append(message)
+            notify(message, **kwargs)
+
+        self.app.notify = recorded  # type: ignore[method-assign]
+
+    @property
+    def intake(self) -> IntakeScreen:
+        screen = self.app.screen
+        assert isinstance(screen, IntakeScreen), screen
+        return screen
+
+    def value(self, field: str) -> Any:
+        widget = self.intake.query_one(f"#{field}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return None if widget.is_blank() else widget.value
+        return widget.value  # type: ignore[attr-defined]
+
+    def error(self, field: str) -> str:
+        line = self.intake.query_one(f"#error-{field}", Static)
+        return str(line.render()) if line.has_class("-shown") else ""
+
+    def text(self, selector: str) -> str:
+        return str(self.app.screen.query_one(selector, Static).render())
+
+
+async def settle(desktop: Desktop, pilot: Pilot[None], seconds: float = 0.5) -> None:
+    """Wait out the form's pauses (lookup, suggestion, draft) and the work they started."""
+    await pilot.pause(seconds)
+    await desktop.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_intake(desktop: Desktop, pilot: Pilot[None]) -> IntakeScreen:
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    return desktop.intake
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*["enter" if ch == "\n" else ch for ch in text])
+
+
+async def go_to(desktop: Desktop, pilot: Pilot[None], field: str) -> None:
+    """Tab (never the mouse) to ``field``."""
+    for _ in range(len(FIELDS) + 1):
+        if desktop.app.focused is not None and desktop.app.focused.id == field:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached {field}")
+
+
+@pytest.fixture
+def no_hangup_handler() -> Iterator[None]:
+    previous = signal.getsignal(signal.SIGHUP)
+    yield
+    signal.signal(signal.SIGHUP, previous)
+
+
+def draft_of(desk: Desk) -> DraftStore:
+    return DraftStore.for_desk(desk, "ag")
+
+
+# -- registering --------------------------------------------------------------------------------
+
+
+async def test_tab_walks_the_fields_in_the_order_of_a_call(desk: Desk, people: dict[str, object]) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        seen = []
+        for _ in FIELDS:
+            assert desktop.app.focused is not None
+            seen.append(desktop.app.focused.id)
+            await pilot.press("tab")
+        assert tuple(seen) == FIELDS
+
+
+async def test_a_known_caller_is_recognised_and_the_case_goes_to_them(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    earlier = register(description="壶盖密封圈漏水")
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "138 0013 8000")
+        await settle(desktop, pilot)
+        card = desktop.text("#customer-card")
+        assert "李雷" in card and "end user" in card
+        assert earlier.number in card and "registered" in card and "壶盖密封圈漏水" in card
+        banner = desktop.text("#intake-banner")
+        assert "Repeat complainant: 1 earlier case" in banner
+        assert f"Case {earlier.number} is still open" in banner and "f4" in banner
+        assert desktop.value("customer_name") == "李雷"  # filled in, as it was empty
+
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "又漏水了")
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, RegisteredDialog)
+        number = dialog.number
+        assert dialog.query_one(Digits).value == number.removeprefix("KS-")
+        assert number in desktop.text("#registered-number")
+
+        case = cases.get_case(desk, number)
+        assert case.customer.id == earlier.customer.id
+        assert case.description == "又漏水了" and case.channel == "phone"
+        answer = case.deadlines["answer"]
+        assert answer is not None
+        local = answer.astimezone(desk.calendar.tz)
+        assert f"{local:%Y-%m-%d}" in desktop.text("#registered-answer")
+
+        await pilot.press("enter")
+        await settle(desktop, pilot)
+        assert desktop.app.screen is desktop.intake
+        assert {f: desktop.value(f) for f in FIELDS} == {
+            **dict.fromkeys(FIELDS, ""), "channel": "phone", "customer_class": "end_user",
+            "caller_mood": None, "severity": "normal", "urgent": False}
+        assert desktop.app.focused is not None and desktop.app.focused.id == "phone"
+        assert not draft_of(desk).path.exists()
+
+
+async def test_an_unknown_caller_becomes_a_new_customer(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    someone = register()
+    desktop = Desktop(desk, lang="zh")
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13900139000")
+        await settle(desktop, pilot)
+        assert "新客户" in desktop.text("#customer-card")
+        assert not desktop.intake.query_one("#intake-banner").has_class("-shown")
+        await go_to(desktop, pilot, "customer_name")
+        await type_text(pilot, "韩梅梅")
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "屏幕碎了")
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, RegisteredDialog)
+        case = cases.get_case(desk, dialog.number)
+        assert case.customer.id != someone.customer.id
+        assert (case.customer.name, case.customer.phone) == ("韩梅梅", "+8613900139000")
+        assert "我们将在" in desktop.text("#registered-answer")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert desktop.app.screen is desktop.intake
+
+
+async def test_a_case_registered_elsewhere_appears_on_the_card(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    register()
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        await settle(desktop, pilot)
+        assert "1 earlier case" in desktop.text("#intake-banner")
+        other = register(description="另一个终端登记的")  # a colleague takes the same caller
+        desktop.intake.post_message(DeskChanged(0))
+        await settle(desktop, pilot, 0.1)
+        assert "2 earlier case" in desktop.text("#intake-banner")
+        assert other.number in desktop.text("#customer-card")
+
+
+async def test_f4_opens_the_callers_open_case(desk: Desk, register: Callable[..., CaseView]) -> None:
+    earlier = register()
+    desktop = Desktop(desk)
+    opened: list[str] = []
+    desktop.app.open_case = opened.append  # type: ignore[method-assign]
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        await settle(desktop, pilot)
+        await pilot.press("f4")
+        assert opened == [earlier.number]
+
+
+# -- the suggestion -----------------------------------------------------------------------------
+
+
+async def test_accepting_the_suggestion_then_overriding_the_severity(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "快递太慢了，十天还没到")
+        await settle(desktop, pilot)
+        assert desktop.app.focused is not None and desktop.app.focused.id == "description"  # not stolen
+        suggestion = desktop.intake._suggestion
+        assert suggestion is not None and suggestion.department == "LOG"
+        panel = str(desktop.intake.query_one("#suggestion-summary", Static).render())
+        assert "LOG" in panel and "f3: accept" in panel
+        body = str(desktop.intake.query_one("#suggestion-body", Static).render())
+        assert "Why:" in body and "Answer promised by" in body
+
+        await pilot.press("f3")
+        await pilot.pause()
+        assert desktop.value("category") == suggestion.category
+        assert desktop.value("severity") == suggestion.severity.value
+        assert "✓ accepted" in str(desktop.intake.query_one("#suggestion-summary", Static).render())
+
+        # The agent hears more and raises the severity: open the list, pick the last one.
+        await go_to(desktop, pilot, "severity")
+        await pilot.press("enter", "end", "enter")
+        await pilot.pause()
+        assert desktop.value("severity") == "critical"
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, RegisteredDialog)
+        case = cases.get_case(desk, dialog.number)
+    event = next(e for e in case.timeline if e.action == "suggestion")
+    assert event.details["suggested"] == {
+        "department": "LOG", "category": suggestion.category, "severity": suggestion.severity.value,
+        "remedies": [r.value for r in suggestion.remedies],
+    }
+    assert event.details["chosen"] == {"department": "LOG", "category": suggestion.category,
+                                       "severity": "critical"}
+    assert event.details["taken"] is False
+    assert case.category == suggestion.category and case.severity.value == "critical"
+
+
+async def test_registering_before_the_suggestion_arrives_still_records_it(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "快递太慢了")
+        await pilot.press("ctrl+s")  # no pause: the agent is quicker than the rules
+        await settle(desktop, pilot, 0.1)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, RegisteredDialog)
+        case = cases.get_case(desk, dialog.number)
+    event = next(e for e in case.timeline if e.action == "suggestion")
+    assert event.details["suggested"]["department"] == "LOG"
+    assert event.details["chosen"]["department"] is None  # never accepted
+    assert event.details["taken"] is False
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+
+async def test_bad_phone_and_missing_description_are_shown_by_their_fields(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "12345")
+        await go_to(desktop, pilot, "customer_name")
+        assert desktop.error("phone") == "✗ not a valid phone number"  # told on leaving the field
+        await type_text(pilot, "王芳")
+        await go_to(desktop, pilot, "purchase_date")
+        await type_text(pilot, "2024-13-01")
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        assert isinstance(desktop.app.screen, IntakeScreen)
+        assert desktop.error("phone") == "✗ not a valid phone number"
+        assert desktop.error("description") == "✗ say what happened"
+        assert desktop.error("purchase_date") == "✗ not a date (YYYY-MM-DD)"
+        assert desktop.error("customer_name") == ""
+        assert any("correct the 3 marked" in n for n in desktop.notes)
+        # Nothing typed is lost, and the first wrong field has the cursor.
+        assert (desktop.value("phone"), desktop.value("customer_name")) == ("12345", "王芳")
+        assert desktop.value("purchase_date") == "2024-13-01"
+        assert desktop.app.focused is not None and desktop.app.focused.id == "phone"
+        # Fixing a field clears its mark as soon as it is right.
+        await pilot.press("end", *"67890")
+        await pilot.pause()
+        assert desktop.error("phone") == "✗ not a valid phone number"
+        desktop.intake.query_one("#phone", Input).value = ""
+        await type_text(pilot, "13800138000")
+        await pilot.pause()
+        assert desktop.error("phone") == ""
+        assert desktop.error("description") == "✗ say what happened"
+
+
+async def test_errors_speak_the_agents_language(desk: Desk, people: dict[str, object]) -> None:
+    desktop = Desktop(desk, lang="es")
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await go_to(desktop, pilot, "email")
+        await type_text(pilot, "no-es-correo")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert desktop.error("email").startswith("✗ ") and "correo" in desktop.error("email")
+        assert desktop.error("description") == "✗ " + catalogue("es")["error.description_missing"]
+
+
+async def test_markup_and_escape_sequences_are_kept_and_shown_as_typed(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    text_fields = ("customer_name", "product", "order_no", "batch", "customer_request", "category")
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        for i, field in enumerate((*text_fields, "description")):
+            await go_to(desktop, pilot, field)
+            markup = SHORT_MARKUP if field == "category" else MARKUP
+            if i % 3 == 0:
+                await type_text(pilot, markup)
+            else:  # pasted, as most of it would be (typing it all makes a slow test)
+                desktop.app.post_message(events.Paste(markup))
+            # Escape sequences arrive pasted (nobody types ESC): the terminal hands them over whole.
+            desktop.app.post_message(events.Paste(ESCAPES))
+            await pilot.pause()
+        await settle(desktop, pilot)
+        assert "\x1b" not in "".join(s.text for s in desktop.app.screen._compositor.render_strips())
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, RegisteredDialog)
+        case = cases.get_case(desk, dialog.number)
+        assert case.customer.name == MARKUP + ESCAPES
+        assert (case.product, case.order_no, case.batch, case.customer_request) == (MARKUP + ESCAPES,) * 4
+        assert case.category == SHORT_MARKUP + ESCAPES
+        assert case.description == MARKUP + ESCAPES
+        await pilot.press("enter")
+        # The same caller again: the card shows the earlier case's text as text.
+        await type_text(pilot, "13800138000")
+        await settle(desktop, pilot)
+        card = desktop.text("#customer-card")
+        assert "[b]x[/b] [@click=app.quit]q[/]" in card and "␛[31mred" in card
+        assert desktop.app.is_running
+
+
+# -- the draft ----------------------------------------------------------------------------------
+
+
+async def test_the_draft_survives_the_app_ending_without_registering(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    first = Desktop(desk)
+    async with first.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(first, pilot)
+        await type_text(pilot, "13800138000")
+        await go_to(first, pilot, "customer_name")
+        await type_text(pilot, "李雷")
+        await go_to(first, pilot, "caller_mood")
+        await pilot.press("enter", "down", "down", "enter")  # (blank), calm, angry
+        await go_to(first, pilot, "description")
+        await type_text(pilot, "壶盖漏水\n第二次了")
+        await go_to(first, pilot, "urgent")
+        await pilot.press("space")
+        await settle(first, pilot)
+        # Written while the app still runs: a kill -9 now would lose nothing.
+        saved = draft_of(desk).load()
+        assert saved is not None and saved["description"] == "壶盖漏水\n第二次了"
+        first.app.exit()
+
+    again = Desktop(desk)
+    async with again.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(again, pilot)
+        await settle(again, pilot)
+        assert again.value("phone") == "13800138000"
+        assert again.value("customer_name") == "李雷"
+        assert again.value("description") == "壶盖漏水\n第二次了"
+        assert again.value("caller_mood") == "angry"
+        assert again.value("urgent") is True
+        assert "Draft restored: the form is as you left it." in again.notes
+        assert "李雷" in again.text("#customer-card") or "New customer" in again.text("#customer-card")
+
+
+async def test_escape_goes_back_to_the_queue_and_keeps_the_draft(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "没等就走了")
+        await pilot.press("escape")  # before the pause: leaving writes the draft too
+        await pilot.pause()
+        assert isinstance(desktop.app.screen, QueueScreen)
+        assert draft_of(desk).load() is not None
+        await open_intake(desktop, pilot)
+        assert desktop.value("description") == "没等就走了"
+
+
+async def test_discarding_asks_first_and_then_forgets_the_draft(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await type_text(pilot, "13800138000")
+        await settle(desktop, pilot)
+        await pilot.press("f8")
+        assert isinstance(desktop.app.screen, DiscardDialog)
+        await pilot.press("escape")  # keep it after all
+        await settle(desktop, pilot)
+        assert desktop.value("phone") == "13800138000" and draft_of(desk).path.exists()
+        await pilot.press("f8")
+        await pilot.press("enter")
+        await settle(desktop, pilot)
+        assert desktop.value("phone") == ""
+        assert not draft_of(desk).path.exists()
+        assert "Draft discarded." in desktop.notes
+        desktop.app.exit()
+    again = Desktop(desk)
+    async with again.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(again, pilot)
+        assert again.value("phone") == ""
+        assert "Draft restored: the form is as you left it." not in again.notes
+
+
+async def test_a_hangup_writes_the_draft_at_once_and_calls_the_previous_handler(
+    desk: Desk, people: dict[str, object], no_hangup_handler: None
+) -> None:
+    called: list[int] = []
+
+    def previous(signum: int, frame: FrameType | None) -> None:
+        called.append(signum)
+
+    signal.signal(signal.SIGHUP, previous)
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "断线前")
+        os.kill(os.getpid(), signal.SIGHUP)  # the terminal window is closed, before any pause
+        await pilot.pause()
+        assert called == [signal.SIGHUP]
+        saved = draft_of(desk).load()
+        assert saved is not None and saved["description"] == "断线前"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert signal.getsignal(signal.SIGHUP) is previous  # put back when the form closes
+
+
+# -- layout and keys ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "es"])
+async def test_every_field_can_be_reached_and_seen_at_80_by_24(
+    desk: Desk, people: dict[str, object], lang: str
+) -> None:
+    desktop = Desktop(desk, lang=lang)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        intake = await open_intake(desktop, pilot)
+        assert intake.has_class("-narrow")
+        form = intake.query_one("#intake-form").region
+        panel = intake.query_one(SuggestionPanel).region
+        assert panel.y >= form.bottom  # under the form, not over it
+        for field in FIELDS:
+            await go_to(desktop, pilot, field)
+            await pilot.pause()
+            region = intake.query_one(f"#{field}").region
+            assert form.contains_region(region.intersection(form)) and region.height > 0
+            assert form.y <= region.y < form.bottom, field
+        await pilot.press("f2")
+        await pilot.pause()
+        assert intake.query_one(SuggestionPanel).region.height > panel.height
+
+
+async def test_a_wide_terminal_puts_the_suggestion_beside_the_form(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(140, 30)) as pilot:
+        intake = await open_intake(desktop, pilot)
+        assert not intake.has_class("-narrow")
+        form = intake.query_one("#intake-form").region
+        panel = intake.query_one(SuggestionPanel).region
+        assert panel.x >= form.right and panel.height == form.height
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "es"])
+async def test_every_key_has_an_id_and_a_name_in_each_language(
+    desk: Desk, people: dict[str, object], lang: str
+) -> None:
+    names = catalogue(lang)
+    desktop = Desktop(desk, lang=lang)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        intake = await open_intake(desktop, pilot)
+        for screen in (intake, RegisteredDialog("KS-20250101-0001", "-"), DiscardDialog()):
+            for bindings in type(screen)._merge_bindings().key_to_bindings.values():
+                for b in bindings:
+                    if b.id is None or not b.id.startswith("intake."):
+                        continue
+                    assert f"keys.{b.id}" in names, b.id
+        own = [b for bs in intake._bindings.key_to_bindings.values() for b in bs if b.id and b.id.startswith("intake.")]
+        assert {b.description for b in own} == {names[f"keys.{b.id}"] for b in own}
+        for field in FIELDS:
+            assert cell_len(names[f"intake.label.{field}"]) <= 16, field
+
+
+async def test_the_customer_card_shows_nothing_until_a_contact_is_typed(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    desktop = Desktop(desk)
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        intake = await open_intake(desktop, pilot)
+        assert not intake.query_one(CustomerCard).has_class("-shown")
+        await type_text(pilot, "1380013")  # still typing: no verdict yet
+        await settle(desktop, pilot)
+        assert not intake.query_one(CustomerCard).has_class("-shown")
+        select = intake.query_one("#channel", Select)
+        assert select.value == "phone"
