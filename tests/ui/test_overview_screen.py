@@ -334,10 +334,11 @@ def test_overview_charts_snapshot(snap_compare: Any, fixed_desk: Any) -> None:
     assert snap_compare(fixed_app(fixed_desk, "en"), terminal_size=(80, 24), run_before=charts)
 
 
-def test_review_snapshot(snap_compare: Any, fixed_desk: Any) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_review_snapshot(snap_compare: Any, fixed_desk: Any, lang: str) -> None:
     async def review(pilot: Pilot[None]) -> None:
         await overview_drawn(pilot)
         await pilot.press("p")
         await settle(pilot.app, pilot)  # type: ignore[arg-type]
 
-    assert snap_compare(fixed_app(fixed_desk, "zh"), terminal_size=(80, 24), run_before=review)
+    assert snap_compare(fixed_app(fixed_desk, lang), terminal_size=(80, 24), run_before=review)
