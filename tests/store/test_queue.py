@@ -186,3 +186,20 @@ def test_the_at_risk_filter_lists_exactly_the_rows_at_risk(desk: Desk, many: lis
         assert queue_count(desk, QueueFilter(at_risk_at=now)) == len(expected)
         seen_at_risk += len(expected)
     assert seen_at_risk > 0
+
+
+def test_a_departments_search_reads_on_until_it_has_a_page_of_its_own(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    qa = []
+    for i in range(7):
+        view = register(description=f"水壶漏水 {i}")
+        if i % 3 == 0:
+            cases.decide_validity(desk, "ag", view.number, founded=True)
+            cases.assign(desk, "ag", view.number, department="QA", handler="hq")
+            qa.append(view.number)
+    found = search_cases(desk, "漏水", limit=2, department="QA")
+    assert [r.number for r in found] == qa[::-1][:2]
+    rest = search_cases(desk, "漏水", limit=2, department="QA", before_id=found[-1].id)
+    assert [r.number for r in rest] == qa[::-1][2:]
+    assert len(search_cases(desk, "漏水", limit=10)) == 7

@@ -114,25 +114,22 @@ async def test_end_jumps_to_the_oldest_case_and_home_back(desk: Desk, register: 
 
 @sqlite_only
 async def test_filters_narrow_the_queue_and_are_saved_in_the_config(desk: Desk, register: Register) -> None:
-    mine = register(description="分给质量部")
-    cases.decide_validity(desk, "ag", mine.number, founded=True)
-    cases.assign(desk, "ag", mine.number, department="QA", handler="hq")
-    register(description="还没分派")
-    app = KesuDesk(desk, whoami(desk, "hq"), "en", watch_changes=False)
+    assigned = register(description="分给质量部")
+    cases.decide_validity(desk, "ag", assigned.number, founded=True)
+    cases.assign(desk, "ag", assigned.number, department="QA", handler="hq")
+    waiting = register(description="还没分派")
+    app = KesuDesk(desk, whoami(desk, "sup"), "en", watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert len(numbers(app)) == 2
-        await pilot.press("m")
-        await settle(pilot)
-        assert numbers(app) == [mine.number]
-        assert "my cases" in status_line(app)
-        await pilot.press("m", "f")
+        await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, FilterDialog)
         await pilot.press("space")  # the first status: registered
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert len(numbers(app)) == 1 and numbers(app) != [mine.number]
+        assert numbers(app) == [waiting.number]
+        assert "registered" in status_line(app)
         await pilot.press("o")
         await settle(pilot)
         assert numbers(app) == []  # nothing is overdue yet
@@ -142,13 +139,39 @@ async def test_filters_narrow_the_queue_and_are_saved_in_the_config(desk: Desk, 
 
     # The next start (which reads the config again) shows the same filters.
     desk.settings = Settings(db=desk.settings.db)
-    app = KesuDesk(desk, whoami(desk, "hq"), "en", watch_changes=False)
+    app = KesuDesk(desk, whoami(desk, "sup"), "en", watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "overdue" in status_line(app) and "registered" in status_line(app)
         await pilot.press("x")
         await settle(pilot)
         assert len(numbers(app)) == 2
+
+
+@sqlite_only
+async def test_a_handler_sees_the_cases_of_their_department_and_can_narrow_to_their_own(
+    desk: Desk, register: Register
+) -> None:
+    mine = register(description="水壶漏水")
+    cases.decide_validity(desk, "ag", mine.number, founded=True)
+    cases.assign(desk, "ag", mine.number, department="QA", handler="hq")
+    elsewhere = register(description="水壶快递太慢")
+    cases.decide_validity(desk, "ag", elsewhere.number, founded=True)
+    cases.assign(desk, "ag", elsewhere.number, department="LOG", handler="hl")
+    register(description="水壶还没分派")
+    app = KesuDesk(desk, whoami(desk, "hq"), "en", watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert numbers(app) == [mine.number]
+        assert "my department" in status_line(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert numbers(app) == [mine.number] and "my cases" in status_line(app)
+        await pilot.press("m", "slash")
+        await pilot.press("水")
+        await asyncio.sleep(0.3)
+        await settle(pilot)
+        assert numbers(app) == [mine.number]  # the search keeps to the department too
 
 
 @sqlite_only

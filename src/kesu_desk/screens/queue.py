@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, SelectionList,
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
-from kesu_desk.domain.vocabulary import Severity, Status
+from kesu_desk.domain.vocabulary import Role, Severity, Status
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
@@ -140,12 +140,17 @@ class QueueScreen(DeskScreen[None]):
         v, now = self.view, self.desk_app.now()
         return q.QueueFilter(
             statuses=tuple(Status(s) for s in v.statuses),
-            department=self.actor.department if v.my_department else None,
+            department=self.actor.department if v.my_department or self.department_only else None,
             severities=tuple(Severity(s) for s in v.severities),
             handler_id=self.actor.id if v.mine else None,
             overdue_at=now if v.overdue else None,
             at_risk_at=now if v.at_risk else None,
         )
+
+    @property
+    def department_only(self) -> bool:
+        """Handlers see their department's cases; everyone else sees every case."""
+        return self.actor.role is Role.HANDLER
 
     def reload(self, *, keep_cursor: bool = False) -> None:
         if self.searching:
@@ -193,7 +198,7 @@ class QueueScreen(DeskScreen[None]):
         else:
             parts.append(self.t("queue.count", total=total if total is not None else "?"))
             names = [self.t(f"queue.filter_{k}") for k in ("mine", "my_department", "overdue", "at_risk")
-                     if getattr(v, k)]
+                     if getattr(v, k) or (k == "my_department" and self.department_only)]
             names += [self.t(f"status.{s}") for s in v.statuses]
             names += [self.t(f"severity.{s}") for s in v.severities]
             parts.append(self.t("queue.filters_shown", filters=", ".join(names)) if names
@@ -294,10 +299,11 @@ class QueueScreen(DeskScreen[None]):
             return
         self.searching = query
         desk = self.desk
+        department = self.actor.department if self.department_only else None
 
         def load(request: PageRequest) -> list[q.QueueRow]:
             before = request.neighbour.id if request.neighbour is not None else None
-            return q.search_cases(desk, query, limit=request.limit, before_id=before)
+            return q.search_cases(desk, query, limit=request.limit, before_id=before, department=department)
 
         self.query_one(CaseTable).reset(load, None)
         self._show_status(None)

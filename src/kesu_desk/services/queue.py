@@ -25,14 +25,22 @@ def queue_count(desk: Desk, flt: QueueFilter = ALL) -> int:
         return queries.count(uow.session, flt)
 
 
-def search_cases(desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None) -> list[QueueRow]:
+def search_cases(
+    desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None, department: str | None = None,
+) -> list[QueueRow]:
+    """Cases matching ``query``, newest first; with ``department``, only that department's (a
+    handler's search): pages are read on until ``limit`` of them are found or none are left."""
     from kesu_desk.services.drafts import phone_prefixes
 
+    prefixes = phone_prefixes(query, desk.settings.country)
+    found: list[QueueRow] = []
     with desk.uow(write=False) as uow:
-        return queries.search(
-            uow.session, query, limit=limit, before_id=before_id,
-            phone_prefixes=phone_prefixes(query, desk.settings.country),
-        )
+        while True:
+            rows = queries.search(uow.session, query, limit=limit, before_id=before_id, phone_prefixes=prefixes)
+            found += [r for r in rows if department is None or r.department == department]
+            if department is None or len(found) >= limit or len(rows) < limit:
+                return found[:limit]
+            before_id = rows[-1].id
 
 
 def batch_count(desk: Desk, product: str, batch: str) -> int:
