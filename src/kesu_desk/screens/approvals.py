@@ -24,7 +24,6 @@ from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.i18n import t
 from kesu_desk.screens.actions import ReturnDialog
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
-from kesu_desk.screens.intake import ControlPictures
 from kesu_desk.services import cases
 from kesu_desk.services.approvals import (
     INBOX_PAGE,
@@ -37,7 +36,7 @@ from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
 from kesu_desk.widgets.keys import localise_bindings, mapped_bindings
-from kesu_desk.widgets.text import one_line, plain
+from kesu_desk.widgets.text import ControlPictures, one_line, plain
 from kesu_desk.widgets.timeline import amount_text, local_time
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.

@@ -32,7 +32,6 @@ from kesu_desk.screens.approvals import (
     remedy_text,
 )
 from kesu_desk.screens.base import DeskChanged, DeskScreen
-from kesu_desk.screens.intake import TypedTextArea
 from kesu_desk.services import cases
 from kesu_desk.services.follow_ups import (
     FOLLOW_UP_PAGE,
@@ -45,7 +44,7 @@ from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState, deadline_state
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
-from kesu_desk.widgets.text import one_line, plain
+from kesu_desk.widgets.text import TypedTextArea, one_line, plain
 from kesu_desk.widgets.timeline import local_time
 
 MAX_ITEMS = 1000  # a day's calls are a few dozen; a runaway list stops here

@@ -12,7 +12,6 @@ from datetime import date, tzinfo
 from types import FrameType
 from typing import Any, ClassVar
 
-from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -44,6 +43,7 @@ from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
+from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
 # Pauses after which the form acts on what was typed (seconds): the customer lookup and the
 # draft on disk as soon as the agent stops, the suggestion a little later (it reads more).
@@ -677,38 +677,6 @@ class IntakeScreen(DeskScreen[None]):
             signal.signal(signal.SIGHUP, self._previous_hangup)
         self._hangup_installed = False
         self._flush(self._document(), self._generation)
-
-
-# C0 controls but tab and newline, DEL, C1 controls: each drawn as one visible character, so the
-# widgets' cursor arithmetic (an index per character) still holds.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
-
-
-def pictures(value: str) -> str:
-    """``value`` with control characters as pictures (ESC → ␛), one for one."""
-    return _CONTROL.sub(_picture, value)
-
-
-class ControlPictures(Highlighter):
-    """Textual's Input draws what it holds as it is: an escape sequence pasted into it would
-    reach the terminal. This draws the pictures instead; the value itself is untouched."""
-
-    def highlight(self, text: Text) -> None:
-        text.plain = pictures(text.plain)
-
-
-class TypedTextArea(TextArea):
-    """A TextArea that draws control characters as pictures (see ControlPictures)."""
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        line.plain = pictures(line.plain)
-        return line
 
 
 class Tick(Checkbox):

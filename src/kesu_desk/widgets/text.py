@@ -5,20 +5,30 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
+from rich.highlighter import Highlighter
 from rich.text import Text
+from textual.widgets import TextArea
 
 # C0 controls (but tab and newline), DEL and the C1 controls. Escape sequences become visible
 # pictures (ESC → ␛) instead of reaching the terminal.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 
 
+def _one_picture(code: int) -> str:
+    """One visible character for a control character (ESC → ␛, DEL → ␡, C1 → �)."""
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return f"\\x{code:02x}"
+    # Where nothing counts characters (a table cell, a timeline line) a C1 control says which it is.
+    return f"\\x{code:02x}" if 0x80 <= code <= 0x9F else _one_picture(code)
+
+
+def pictures(value: str) -> str:
+    """``value`` with control characters as pictures, one for one, so that a text widget's
+    cursor arithmetic (an index per character) still holds."""
+    return _CONTROL.sub(lambda m: _one_picture(ord(m.group())), value)
 
 
 def visible(value: str | None) -> str:
@@ -53,3 +63,20 @@ def fit(value: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + "…" + " " * (width - 1 - used)
+
+
+class ControlPictures(Highlighter):
+    """Textual's Input draws what it holds as it is: an escape sequence pasted into it would
+    reach the terminal. This draws the pictures instead; the value itself is untouched."""
+
+    def highlight(self, text: Text) -> None:
+        text.plain = pictures(text.plain)
+
+
+class TypedTextArea(TextArea):
+    """A TextArea that draws control characters as pictures (see ControlPictures)."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = pictures(line.plain)
+        return line
