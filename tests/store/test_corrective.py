@@ -230,6 +230,7 @@ def test_a_supervisor_marks_a_case_typical_for_training(
     desk: Desk, people: dict[str, UserView], register: Register
 ) -> None:
     case = register()
+    assert not case.typical
     refused(desk, "wrong_role", cases.mark_typical, "ag", case.number)
     refused(desk, "wrong_role", cases.mark_typical, "hq", case.number)
     marked = cases.mark_typical(desk, "sup", case.number, comment="培训素材", version=case.version)
@@ -237,7 +238,10 @@ def test_a_supervisor_marks_a_case_typical_for_training(
     event = marked.timeline[-1]
     assert (event.action, event.actor, event.comment, event.details) == (
         Action.TYPICAL.value, "sup", "培训素材", {"typical": True})
+    # The view says so itself, both as returned and as read again.
+    assert marked.typical and cases.get_case(desk, case.number).typical
     unmarked = cases.mark_typical(desk, "mgr", case.number, typical=False, version=marked.version)
     assert unmarked.timeline[-1].details == {"typical": False}
+    assert not unmarked.typical and not cases.get_case(desk, case.number).typical
     with pytest.raises(ConflictError):
         cases.mark_typical(desk, "adm", case.number, version=marked.version)  # stale: refused

@@ -22,7 +22,6 @@ from kesu_desk.screens.corrective import (
     OpenCorrectiveDialog,
     ProgressDialog,
     TypicalDialog,
-    is_typical,
 )
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.desk import Desk
@@ -182,7 +181,7 @@ async def test_a_supervisor_keeps_a_case_as_typical_and_can_stop(desk: Desk, reg
         assert app.screen is screen
         with desk.uow(write=False) as uow:
             assert uow.session.execute(select(Case.typical).where(Case.number == number)).scalar_one()
-        assert screen.view is not None and is_typical(screen.view)
+        assert screen.view is not None and screen.view.typical
         assert review_keys(screen) == {"case.corrective", "case.not_typical"}
 
         await press(app, pilot, "t")
@@ -212,4 +211,4 @@ async def test_agents_and_handlers_are_not_offered_the_review_keys(desk: Desk, r
             assert not {"Corrective action", "Typical", "Progress", "Effective?"} & commands
     [action] = corrective.list_actions(desk, case_number=closed.number)
     assert (action.status, action.progress) == (CorrectiveStatus.OPEN, "")
-    assert not is_typical(cases.get_case(desk, closed.number))
+    assert not cases.get_case(desk, closed.number).typical

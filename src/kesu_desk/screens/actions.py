@@ -22,12 +22,12 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
-from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Status, Visibility
+from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Visibility
 from kesu_desk.i18n import t
 from kesu_desk.screens.base import DeskModal
 from kesu_desk.services import cases
 from kesu_desk.services.canned import CannedReply, canned_replies
-from kesu_desk.services.queue import search_cases
+from kesu_desk.services.intake import other_open_cases
 from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.case_header import pending_proposal
@@ -646,12 +646,9 @@ class MergeDialog(ActionDialog):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="candidates")
     def _load_candidates(self) -> list[tuple[str, str]]:
-        customer = self.opened.customer
-        found = search_cases(self.desk, customer.phone or customer.name, limit=20)
+        found = other_open_cases(self.desk, self.opened.customer.id, excluding=self.opened.number)
         return [(r.number, f"{r.number}  {t(f'status.{r.status.value}', self.lang)}  {one_line(r.summary)}")
-                for r in found
-                if r.number != self.opened.number and r.status is not Status.CLOSED
-                and r.customer == customer.name]
+                for r in found]
 
     def finished(self, group: str, result: Any) -> None:
         if group != "candidates":

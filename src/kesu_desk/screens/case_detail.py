@@ -22,7 +22,6 @@ from kesu_desk.screens.corrective import (
     OpenCorrectiveDialog,
     ProgressDialog,
     TypicalDialog,
-    is_typical,
     unfinished,
 )
 from kesu_desk.services import cases, corrective
@@ -159,7 +158,7 @@ class CaseScreen(DeskScreen[None]):
             return self._corrective_dialog(str(parameters[0])) is not None
         if action == "typical":
             return (Action.TYPICAL in self.allowed and self.view is not None
-                    and is_typical(self.view) != bool(parameters[0]))
+                    and self.view.typical != bool(parameters[0]))
         return True
 
     def action_act(self, name: str) -> None:

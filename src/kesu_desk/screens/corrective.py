@@ -33,17 +33,8 @@ __all__ = [
     "OpenCorrectiveDialog",
     "ProgressDialog",
     "TypicalDialog",
-    "is_typical",
     "unfinished",
 ]
-
-
-def is_typical(view: CaseView) -> bool:
-    """Whether the case is kept for training: what its latest TYPICAL event says."""
-    for event in reversed(view.timeline):
-        if event.action == Action.TYPICAL.value:
-            return bool(event.details.get("typical"))
-    return False
 
 
 def unfinished(actions: list[CorrectiveView], status: CorrectiveStatus) -> CorrectiveView | None:
@@ -221,7 +212,7 @@ class TypicalDialog(_ReviewDialog):
     ACTION = Action.TYPICAL
 
     def form(self) -> ComposeResult:
-        kept = is_typical(self.opened)
+        kept = self.opened.typical
         yield Static(Text(self.t("corrective.typical_now" if kept else "corrective.typical_not")),
                      classes="dialog-note")
         yield row(self.t("corrective.typical"), choice("typical", [

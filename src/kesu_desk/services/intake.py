@@ -1,4 +1,5 @@
-"""What the intake form needs besides registration: who is calling, and the draft kept on disk."""
+"""Who is calling and their cases (for the intake form and the merge dialog), and the intake
+form's draft kept on disk."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ from kesu_desk.store.queries import QueueRow
 
 # The customer card lists this many of the newest cases; one more is read to know there are more.
 PAST_CASES = 20
+# Open cases are looked for among the customer's newest this many: enough for any one person,
+# and a bound on the work for a number shared by many callers (a shop's, a switchboard's).
+OPEN_CASES_WINDOW = 500
 
 
 # -- who is calling -----------------------------------------------------------------------------
@@ -73,6 +77,14 @@ def find_customer(desk: Desk, *, phone: str = "", email: str = "", region: str |
             return None
         rows = queries.customer_cases(session, customer.id, limit=PAST_CASES + 1)
         return CustomerHistory(CustomerView.of(customer), rows[:PAST_CASES], len(rows) > PAST_CASES)
+
+
+def other_open_cases(desk: Desk, customer_id: int, *, excluding: str, limit: int = PAST_CASES) -> list[QueueRow]:
+    """The customer's open cases but ``excluding``, newest first: what that case may be merged
+    into (closed ones, merged ones among them, are left out: a merge into them is refused)."""
+    with desk.uow(write=False) as uow:
+        rows = queries.customer_cases(uow.session, customer_id, limit=OPEN_CASES_WINDOW)
+    return [r for r in rows if r.number != excluding and r.status in OPEN_STATUSES][:limit]
 
 
 def department_names(desk: Desk) -> dict[str, dict[str, str]]:

@@ -35,7 +35,7 @@ from kesu_desk.i18n import catalogue, t
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.report import html_page, html_table, local_time, md_text, name_of, one_line
+from kesu_desk.services.report import html_page, html_table, local_time, md_text, name_of
 from kesu_desk.services.views import CaseView, money
 from kesu_desk.store.models import (
     Approval,
@@ -46,6 +46,7 @@ from kesu_desk.store.models import (
     Survey,
     User,
 )
+from kesu_desk.text import one_line
 
 QUALITY_DEPARTMENT = "QA"
 

@@ -75,6 +75,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import as_utc, utcnow
 from kesu_desk.store.models import Case, CaseEvent, CorrectiveAction, Customer, Department, Proposal
+from kesu_desk.text import one_line
 
 DEFAULT_BATCH_THRESHOLD = 5  # DOMAIN.md: five or more units of one batch
 TOP_CAUSES = 10
@@ -387,15 +388,12 @@ def _satisfaction(s: Session, in_period: Any) -> Satisfaction:
     return Satisfaction({score: found.get(score, 0) for score in range(1, 6)}, int(not_reached))
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _cause_texts(s: Session, in_period: Any) -> list[tuple[str, int]]:
     """Cause texts counted together when they differ only in case and spacing; each group is
     named by its most frequent spelling."""
     groups: dict[str, dict[str, int]] = {}
     for text, n in _grouped(s, in_period, col(Case.cause_why)):
-        shown = _SPACES.sub(" ", text).strip()
+        shown = one_line(text)
         if shown:
             spellings = groups.setdefault(shown.casefold(), {})
             spellings[shown] = spellings.get(shown, 0) + n
@@ -481,14 +479,6 @@ def _department_names(s: Session) -> dict[str, dict[str, str]]:
         d.code: {"zh": d.name_zh, "en": d.name_en, "es": d.name_es}
         for d in s.execute(sa.select(Department)).scalars()
     }
-
-
-def one_line(text: str, limit: int | None = None) -> str:
-    """``text`` on one line (newlines and runs of spaces become one space), cut at ``limit``."""
-    flat = _SPACES.sub(" ", text).strip()
-    if limit is not None and len(flat) > limit:
-        return flat[: limit - 1] + "…"
-    return flat
 
 
 # -- the figures as tables, in the user's language ------------------------------------------------

@@ -90,6 +90,7 @@ class CaseView:
     preventive_action: str
     satisfaction: int | None
     closure: str | None
+    typical: bool  # kept for training (DOMAIN.md step 10)
     deadlines: dict[str, datetime | None]
     next_due_at: datetime | None
     clock_start: datetime
@@ -146,6 +147,7 @@ class CaseView:
             preventive_action=c.preventive_action,
             satisfaction=c.satisfaction,
             closure=c.closure,
+            typical=c.typical,
             deadlines={
                 "acknowledge": c.acknowledge_due_at,
                 "answer": c.answer_due_at,

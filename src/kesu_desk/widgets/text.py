@@ -9,6 +9,8 @@ from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.widgets import TextArea
 
+from kesu_desk.text import one_line as _flat
+
 # C0 controls (but tab and newline), DEL and the C1 controls. Escape sequences become visible
 # pictures (ESC → ␛) instead of reaching the terminal.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
@@ -39,8 +41,8 @@ def visible(value: str | None) -> str:
 
 
 def one_line(value: str | None) -> str:
-    """``value`` on one line (for table cells and titles)."""
-    return " ".join(visible(value).split())
+    """``value`` on one line (for table cells and titles), control characters made visible."""
+    return _flat(visible(value))
 
 
 def plain(value: str | None, style: str = "") -> Text:
