@@ -159,7 +159,10 @@ def _change(
     comment: str = "",
     visibility: Visibility = Visibility.INTERNAL,
 ) -> CaseView:
-    """Load, check with the workflow, apply, write the event, commit: one transaction."""
+    """Load, check with the workflow, apply, write the event, commit: one transaction.
+
+    A customer-visible ``comment`` is checked here, so that no use case can forget that the
+    outcome stays secret until approved (:func:`keep_outcome_secret`)."""
     only_appends = action in APPEND_ONLY_ACTIONS
     with desk.uow() as uow:
         session = uow.session
@@ -168,6 +171,8 @@ def _change(
         case = _load_for_change(session, number, None if only_appends else expected_version)
         before = case.status
         target = workflow.transition(action, _facts(case), actor, **params)
+        if visibility is Visibility.CUSTOMER:
+            keep_outcome_secret(session, case, comment)
         now = utcnow()
         details = apply(session, case, actor, target, now) or {}
         if not only_appends:
@@ -632,26 +637,20 @@ def add_note(
     desk: Desk, actor: str, number: str, *, text: str,
     visibility: Visibility | str = Visibility.INTERNAL, version: int | None = None,
 ) -> CaseView:
-    seen_by = Visibility(visibility)
-
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
-        if seen_by is Visibility.CUSTOMER:
-            keep_outcome_secret(session, case, text)
+    seen_by = Visibility(visibility)  # a customer-visible note is checked by _change
 
     return _change(desk, actor, number, version, Action.NOTE, {"comment": text},
-                   apply, comment=text, visibility=seen_by)
+                   lambda *_: None, comment=text, visibility=seen_by)
 
 
 def log_call(
     desk: Desk, actor: str, number: str, *, summary: str, direction: str = "in",
     version: int | None = None,
 ) -> CaseView:
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        keep_outcome_secret(session, case, summary)  # what was said on a call, the customer heard
-        return {"direction": direction}
-
+    # What was said on a call, the customer heard: customer-visible, so _change checks it.
     return _change(desk, actor, number, version, Action.CALL, {"comment": summary},
-                   apply, comment=summary, visibility=Visibility.CUSTOMER)
+                   lambda *_: {"direction": direction}, comment=summary,
+                   visibility=Visibility.CUSTOMER)
 
 
 # Until a remedy is approved nobody tells the customer the outcome (DOMAIN.md step 7): in these
@@ -711,12 +710,18 @@ def outcome_mentions(text: str, remedies: set[str], amounts: set[Decimal]) -> li
                 at = match.start() if match else -1
             if at >= 0:
                 found.append(text[at:at + len(key)])
+    if not amounts:
+        return list(dict.fromkeys(found))
     without_numbers = _CASE_NUMBER_IN_TEXT.sub(" ", text)
     for match in _AMOUNT_IN_TEXT.finditer(without_numbers):
         whole = re.sub(r"[,.\u00a0 ]", "", match.group(1))
         value = Decimal(f"{whole}.{match.group(2) or 0}")
         if value in amounts:
             found.append(match.group(0))
+    # 三百元, 两千, 1千2, 叁佰伍拾: read only once a proposal with an amount waits.
+    from kesu_desk.domain.numerals import chinese_amounts
+
+    found += [written for written, value in chinese_amounts(without_numbers) if value in amounts]
     return list(dict.fromkeys(found))
 
 
@@ -749,6 +754,9 @@ def await_customer(desk: Desk, actor: str, number: str, *, comment: str, version
     """The department needs something from the customer (photos, a receipt…): its clock stops."""
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+        # The event is internal, but its text is what the customer is asked for (the dialog
+        # offers canned replies addressed to them), and a returned proposal may be pending.
+        keep_outcome_secret(session, case, comment)
         case.waiting_since = now
 
     return _change(desk, actor, number, version, Action.AWAIT_CUSTOMER, {"comment": comment}, apply,
