@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
+from kesu_desk.screens.compositor import CroppedCompositor
 from kesu_desk.services.desk import Desk
 from kesu_desk.widgets.keys import localise_bindings
 
@@ -67,6 +68,7 @@ class _DeskMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        cast(Screen[Any], self)._compositor = CroppedCompositor()  # repaints only what changed
         localise_bindings(cast(DOMNode, self), cast(DeskApp, self.app).lang)
 
     @property

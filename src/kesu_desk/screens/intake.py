@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -20,7 +21,6 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Digits, Footer, Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
@@ -157,7 +157,7 @@ class IntakeScreen(DeskScreen[None]):
         self._accepted: dict[str, Any] | None = accepted if isinstance(accepted, dict) else None
         self._fields: Fields = dict(start)
         self._generation = 0
-        self._debouncers: dict[str, Timer] = {}
+        self._debouncers: dict[str, asyncio.TimerHandle] = {}
         self._keys_shown: tuple[bool, bool] = (False, False)
         self._field_widgets: tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox] | None = None
         self._lookup_seq = 0
@@ -281,10 +281,9 @@ class IntakeScreen(DeskScreen[None]):
         fields["urgent"] = urgent.value
         return fields
 
-    def _changed(self, field: str) -> None:
-        self._fields = self._collect()
-        self._generation += 1
-        self._debounce("draft", DRAFT_DELAY, self._save_draft)
+    def _changed(self, field: str, value: Any) -> None:
+        self._fields[field] = value  # this field only: this runs on every key typed
+        self._draft_changed()
         if field in CONTACT_FIELDS:
             self._debounce("lookup", LOOKUP_DELAY, self._lookup_now)
         if field in SUGGEST_FIELDS:
@@ -292,29 +291,35 @@ class IntakeScreen(DeskScreen[None]):
         if field in self._errors:
             self._check({field}, format_only=False)
 
+    def _draft_changed(self) -> None:
+        self._generation += 1
+        self._debounce("draft", DRAFT_DELAY, self._save_draft)
+
     def _debounce(self, name: str, delay: float, callback: Callable[[], None]) -> None:
-        timer = self._debouncers.get(name)
-        if timer is not None:
-            timer.stop()
-        self._debouncers[name] = self.set_timer(delay, callback, name=f"intake-{name}")
+        """Run ``callback`` once the form has not changed for ``delay`` seconds. An event-loop
+        timer, not Textual's ``set_timer``: that starts (and here cancels) a task, on every key."""
+        pending = self._debouncers.pop(name, None)
+        if pending is not None:
+            pending.cancel()
+        self._debouncers[name] = asyncio.get_running_loop().call_later(delay, self.call_later, callback)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         if event.input.id in TEXT_FIELDS:
-            self._changed(event.input.id)
+            self._changed(event.input.id, event.value)
 
     @on(TextArea.Changed, "#description")
-    def _description_changed(self) -> None:
-        self._changed("description")
+    def _description_changed(self, event: TextArea.Changed) -> None:
+        self._changed("description", event.text_area.text)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         if event.select.id in SELECT_DEFAULTS:
-            self._changed(event.select.id)
+            self._changed(event.select.id, event.value if isinstance(event.value, str) else None)
 
     @on(Checkbox.Changed, "#urgent")
-    def _urgent_changed(self) -> None:
-        self._changed("urgent")
+    def _urgent_changed(self, event: Checkbox.Changed) -> None:
+        self._changed("urgent", event.value)
 
     @on(Input.Submitted)
     def _next_field(self) -> None:
@@ -525,7 +530,7 @@ class IntakeScreen(DeskScreen[None]):
         # Accepting never lowers urgency the agent set: a safety risk they heard stays urgent.
         urgent.value = urgent.value or s.urgent
         self._accepted = suggested_values(s)
-        self._changed("accepted")  # kept in the draft with the fields
+        self._draft_changed()  # what was accepted is kept in the draft with the fields
         self._show_suggestion()
 
     def action_toggle_panel(self) -> None:
@@ -673,6 +678,8 @@ class IntakeScreen(DeskScreen[None]):
             os.kill(os.getpid(), signal.SIGHUP)
 
     def on_unmount(self) -> None:
+        for pending in self._debouncers.values():
+            pending.cancel()
         if self._hangup_installed and signal.getsignal(signal.SIGHUP) == self._on_hangup:
             signal.signal(signal.SIGHUP, self._previous_hangup)
         self._hangup_installed = False
