@@ -7,6 +7,8 @@ same way in the same run.
   ours on the database given (default: the 1,000,000-case file of benchmarks/store.py, made with
   ``demo`` if missing), the bare app with 50 rows of the same shape;
 - resident memory (peak RSS) at that moment;
+- the floor under both: the bare app started after importing SQLModel and pydantic-settings (the
+  store's and the settings' libraries, which any start that reads the database first must load);
 - scrolling: a page down (repeated) and a jump to the end, until the rows on screen are drawn;
   the bare DataTable holds 10,000 rows (it keeps every row in memory: a million would not fit);
 - typing: key press to drawn screen while typing a complaint into the intake form with
@@ -78,7 +80,11 @@ def child(kind: str, db: str, user: str) -> None:
         done["rss"] = _rss_mb()
         app.exit()
 
-    if kind == "bare":
+    if kind == "floor":
+        # What the store's libraries cost on their own: the bare app, after importing them.
+        import pydantic_settings  # noqa: F401
+        import sqlmodel  # noqa: F401
+    if kind in ("bare", "floor"):
         bare_app(50, lambda app: app.call_after_refresh(report, app)).run(headless=True, size=SIZE)
     else:
         from kesu_desk.app import KesuDesk
@@ -251,7 +257,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--child", choices=["ours", "bare"])
+    parser.add_argument("--child", choices=["ours", "bare", "floor"])
     parser.add_argument("--user", default="")
     args = parser.parse_args()
     if args.child:
@@ -265,11 +271,11 @@ def main() -> None:
         total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     print(f"kesu-desk UI benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"{total:,} cases in {args.db}, {SIZE[0]}×{SIZE[1]}, user {user}")
-    starts: dict[str, list[tuple[float, float]]] = {"ours": [], "bare": []}
+    starts: dict[str, list[tuple[float, float]]] = {"ours": [], "bare": [], "floor": []}
     startup("ours", args.db, user)  # warm-up: file cache, .pyc
     startup("bare", args.db, user)
     for _ in range(args.runs):
-        for kind in ("ours", "bare"):
+        for kind in ("ours", "bare", "floor"):
             starts[kind].append(startup(kind, args.db, user))
 
     def med(kind: str, i: int) -> float:
@@ -285,6 +291,8 @@ def main() -> None:
     print(f"{'measure':<34} {'ours':>9} {'bare':>9} {'':<3} {'ratio':>6}  target")
     line("start-up to first drawn queue", med("ours", 0) * 1000, med("bare", 0) * 1000, "ms", 1.5)
     line("resident memory (peak)", med("ours", 1), med("bare", 1), "MB", 1.5)
+    line("  floor: bare + SQLModel imported", med("floor", 0) * 1000, med("bare", 0) * 1000, "ms", None)
+    line("  floor: its memory", med("floor", 1), med("bare", 1), "MB", None)
     line("page down (median of 20)", statistics.median(pages_ours), statistics.median(pages_bare), "ms", None)
     line("jump to the end", end_ours, end_bare, "ms", None)
     line("key press to drawn, CPU (median)", statistics.median(keys_ours), statistics.median(keys_bare), "ms", 1.2)
