@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Select, Static, TextArea
-from uisteps import press
+from textual.widgets import Static
+from uisteps import field_value, press, run_as, screen_text, settle
 
 from casesteps import to_assigned, to_investigating, to_proposed
 from kesu_desk.app import KesuDesk
@@ -19,7 +19,6 @@ from kesu_desk.screens.actions import ActionDialog, CannedPicker, NoteDialog, Va
 from kesu_desk.screens.case_detail import CaseScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 from kesu_desk.store.models import Proposal
 from kesu_desk.widgets.timeline import EventRow
@@ -27,19 +26,6 @@ from kesu_desk.widgets.timeline import EventRow
 pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 
 Register = Callable[..., CaseView]
-
-
-def screen_text(app: KesuDesk) -> str:
-    """What the terminal shows, line by line."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
-async def settle(app: KesuDesk, pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_case(app: KesuDesk, pilot: Pilot[None], number: str) -> CaseScreen:
@@ -64,10 +50,6 @@ def case_keys(screen: CaseScreen) -> set[str]:
             if k.startswith("case.") and k != "case.back" and not k.startswith("case.event_")}
 
 
-def app_for(desk: Desk, who: str, lang: str = "en") -> KesuDesk:
-    return KesuDesk(desk, whoami(desk, who), lang, watch_changes=False)
-
-
 # -- the process through the screen ------------------------------------------------------------------
 
 
@@ -75,12 +57,11 @@ async def test_agent_and_handler_take_a_case_from_registration_to_proposal(
     desk: Desk, register: Register
 ) -> None:
     number = register().number
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, number)
         await press(app, pilot, "v")
         assert isinstance(app.screen, ValidityDialog)
-        assert app.screen.query_one("#founded", Select).value is True
+        assert field_value(app.screen, "#founded") is True
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
         view = cases.get_case(desk, number)
@@ -89,23 +70,22 @@ async def test_agent_and_handler_take_a_case_from_registration_to_proposal(
         await press(app, pilot, "a")
         # Department: open the list, type to find Quality Management, pick it.
         await press(app, pilot, "enter", "q", "enter")
-        assert app.screen.query_one("#department", Select).value == "QA"
+        assert field_value(app.screen, "#department") == "QA"
         await press(app, pilot, "tab", "enter", "down", "enter")
-        assert app.screen.query_one("#handler", Select).value == "hq"
+        assert field_value(app.screen, "#handler") == "hq"
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
         view = cases.get_case(desk, number)
         assert (view.status, view.department, view.handler) == (Status.ASSIGNED, "QA", "hq")
         assert "case.propose" not in keys_offered(app.screen)
 
-    app = app_for(desk, "hq")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "hq") as (app, pilot):
         await open_case(app, pilot, number)
         await press(app, pilot, "c")
         await press(app, pilot, "enter")  # fishbone: type to find material
         await type_text(app, pilot, "mat")
         await press(app, pilot, "enter")
-        assert app.screen.query_one("#fishbone", Select).value == "material"
+        assert field_value(app.screen, "#fishbone") == "material"
         await press(app, pilot, "tab")
         await type_text(app, pilot, "seal leaks")
         await press(app, pilot, "tab")
@@ -121,7 +101,7 @@ async def test_agent_and_handler_take_a_case_from_registration_to_proposal(
         await press(app, pilot, "enter")
         await type_text(app, pilot, "ref")
         await press(app, pilot, "enter")
-        assert app.screen.query_one("#remedy", Select).value == "refund"
+        assert field_value(app.screen, "#remedy") == "refund"
         await press(app, pilot, "tab")
         await type_text(app, pilot, "300")
         await press(app, pilot, "ctrl+s")
@@ -142,8 +122,7 @@ async def test_the_keys_offered_follow_the_role_and_the_state(desk: Desk, regist
     proposed = to_proposed(desk, register())
 
     async def offered(who: str, number: str) -> set[str]:
-        app = app_for(desk, who)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with run_as(desk, who) as (app, pilot):
             screen = await open_case(app, pilot, number)
             keys = case_keys(screen)
             if "case.propose" not in keys:
@@ -169,8 +148,7 @@ async def test_internal_and_customer_visible_notes_are_marked_in_words(
     desk: Desk, register: Register
 ) -> None:
     number = register().number
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, number)
         await press(app, pilot, "n")
         assert isinstance(app.screen, NoteDialog)
@@ -179,7 +157,7 @@ async def test_internal_and_customer_visible_notes_are_marked_in_words(
         await press(app, pilot, "ctrl+s")
 
         await press(app, pilot, "n", "enter", "down", "enter")  # customer-visible
-        assert app.screen.query_one("#visibility", Select).value == "customer"
+        assert field_value(app.screen, "#visibility") == "customer"
         await press(app, pilot, "tab")
         await type_text(app, pilot, "we called back")
         await press(app, pilot, "ctrl+s")
@@ -200,8 +178,7 @@ async def test_a_conflict_keeps_the_dialog_and_the_text_and_shows_what_changed(
     desk: Desk, register: Register
 ) -> None:
     view = register()
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "v", "tab")
         await type_text(app, pilot, "checked the order")
@@ -211,7 +188,7 @@ async def test_a_conflict_keeps_the_dialog_and_the_text_and_shows_what_changed(
 
         dialog = app.screen
         assert isinstance(dialog, ValidityDialog)
-        assert dialog.query_one("#reason", TextArea).text == "checked the order"
+        assert field_value(dialog, "#reason") == "checked the order"
         changes = screen_text(app)
         assert "Someone else changed this case" in changes
         assert "normal → critical" in changes
@@ -228,15 +205,14 @@ async def test_another_terminals_change_reloads_the_case_and_keeps_what_is_typed
     desk: Desk, register: Register
 ) -> None:
     view = register()
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         screen = await open_case(app, pilot, view.number)
         await press(app, pilot, "n", "tab")
         await type_text(app, pilot, "half a note")
         cases.log_call(desk, "sup", view.number, summary="customer called the supervisor")
         app.action_refresh()
         await settle(app, pilot)
-        assert app.screen.query_one("#text", TextArea).text == "half a note"
+        assert field_value(app.screen, "#text") == "half a note"
         await press(app, pilot, "escape")
         assert app.screen is screen
         assert "customer called the supervisor" in screen_text(app)
@@ -249,15 +225,14 @@ async def test_a_customer_visible_note_naming_the_pending_remedy_is_refused_and_
     desk: Desk, register: Register
 ) -> None:
     view = to_proposed(desk, register(), remedy="refund", amount="300")
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "n", "enter", "down", "enter", "tab")
         await type_text(app, pilot, "You get a refund soon")
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, NoteDialog)
         assert "customer-visible text must not tell" in screen_text(app)
-        assert app.screen.query_one("#text", TextArea).text == "You get a refund soon"
+        assert field_value(app.screen, "#text") == "You get a refund soon"
         # As an internal note it is fine.
         await press(app, pilot, "shift+tab", "enter", "up", "enter", "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
@@ -271,8 +246,7 @@ async def test_a_customer_visible_note_naming_the_pending_remedy_is_refused_and_
 async def test_markup_and_escape_sequences_show_as_typed(desk: Desk, register: Register) -> None:
     view = register(description="[b]not bold[/b] [@click=app.quit]x[/] \x1b[31mred", customer_name="[red]王[/red]")
     cases.add_note(desk, "ag", view.number, text="[link=http://x]y[/link] [/]")
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, view.number)
         text = screen_text(app)
         assert "[link=http://x]y[/link] [/]" in text
@@ -287,8 +261,7 @@ async def test_markup_and_escape_sequences_show_as_typed(desk: Desk, register: R
 async def test_the_screen_speaks_chinese_and_spanish(desk: Desk, register: Register) -> None:
     view = to_investigating(desk, register())
     for lang, words in (("zh", ("调查中", "部门 QA", "记录原因")), ("es", ("en investigación", "Dpto. QA", "Causa"))):
-        app = app_for(desk, "hq", lang)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with run_as(desk, "hq", lang) as (app, pilot):
             await open_case(app, pilot, view.number)
             text = screen_text(app)
             for word in words[:2]:
@@ -304,14 +277,13 @@ async def test_the_screen_speaks_chinese_and_spanish(desk: Desk, register: Regis
 async def test_a_canned_reply_goes_into_the_text_filled_from_the_case(desk: Desk, register: Register) -> None:
     view = register(customer_name="张三")
     due = desk.calendar.local_date(view.deadlines["answer"])  # type: ignore[arg-type]
-    app = app_for(desk, "ag", "zh")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag", "zh") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "n", "tab", "f3")
         assert isinstance(app.screen, CannedPicker)
         await press(app, pilot, "enter")  # the first: complaint received, answer by date
         assert isinstance(app.screen, ActionDialog)
-        text = app.screen.query_one("#text", TextArea).text
+        text = field_value(app.screen, "#text")
         assert "张三您好" in text
         assert view.number in text
         assert f"{due.year}年{due.month}月{due.day}日" in text
@@ -320,11 +292,10 @@ async def test_a_canned_reply_goes_into_the_text_filled_from_the_case(desk: Desk
 
 async def test_validity_offers_the_polite_not_founded_explanation_first(desk: Desk, register: Register) -> None:
     view = register(customer_name="Ana", product="K-200 kettle")
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "v", "enter", "down", "enter", "tab", "f3", "enter")
-        reason = app.screen.query_one("#reason", TextArea).text
+        reason = field_value(app.screen, "#reason")
         assert reason.startswith("Dear Ana, thank you for telling us about K-200 kettle")
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
@@ -342,8 +313,7 @@ async def test_the_timeline_is_walked_with_the_arrows_and_long_events_fold(
     long_text = "\n".join(f"line {n}" for n in range(1, 9))
     cases.add_note(desk, "ag", view.number, text=long_text)
     cases.add_note(desk, "ag", view.number, text="short")
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         screen = await open_case(app, pilot, view.number)
         rows = list(screen.query(EventRow))
         assert screen.focused is rows[-1]  # the newest, at the bottom
@@ -364,8 +334,7 @@ async def test_the_timeline_is_walked_with_the_arrows_and_long_events_fold(
 
 async def test_a_supervisor_approves_from_the_screen(desk: Desk, register: Register) -> None:
     view = to_proposed(desk, register(), remedy="refund", amount="300")
-    app = app_for(desk, "sup")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "sup") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "o")
         assert "refund 300.00" in screen_text(app)
@@ -377,8 +346,7 @@ async def test_a_supervisor_approves_from_the_screen(desk: Desk, register: Regis
 
 async def test_a_return_needs_a_comment_and_the_refusal_keeps_the_dialog(desk: Desk, register: Register) -> None:
     view = to_proposed(desk, register())
-    app = app_for(desk, "sup")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "sup") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "b", "ctrl+s")
         assert isinstance(app.screen, ActionDialog)
@@ -392,8 +360,7 @@ async def test_a_return_needs_a_comment_and_the_refusal_keeps_the_dialog(desk: D
 async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Register) -> None:
     kept = register()
     duplicate = register()
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_case(app, pilot, duplicate.number)
         await press(app, pilot, "m")
         assert kept.number in screen_text(app)  # offered: the same customer's open case

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from types import FrameType
 from typing import Any
 
@@ -12,9 +13,9 @@ import pytest
 from rich.cells import cell_len
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Digits, Input, Select, Static, TextArea
+from textual.widgets import Digits, Input, Static
+from uisteps import app_for, field_value, static_text
 
-from kesu_desk.app import KesuDesk
 from kesu_desk.i18n import catalogue
 from kesu_desk.screens.base import DeskChanged
 from kesu_desk.screens.intake import FIELDS, DiscardDialog, IntakeScreen, RegisteredDialog
@@ -22,7 +23,6 @@ from kesu_desk.screens.queue import QueueScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.intake import DraftStore
-from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel
@@ -38,7 +38,7 @@ class Desktop:
     """One agent's terminal: the app, what it notified, and keys typed as an agent types them."""
 
     def __init__(self, desk: Desk, user: str = "ag", lang: str = "en") -> None:
-        self.app = KesuDesk(desk, whoami(desk, user), lang, watch_changes=False)
+        self.app = app_for(desk, user, lang)
         self.notes: list[str] = []
         notify = self.app.notify
 
@@ -54,20 +54,21 @@ class Desktop:
         assert isinstance(screen, IntakeScreen), screen
         return screen
 
+    @property
+    def registered(self) -> RegisteredDialog:
+        screen = self.app.screen
+        assert isinstance(screen, RegisteredDialog), screen
+        return screen
+
     def value(self, field: str) -> Any:
-        widget = self.intake.query_one(f"#{field}")
-        if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Select):
-            return None if widget.is_blank() else widget.value
-        return widget.value  # type: ignore[attr-defined]
+        return field_value(self.intake, f"#{field}")
 
     def error(self, field: str) -> str:
         line = self.intake.query_one(f"#error-{field}", Static)
         return str(line.render()) if line.has_class("-shown") else ""
 
     def text(self, selector: str) -> str:
-        return str(self.app.screen.query_one(selector, Static).render())
+        return static_text(self.app, selector)
 
 
 async def settle(desktop: Desktop, pilot: Pilot[None], seconds: float = 0.5) -> None:
@@ -82,6 +83,17 @@ async def open_intake(desktop: Desktop, pilot: Pilot[None]) -> IntakeScreen:
     await pilot.press("n")
     await pilot.pause()
     return desktop.intake
+
+
+@asynccontextmanager
+async def intake_form(
+    desk: Desk, lang: str = "en", size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[Desktop, Pilot[None]]]:
+    """The agent's terminal, the new-case form opened from the queue."""
+    desktop = Desktop(desk, lang=lang)
+    async with desktop.app.run_test(size=size) as pilot:
+        await open_intake(desktop, pilot)
+        yield desktop, pilot
 
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
@@ -112,9 +124,7 @@ def draft_of(desk: Desk) -> DraftStore:
 
 
 async def test_tab_walks_the_fields_in_the_order_of_a_call(desk: Desk, people: dict[str, object]) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         seen = []
         for _ in FIELDS:
             assert desktop.app.focused is not None
@@ -127,9 +137,7 @@ async def test_a_known_caller_is_recognised_and_the_case_goes_to_them(
     desk: Desk, register: Callable[..., CaseView]
 ) -> None:
     earlier = register(description="壶盖密封圈漏水")
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "138 0013 8000")
         await settle(desktop, pilot)
         card = desktop.text("#customer-card")
@@ -144,8 +152,7 @@ async def test_a_known_caller_is_recognised_and_the_case_goes_to_them(
         await type_text(pilot, "又漏水了")
         await pilot.press("ctrl+s")
         await settle(desktop, pilot, 0.1)
-        dialog = desktop.app.screen
-        assert isinstance(dialog, RegisteredDialog)
+        dialog = desktop.registered
         number = dialog.number
         assert dialog.query_one(Digits).value == number.removeprefix("KS-")
         assert number in desktop.text("#registered-number")
@@ -172,9 +179,7 @@ async def test_an_unknown_caller_becomes_a_new_customer(
     desk: Desk, register: Callable[..., CaseView]
 ) -> None:
     someone = register()
-    desktop = Desktop(desk, lang="zh")
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk, lang="zh") as (desktop, pilot):
         await type_text(pilot, "13900139000")
         await settle(desktop, pilot)
         assert "新客户" in desktop.text("#customer-card")
@@ -185,8 +190,7 @@ async def test_an_unknown_caller_becomes_a_new_customer(
         await type_text(pilot, "屏幕碎了")
         await pilot.press("ctrl+s")
         await settle(desktop, pilot, 0.1)
-        dialog = desktop.app.screen
-        assert isinstance(dialog, RegisteredDialog)
+        dialog = desktop.registered
         case = cases.get_case(desk, dialog.number)
         assert case.customer.id != someone.customer.id
         assert (case.customer.name, case.customer.phone) == ("韩梅梅", "+8613900139000")
@@ -200,9 +204,7 @@ async def test_a_case_registered_elsewhere_appears_on_the_card(
     desk: Desk, register: Callable[..., CaseView]
 ) -> None:
     register()
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "13800138000")
         await settle(desktop, pilot)
         assert "1 earlier case" in desktop.text("#intake-banner")
@@ -215,11 +217,9 @@ async def test_a_case_registered_elsewhere_appears_on_the_card(
 
 async def test_f4_opens_the_callers_open_case(desk: Desk, register: Callable[..., CaseView]) -> None:
     earlier = register()
-    desktop = Desktop(desk)
     opened: list[str] = []
-    desktop.app.open_case = opened.append  # type: ignore[method-assign]
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
+        desktop.app.open_case = opened.append  # type: ignore[method-assign]
         await type_text(pilot, "13800138000")
         await settle(desktop, pilot)
         await pilot.press("f4")
@@ -232,9 +232,7 @@ async def test_f4_opens_the_callers_open_case(desk: Desk, register: Callable[...
 async def test_accepting_the_suggestion_then_overriding_the_severity(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "13800138000")
         await go_to(desktop, pilot, "description")
         await type_text(pilot, "快递太慢了，十天还没到")
@@ -242,16 +240,16 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
         assert desktop.app.focused is not None and desktop.app.focused.id == "description"  # not stolen
         suggestion = desktop.intake._suggestion
         assert suggestion is not None and suggestion.department == "LOG"
-        panel = str(desktop.intake.query_one("#suggestion-summary", Static).render())
+        panel = desktop.text("#suggestion-summary")
         assert "LOG" in panel and "f3: accept" in panel
-        body = str(desktop.intake.query_one("#suggestion-body", Static).render())
+        body = desktop.text("#suggestion-body")
         assert "Why:" in body and "Answer promised by" in body
 
         await pilot.press("f3")
         await pilot.pause()
         assert desktop.value("category") == suggestion.category
         assert desktop.value("severity") == suggestion.severity.value
-        assert "✓ accepted" in str(desktop.intake.query_one("#suggestion-summary", Static).render())
+        assert "✓ accepted" in desktop.text("#suggestion-summary")
 
         # The agent hears more and raises the severity: open the list, pick the last one.
         await go_to(desktop, pilot, "severity")
@@ -260,8 +258,7 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
         assert desktop.value("severity") == "critical"
         await pilot.press("ctrl+s")
         await settle(desktop, pilot, 0.1)
-        dialog = desktop.app.screen
-        assert isinstance(dialog, RegisteredDialog)
+        dialog = desktop.registered
         case = cases.get_case(desk, dialog.number)
     event = next(e for e in case.timeline if e.action == "suggestion")
     assert event.details["suggested"] == {
@@ -277,16 +274,13 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
 async def test_registering_before_the_suggestion_arrives_still_records_it(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "13800138000")
         await go_to(desktop, pilot, "description")
         await type_text(pilot, "快递太慢了")
         await pilot.press("ctrl+s")  # no pause: the agent is quicker than the rules
         await settle(desktop, pilot, 0.1)
-        dialog = desktop.app.screen
-        assert isinstance(dialog, RegisteredDialog)
+        dialog = desktop.registered
         case = cases.get_case(desk, dialog.number)
     event = next(e for e in case.timeline if e.action == "suggestion")
     assert event.details["suggested"]["department"] == "LOG"
@@ -300,9 +294,7 @@ async def test_registering_before_the_suggestion_arrives_still_records_it(
 async def test_bad_phone_and_missing_description_are_shown_by_their_fields(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "12345")
         await go_to(desktop, pilot, "customer_name")
         assert desktop.error("phone") == "✗ not a valid phone number"  # told on leaving the field
@@ -333,9 +325,7 @@ async def test_bad_phone_and_missing_description_are_shown_by_their_fields(
 
 
 async def test_errors_speak_the_agents_language(desk: Desk, people: dict[str, object]) -> None:
-    desktop = Desktop(desk, lang="es")
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk, lang="es") as (desktop, pilot):
         await go_to(desktop, pilot, "email")
         await type_text(pilot, "no-es-correo")
         await pilot.press("ctrl+s")
@@ -347,10 +337,8 @@ async def test_errors_speak_the_agents_language(desk: Desk, people: dict[str, ob
 async def test_markup_and_escape_sequences_are_kept_and_shown_as_typed(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
     text_fields = ("customer_name", "product", "order_no", "batch", "customer_request", "category")
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "13800138000")
         for i, field in enumerate((*text_fields, "description")):
             await go_to(desktop, pilot, field)
@@ -366,8 +354,7 @@ async def test_markup_and_escape_sequences_are_kept_and_shown_as_typed(
         assert "\x1b" not in "".join(s.text for s in desktop.app.screen._compositor.render_strips())
         await pilot.press("ctrl+s")
         await settle(desktop, pilot, 0.1)
-        dialog = desktop.app.screen
-        assert isinstance(dialog, RegisteredDialog)
+        dialog = desktop.registered
         case = cases.get_case(desk, dialog.number)
         assert case.customer.name == MARKUP + ESCAPES
         assert (case.product, case.order_no, case.batch, case.customer_request) == (MARKUP + ESCAPES,) * 4
@@ -388,9 +375,7 @@ async def test_markup_and_escape_sequences_are_kept_and_shown_as_typed(
 async def test_the_draft_survives_the_app_ending_without_registering(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    first = Desktop(desk)
-    async with first.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(first, pilot)
+    async with intake_form(desk) as (first, pilot):
         await type_text(pilot, "13800138000")
         await go_to(first, pilot, "customer_name")
         await type_text(pilot, "李雷")
@@ -406,9 +391,7 @@ async def test_the_draft_survives_the_app_ending_without_registering(
         assert saved is not None and saved["description"] == "壶盖漏水\n第二次了"
         first.app.exit()
 
-    again = Desktop(desk)
-    async with again.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(again, pilot)
+    async with intake_form(desk) as (again, pilot):
         await settle(again, pilot)
         assert again.value("phone") == "13800138000"
         assert again.value("customer_name") == "李雷"
@@ -422,9 +405,7 @@ async def test_the_draft_survives_the_app_ending_without_registering(
 async def test_escape_goes_back_to_the_queue_and_keeps_the_draft(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await go_to(desktop, pilot, "description")
         await type_text(pilot, "没等就走了")
         await pilot.press("escape")  # before the pause: leaving writes the draft too
@@ -438,9 +419,7 @@ async def test_escape_goes_back_to_the_queue_and_keeps_the_draft(
 async def test_discarding_asks_first_and_then_forgets_the_draft(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await type_text(pilot, "13800138000")
         await settle(desktop, pilot)
         await pilot.press("f8")
@@ -455,9 +434,7 @@ async def test_discarding_asks_first_and_then_forgets_the_draft(
         assert not draft_of(desk).path.exists()
         assert "Draft discarded." in desktop.notes
         desktop.app.exit()
-    again = Desktop(desk)
-    async with again.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(again, pilot)
+    async with intake_form(desk) as (again, pilot):
         assert again.value("phone") == ""
         assert "Draft restored: the form is as you left it." not in again.notes
 
@@ -471,9 +448,7 @@ async def test_a_hangup_writes_the_draft_at_once_and_calls_the_previous_handler(
         called.append(signum)
 
     signal.signal(signal.SIGHUP, previous)
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
         await go_to(desktop, pilot, "description")
         await type_text(pilot, "断线前")
         os.kill(os.getpid(), signal.SIGHUP)  # the terminal window is closed, before any pause
@@ -493,9 +468,8 @@ async def test_a_hangup_writes_the_draft_at_once_and_calls_the_previous_handler(
 async def test_every_field_can_be_reached_and_seen_at_80_by_24(
     desk: Desk, people: dict[str, object], lang: str
 ) -> None:
-    desktop = Desktop(desk, lang=lang)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        intake = await open_intake(desktop, pilot)
+    async with intake_form(desk, lang=lang) as (desktop, pilot):
+        intake = desktop.intake
         assert intake.has_class("-narrow")
         form = intake.query_one("#intake-form").region
         panel = intake.query_one(SuggestionPanel).region
@@ -514,9 +488,8 @@ async def test_every_field_can_be_reached_and_seen_at_80_by_24(
 async def test_a_wide_terminal_puts_the_suggestion_beside_the_form(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(140, 30)) as pilot:
-        intake = await open_intake(desktop, pilot)
+    async with intake_form(desk, size=(140, 30)) as (desktop, _):
+        intake = desktop.intake
         assert not intake.has_class("-narrow")
         form = intake.query_one("#intake-form").region
         panel = intake.query_one(SuggestionPanel).region
@@ -528,9 +501,8 @@ async def test_every_key_has_an_id_and_a_name_in_each_language(
     desk: Desk, people: dict[str, object], lang: str
 ) -> None:
     names = catalogue(lang)
-    desktop = Desktop(desk, lang=lang)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        intake = await open_intake(desktop, pilot)
+    async with intake_form(desk, lang=lang) as (desktop, _):
+        intake = desktop.intake
         for screen in (intake, RegisteredDialog("KS-20250101-0001", "-"), DiscardDialog()):
             for bindings in type(screen)._merge_bindings().key_to_bindings.values():
                 for b in bindings:
@@ -546,12 +518,10 @@ async def test_every_key_has_an_id_and_a_name_in_each_language(
 async def test_the_customer_card_shows_nothing_until_a_contact_is_typed(
     desk: Desk, people: dict[str, object]
 ) -> None:
-    desktop = Desktop(desk)
-    async with desktop.app.run_test(size=(80, 24)) as pilot:
-        intake = await open_intake(desktop, pilot)
+    async with intake_form(desk) as (desktop, pilot):
+        intake = desktop.intake
         assert not intake.query_one(CustomerCard).has_class("-shown")
         await type_text(pilot, "1380013")  # still typing: no verdict yet
         await settle(desktop, pilot)
         assert not intake.query_one(CustomerCard).has_class("-shown")
-        select = intake.query_one("#channel", Select)
-        assert select.value == "phone"
+        assert desktop.value("channel") == "phone"

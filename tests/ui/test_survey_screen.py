@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
-from uisteps import press, screen_text, settle, static_text
+from uisteps import field_value, press, run_as, screen_text, settle, static_text
 
 from casesteps import to_follow_up
 from kesu_desk.app import KesuDesk
@@ -18,7 +18,6 @@ from kesu_desk.screens.follow_ups import AnswerPad, FollowUpList, FollowUpsScree
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.follow_ups import follow_ups_due
-from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 
@@ -27,19 +26,21 @@ pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 Register = Callable[..., CaseView]
 
 
-def app_for(desk: Desk, who: str, lang: str = "en") -> KesuDesk:
-    return KesuDesk(desk, whoami(desk, who), lang, watch_changes=False)
-
-
 def message(app: KesuDesk) -> str:
     return static_text(app, "#survey-message")
 
 
-async def open_survey(app: KesuDesk, pilot: Pilot[None]) -> SurveyScreen:
-    """F9, then Enter on the first case of the list."""
+async def open_follow_ups(app: KesuDesk, pilot: Pilot[None]) -> FollowUpsScreen:
+    """F9, once the first screen is drawn."""
     await settle(app, pilot)
     await press(app, pilot, "f9")
     assert isinstance(app.screen, FollowUpsScreen)
+    return app.screen
+
+
+async def open_survey(app: KesuDesk, pilot: Pilot[None]) -> SurveyScreen:
+    """F9, then Enter on the first case of the list."""
+    await open_follow_ups(app, pilot)
     await press(app, pilot, "enter")
     assert isinstance(app.screen, SurveyScreen)
     return app.screen
@@ -52,12 +53,8 @@ def surveys(view: CaseView) -> list[dict[str, object]]:
 async def test_the_list_shows_whom_to_call_most_urgent_first(desk: Desk, register: Register) -> None:
     first = to_follow_up(desk, register(customer_name="Ann", phone="13900139001", caller_mood="angry"))
     second = to_follow_up(desk, register(customer_name="Bob", phone="13900139002"))
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await press(app, pilot, "f9")
-        screen = app.screen
-        assert isinstance(screen, FollowUpsScreen)
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_follow_ups(app, pilot)
         shown = screen_text(app)
         assert shown.index(first.number) < shown.index(second.number)
         assert "✓" in shown and "refund 300.00" in shown
@@ -72,8 +69,7 @@ async def test_the_list_shows_whom_to_call_most_urgent_first(desk: Desk, registe
 
 async def test_a_satisfied_customer_closes_the_case(desk: Desk, register: Register) -> None:
     case = to_follow_up(desk, register(customer_name="Ann"))
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         survey = await open_survey(app, pilot)
         shown = screen_text(app)
         # The script to read, in the interface language, with the customer's name and case number.
@@ -107,8 +103,7 @@ async def test_a_dissatisfied_customer_sends_the_case_back_to_its_department(
     desk: Desk, register: Register
 ) -> None:
     case = to_follow_up(desk, register())
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_survey(app, pilot)
         await press(app, pilot, "2", "n")
         await pilot.press(*"still leaks")
@@ -126,8 +121,7 @@ async def test_calls_nobody_answers_count_up_and_the_last_one_closes_the_case(
     desk: Desk, register: Register
 ) -> None:
     case = to_follow_up(desk, register())
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         await open_survey(app, pilot)
         await press(app, pilot, "f4")
         assert "No answer recorded (call 1 of 3). 2 more" in message(app)
@@ -148,8 +142,7 @@ async def test_calls_nobody_answers_count_up_and_the_last_one_closes_the_case(
 
 async def test_the_attempt_count_survives_leaving_and_coming_back(desk: Desk, register: Register) -> None:
     to_follow_up(desk, register())
-    app = app_for(desk, "ag", "zh")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag", "zh") as (app, pilot):
         await open_survey(app, pilot)
         await press(app, pilot, "f4", "escape")
         assert isinstance(app.screen, FollowUpsScreen)
@@ -160,14 +153,13 @@ async def test_the_attempt_count_survives_leaving_and_coming_back(desk: Desk, re
 
 async def test_saving_without_a_score_says_so_and_keeps_the_comments(desk: Desk, register: Register) -> None:
     case = to_follow_up(desk, register())
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         survey = await open_survey(app, pilot)
         survey.query_one("#survey-comments", TextArea).focus()
         await pilot.press(*"call me later")
         await press(app, pilot, "ctrl+s")
         assert "Choose the customer's score first: press 1–5." in message(app)
-        assert survey.query_one("#survey-comments", TextArea).text == "call me later"
+        assert field_value(survey, "#survey-comments") == "call me later"
         assert cases.get_case(desk, case.number).status is Status.FOLLOW_UP
         # Esc with unsaved answers warns once, then leaves.
         await press(app, pilot, "escape")
@@ -180,8 +172,7 @@ async def test_a_change_meanwhile_is_shown_and_the_answers_are_kept_to_save_agai
     desk: Desk, register: Register
 ) -> None:
     case = to_follow_up(desk, register())
-    app = app_for(desk, "ag")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_as(desk, "ag") as (app, pilot):
         survey = await open_survey(app, pilot)
         await press(app, pilot, "4", "y")
         await pilot.press(*"fine")
@@ -191,7 +182,7 @@ async def test_a_change_meanwhile_is_shown_and_the_answers_are_kept_to_save_agai
         text = message(app)
         assert "Someone else changed this case during your call; nothing was saved." in text
         assert "press ^s to save again" in text
-        assert survey.score == 4 and survey.query_one("#survey-comments", TextArea).text == "fine"
+        assert survey.score == 4 and field_value(survey, "#survey-comments") == "fine"
         assert cases.get_case(desk, case.number).satisfaction is None
 
         await press(app, pilot, "ctrl+s")
@@ -202,12 +193,8 @@ async def test_a_change_meanwhile_is_shown_and_the_answers_are_kept_to_save_agai
 async def test_a_handler_is_refused_the_list_and_the_survey(desk: Desk, register: Register) -> None:
     case = to_follow_up(desk, register())
     item = follow_ups_due(desk, "ag", utcnow())[0]
-    app = app_for(desk, "hq")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await press(app, pilot, "f9")
-        screen = app.screen
-        assert isinstance(screen, FollowUpsScreen)
+    async with run_as(desk, "hq") as (app, pilot):
+        screen = await open_follow_ups(app, pilot)
         assert "Follow-up calls are made by agents, supervisors and managers" in static_text(
             app, "#follow-ups-status")
         assert screen.query_one(FollowUpList).option_count == 0
@@ -220,7 +207,7 @@ async def test_a_handler_is_refused_the_list_and_the_survey(desk: Desk, register
         await pilot.press(*"ok")
         await press(app, pilot, "ctrl+s")
         assert "A handler may not record the follow-up survey." in message(app)
-        assert survey.score == 5 and survey.query_one("#survey-comments", TextArea).text == "ok"
+        assert survey.score == 5 and field_value(survey, "#survey-comments") == "ok"
         await press(app, pilot, "f4")
         assert "A handler may not record the follow-up survey." in message(app)
     assert cases.get_case(desk, case.number).status is Status.FOLLOW_UP

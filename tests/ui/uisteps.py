@@ -1,11 +1,34 @@
-"""What the Pilot tests of the screens share: waiting for workers, pressing keys, reading the screen."""
+"""What the Pilot tests of the screens share: starting a terminal, waiting for workers, pressing
+keys, reading the screen."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Select, Static, TextArea
 
 from kesu_desk.app import KesuDesk
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.users import whoami
+
+
+def app_for(desk: Desk, who: str, lang: str = "en") -> KesuDesk:
+    # Tests change the database behind the app's back and say when to look: no watcher.
+    return KesuDesk(desk, whoami(desk, who), lang, watch_changes=False)
+
+
+@asynccontextmanager
+async def run_as(
+    desk: Desk, who: str, lang: str = "en"
+) -> AsyncIterator[tuple[KesuDesk, Pilot[None]]]:
+    """``who``'s terminal of 80×24, running."""
+    app = app_for(desk, who, lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        yield app, pilot
 
 
 async def settle(app: KesuDesk, pilot: Pilot[None]) -> None:
@@ -30,3 +53,14 @@ def screen_text(app: KesuDesk) -> str:
 
 def static_text(app: KesuDesk, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
+
+
+def field_value(screen: Screen[Any], selector: str) -> Any:
+    """What a field holds: a text area its text, a list its choice (None while blank), an input
+    its value."""
+    widget = screen.query_one(selector)
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, Select):
+        return None if widget.is_blank() else widget.value
+    return widget.value  # type: ignore[attr-defined]
