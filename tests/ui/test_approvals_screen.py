@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import TextArea
-from uisteps import press, screen_text, settle, static_text
+from uisteps import app_for, press, screen_text, settle, static_text
 
 from casesteps import to_investigating, to_proposed
 from kesu_desk.app import KesuDesk
@@ -23,16 +23,11 @@ from kesu_desk.screens.approvals import (
 from kesu_desk.screens.case_detail import CaseScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 
 pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 
 Register = Callable[..., CaseView]
-
-
-def app_for(desk: Desk, who: str, lang: str = "en") -> KesuDesk:
-    return KesuDesk(desk, whoami(desk, who), lang, watch_changes=False)
 
 
 async def open_inbox(app: KesuDesk, pilot: Pilot[None]) -> ApprovalsScreen:

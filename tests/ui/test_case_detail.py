@@ -8,12 +8,10 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from textual.pilot import Pilot
 from textual.widgets import Static
-from uisteps import field_value, press, run_as, screen_text, settle
+from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
 
 from casesteps import to_assigned, to_investigating, to_proposed
-from kesu_desk.app import KesuDesk
 from kesu_desk.domain.vocabulary import Status, Validity
 from kesu_desk.screens.actions import ActionDialog, CannedPicker, NoteDialog, ValidityDialog
 from kesu_desk.screens.case_detail import CaseScreen
@@ -26,18 +24,6 @@ from kesu_desk.widgets.timeline import EventRow
 pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 
 Register = Callable[..., CaseView]
-
-
-async def open_case(app: KesuDesk, pilot: Pilot[None], number: str) -> CaseScreen:
-    app.open_case(number)
-    await settle(app, pilot)
-    assert isinstance(app.screen, CaseScreen)
-    return app.screen
-
-
-async def type_text(app: KesuDesk, pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
-    await settle(app, pilot)
 
 
 def keys_offered(screen: CaseScreen) -> set[str]:

@@ -9,12 +9,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static, TextArea
-from uisteps import press, settle
+from uisteps import app_for, open_case, press, type_text
 
 from casesteps import to_assigned, to_follow_up
-from kesu_desk.app import KesuDesk
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus, Status
 from kesu_desk.screens.case_detail import CaseScreen
 from kesu_desk.screens.corrective import (
@@ -25,7 +23,6 @@ from kesu_desk.screens.corrective import (
 )
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 from kesu_desk.store.models import Case
@@ -35,23 +32,6 @@ pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 Register = Callable[..., CaseView]
 REVIEW_KEYS = {"case.corrective", "case.corrective_progress", "case.effectiveness", "case.typical",
                "case.not_typical"}
-
-
-def app_for(desk: Desk, who: str) -> KesuDesk:
-    return KesuDesk(desk, whoami(desk, who), "en", watch_changes=False)
-
-
-async def type_text(app: KesuDesk, pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
-    await settle(app, pilot)
-
-
-async def open_case(app: KesuDesk, pilot: Pilot[None], number: str) -> CaseScreen:
-    await settle(app, pilot)
-    app.open_case(number)
-    await settle(app, pilot)
-    assert isinstance(app.screen, CaseScreen)
-    return app.screen
 
 
 def review_keys(screen: CaseScreen) -> set[str]:

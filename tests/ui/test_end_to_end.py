@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
-from uisteps import press, settle
+from uisteps import app_for, press, settle, type_text
 
 from kesu_desk.app import KesuDesk
 from kesu_desk.domain.vocabulary import Closure, Status
@@ -18,19 +18,9 @@ from kesu_desk.screens.intake import IntakeScreen, RegisteredDialog
 from kesu_desk.screens.queue import QueueScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.users import whoami
 from kesu_desk.widgets.case_table import CaseTable
 
 pytestmark = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
-
-
-def app_for(desk: Desk, who: str) -> KesuDesk:
-    return KesuDesk(desk, whoami(desk, who), "en", watch_changes=False)
-
-
-async def type_text(app: KesuDesk, pilot: Pilot[None], text: str) -> None:
-    await pilot.press(*text)
-    await settle(app, pilot)
 
 
 async def open_from_queue(app: KesuDesk, pilot: Pilot[None], number: str) -> CaseScreen:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Select, Static, TextArea
 
 from kesu_desk.app import KesuDesk
+from kesu_desk.screens.case_detail import CaseScreen
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import whoami
 
@@ -64,3 +65,17 @@ def field_value(screen: Screen[Any], selector: str) -> Any:
     if isinstance(widget, Select):
         return None if widget.is_blank() else widget.value
     return widget.value  # type: ignore[attr-defined]
+
+
+async def open_case(app: KesuDesk, pilot: Pilot[None], number: str) -> CaseScreen:
+    """Case ``number`` opened on its own screen, as Enter in the queue opens it."""
+    await settle(app, pilot)
+    app.open_case(number)
+    await settle(app, pilot)
+    assert isinstance(app.screen, CaseScreen)
+    return app.screen
+
+
+async def type_text(app: KesuDesk, pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text)
+    await settle(app, pilot)
