@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Mount
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +31,7 @@ from kesu_desk.services.intake import other_open_cases
 from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.case_header import pending_proposal
+from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.text import one_line, plain
 from kesu_desk.widgets.timeline import amount_text, event_summary, local_time
 
@@ -166,7 +167,7 @@ class ActionDialog(DeskModal[CaseView | None]):
                 yield from self.form()
             yield Static(id="dialog-changes")
             yield Static(id="dialog-error")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def form(self) -> ComposeResult:
         raise NotImplementedError
@@ -317,7 +318,7 @@ class CannedPicker(DeskModal[str | None]):
                 yield Static(Text(self.replies[0].text), id="canned-preview")
             else:
                 yield Static(Text(self.t("canned.none")), id="canned-preview")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def _reply(self, key: str | None) -> CannedReply | None:
         return next((r for r in self.replies if r.key == key), None)

@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import ScreenResume
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -35,7 +35,7 @@ from kesu_desk.services.approvals import (
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
-from kesu_desk.widgets.keys import localise_bindings, mapped_bindings
+from kesu_desk.widgets.keys import DeskFooter, localise_bindings, mapped_bindings
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
 from kesu_desk.widgets.timeline import amount_text, local_time
 
@@ -153,7 +153,7 @@ class ApproveBatchDialog(DeskModal[str | None]):
                         highlighter=ControlPictures())
             yield Static(Text(self.t("inbox.approve_hint", shortcut=key_of(self, "approvals.confirm"))),
                          classes="inbox-dialog-hint")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#inbox-comment", Input).focus()
@@ -200,7 +200,7 @@ class ApprovalsScreen(DeskScreen[None]):
         yield InboxList(self.lang, id="inbox")
         yield Static(id="inbox-detail")
         yield Static(id="inbox-results")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.t("inbox.title")

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus
@@ -29,6 +29,7 @@ from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.case_header import CaseHeader, facts
+from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.timeline import EventRow, Timeline
 
 # How often the deadline's state is looked at again while the case is open (it moves with time).
@@ -87,7 +88,7 @@ class CaseScreen(DeskScreen[None]):
             yield Static(Text(self.t("case.timeline")), id="case-timeline-title")
             yield Timeline(self.lang, self.desk.calendar.tz, id="timeline")
         yield Static(id="case-message")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import ScreenResume
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -44,6 +44,7 @@ from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState, deadline_state
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
+from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.text import TypedTextArea, one_line, plain
 from kesu_desk.widgets.timeline import local_time
 
@@ -82,7 +83,7 @@ class FollowUpsScreen(DeskScreen[None]):
         yield Static(Text(self.t("follow_ups.loading")), id="follow-ups-status")
         yield FollowUpList(self.lang, id="follow-ups")
         yield Static(id="follow-ups-detail")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.t("follow_ups.title")
@@ -291,7 +292,7 @@ class SurveyScreen(DeskScreen[None]):
             yield TypedTextArea(id="survey-comments", compact=True, soft_wrap=True, tab_behavior="focus",
                                 placeholder=self.t("survey.comments_placeholder"))
         yield Static(id="survey-message")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = self.t("survey.title", number=self.item.number)

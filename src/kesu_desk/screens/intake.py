@@ -22,7 +22,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Digits, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import InvalidInput
@@ -42,6 +42,7 @@ from kesu_desk.services.intake import (
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
+from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
@@ -204,7 +205,7 @@ class IntakeScreen(DeskScreen[None]):
                 yield from self._row("urgent", Tick(self.t("intake.urgent_hint"), s["urgent"], id="urgent",
                                                     compact=True))
             yield SuggestionPanel(id="suggestion")
-        yield Footer()
+        yield DeskFooter()
 
     def _row(self, field: str, widget: Widget) -> ComposeResult:
         with Horizontal(classes="field", id=f"row-{field}"):

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -38,6 +38,7 @@ from kesu_desk.widgets.charts import (
     aligned_table,
     legend,
 )
+from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.text import fit, one_line
 
 # Another terminal's change reloads the overview at most this often (every figure is a query).
@@ -116,7 +117,7 @@ class OverviewScreen(DeskScreen[None]):
                     yield Pareto(id="ov-causes-chart", classes="ov-chart")
                     yield Static(id="ov-causes-legend", classes="ov-legend")
                 yield Static(id="ov-causes-table", classes="ov-table")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#ov-figures", OptionList).focus()

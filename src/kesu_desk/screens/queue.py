@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Button, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
@@ -19,6 +19,7 @@ from kesu_desk.domain.vocabulary import Role, Severity, Status
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
+from kesu_desk.widgets.keys import DeskFooter
 
 SEARCH_PAUSE = 0.2  # seconds of no typing before a search runs
 
@@ -127,7 +128,7 @@ class QueueScreen(DeskScreen[None]):
         yield Static(id="queue-status")
         yield Input(id="search", placeholder=self.t("queue.search_placeholder"), compact=True)
         yield CaseTable(self.lang, self.desk_app.now, id="cases")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
@@ -19,6 +19,7 @@ from kesu_desk.screens.base import DeskModal, DeskScreen
 from kesu_desk.services.report import PeriodReport, Table, build_report, report_tables
 from kesu_desk.sla import as_utc
 from kesu_desk.widgets.charts import aligned_table
+from kesu_desk.widgets.keys import DeskFooter
 
 
 def table_text(table: Table) -> Text:
@@ -50,7 +51,7 @@ class ReportScreen(DeskScreen[None]):
         yield Static(id="review-title")
         with ReportBody(id="review-body"):
             yield Static(Text(self.t("dialog.loading")), id="review-loading")
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(ReportBody).focus()
@@ -144,7 +145,7 @@ class PeriodDialog(DeskModal[tuple[date, date] | None]):
             with Horizontal(id="period-buttons"):
                 yield Button(self.t("review.show"), id="period-apply", variant="primary", compact=True)
                 yield Button(self.t("review.cancel"), id="period-cancel", compact=True)
-        yield Footer(compact=True)
+        yield DeskFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#period-start", Input).focus()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer
 
 from kesu_desk.i18n import catalogue
 
@@ -34,3 +37,25 @@ def mapped_bindings(node: DOMNode) -> dict[str, list[Binding]]:
     if keymap:
         bindings.apply_keymap(keymap)
     return bindings.key_to_bindings
+
+
+class DeskFooter(Footer):
+    """Textual's footer, redrawn once for changes of the bindings that come together.
+
+    Textual's Footer (8.2.8) rebuilds all its keys for each change of the screen's bindings; a
+    screen coming up sends several (focus, the screen stack, each refresh of the bindings), and
+    on the queue the rebuilds cost about a tenth of a second of start-up."""
+
+    _rebuild_queued = False
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or self._rebuild_queued:
+            return
+        if self.is_attached and screen is self.screen:
+            self._rebuild_queued = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_queued = False
+        await self.recompose()
