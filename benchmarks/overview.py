@@ -16,9 +16,7 @@ import argparse
 import logging
 import platform
 import sqlite3
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,19 +26,9 @@ from kesu_desk.config import Settings
 from kesu_desk.services import approvals, follow_ups, overview
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.overview import staff
+from store import median_ms  # benchmarks/store.py: the same timing for every figure
 
 TARGET_MS = 200.0
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    result = fn()  # warm-up: pages in memory, statements compiled
-    fn()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
 
 
 def _short(value: Any) -> str:
