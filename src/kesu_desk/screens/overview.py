@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -105,19 +106,18 @@ class OverviewScreen(DeskScreen[None]):
             yield Static(Text(self.t("overview.corrective_title")), classes="ov-title")
             yield OptionList(id="ov-corrective", compact=True)
             yield Static(Text(self.t("overview.corrective_none")), id="ov-corrective-none")
-            with Container(id="ov-daily", classes="ov-chart-block"):
-                with Vertical(classes="ov-chart-side"):
-                    yield Static(Text(self.t("supervisor.figure.per_day")), classes="ov-title")
-                    yield StackedDays(id="ov-daily-chart", classes="ov-chart")
-                    yield Static(id="ov-daily-legend", classes="ov-legend")
-                yield Static(id="ov-daily-table", classes="ov-table")
-            with Container(id="ov-causes", classes="ov-chart-block"):
-                with Vertical(classes="ov-chart-side"):
-                    yield Static(Text(self.t("supervisor.figure.causes")), classes="ov-title")
-                    yield Pareto(id="ov-causes-chart", classes="ov-chart")
-                    yield Static(id="ov-causes-legend", classes="ov-legend")
-                yield Static(id="ov-causes-table", classes="ov-table")
+            yield from self._chart_block("daily", "supervisor.figure.per_day", StackedDays)
+            yield from self._chart_block("causes", "supervisor.figure.causes", Pareto)
         yield DeskFooter(compact=True)
+
+    def _chart_block(self, name: str, title: str, chart: type[Widget]) -> ComposeResult:
+        """A chart with its title and legend, and beside it the same figures as a table."""
+        with Container(id=f"ov-{name}", classes="ov-chart-block"):
+            with Vertical(classes="ov-chart-side"):
+                yield Static(Text(self.t(title)), classes="ov-title")
+                yield chart(id=f"ov-{name}-chart", classes="ov-chart")
+                yield Static(id=f"ov-{name}-legend", classes="ov-legend")
+            yield Static(id=f"ov-{name}-table", classes="ov-table")
 
     def on_mount(self) -> None:
         self.query_one("#ov-figures", OptionList).focus()
