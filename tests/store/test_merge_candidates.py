@@ -46,3 +46,14 @@ def test_at_most_limit_cases_are_offered(desk: Desk, register: Register) -> None
 def test_a_customer_with_no_other_case_gets_none(desk: Desk, register: Register) -> None:
     alone = register()
     assert other_open_cases(desk, alone.customer.id, excluding=alone.number) == []
+
+
+def test_an_old_open_case_is_found_behind_many_closed_ones(desk: Desk, register: Register) -> None:
+    old = register(description="最早的一次")
+    for i in range(4):
+        closed = register(description=f"不成立{i}")
+        cases.decide_validity(desk, "ag", closed.number, founded=False, reason="不成立", version=closed.version)
+    this = register(description="又打来了")
+    # Only the open ones are read, however many closed ones came after: a limit of 1 still finds it.
+    found = other_open_cases(desk, this.customer.id, excluding=this.number, limit=1)
+    assert [r.number for r in found] == [old.number]

@@ -27,9 +27,6 @@ from kesu_desk.store.queries import QueueRow
 
 # The customer card lists this many of the newest cases; one more is read to know there are more.
 PAST_CASES = 20
-# Open cases are looked for among the customer's newest this many: enough for any one person,
-# and a bound on the work for a number shared by many callers (a shop's, a switchboard's).
-OPEN_CASES_WINDOW = 500
 
 
 # -- who is calling -----------------------------------------------------------------------------
@@ -83,8 +80,8 @@ def other_open_cases(desk: Desk, customer_id: int, *, excluding: str, limit: int
     """The customer's open cases but ``excluding``, newest first: what that case may be merged
     into (closed ones, merged ones among them, are left out: a merge into them is refused)."""
     with desk.uow(write=False) as uow:
-        rows = queries.customer_cases(uow.session, customer_id, limit=OPEN_CASES_WINDOW)
-    return [r for r in rows if r.number != excluding and r.status in OPEN_STATUSES][:limit]
+        rows = queries.customer_cases(uow.session, customer_id, limit=limit + 1, open_only=True)
+    return [r for r in rows if r.number != excluding][:limit]
 
 
 def department_names(desk: Desk) -> dict[str, dict[str, str]]:

@@ -524,14 +524,19 @@ def search(
     return rows_by_ids(session, ids)
 
 
-def customer_cases(session: Session, customer_id: int, limit: int = 20) -> list[QueueRow]:
-    def build() -> Select[Any]:
-        return (
-            _row_select().where(col(Case.customer_id) == bindparam("customer"))
-            .order_by(col(Case.id).desc()).limit(bindparam("lim"))
-        )
+def customer_cases(
+    session: Session, customer_id: int, limit: int = 20, *, open_only: bool = False
+) -> list[QueueRow]:
+    """The customer's newest cases (only the open ones with ``open_only``)."""
 
-    return [_to_row(r) for r in _fetch(session, "customer_cases", build, {"customer": customer_id, "lim": limit})]
+    def build() -> Select[Any]:
+        query = _row_select().where(col(Case.customer_id) == bindparam("customer"))
+        if open_only:
+            query = query.where(col(Case.status) != Status.CLOSED.value)
+        return query.order_by(col(Case.id).desc()).limit(bindparam("lim"))
+
+    params = {"customer": customer_id, "lim": limit}
+    return [_to_row(r) for r in _fetch(session, ("customer_cases", open_only), build, params)]
 
 
 def batch_count(session: Session, product: str, batch: str) -> int:
