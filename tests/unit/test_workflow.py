@@ -50,6 +50,8 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.CORRECTIVE_ACTION: (set(Status), STAFF, False),
     A.CORRECTIVE_PROGRESS: (set(Status), EVERYONE, False),
     A.EFFECTIVENESS_CHECK: (set(Status), STAFF, False),
+    # Only the upgrade that merges duplicate customer records writes it.
+    A.CUSTOMER_MERGED: (set(Status), set(), False),
 }
 
 THRESHOLD = Decimal("1000")

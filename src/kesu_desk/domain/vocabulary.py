@@ -151,6 +151,8 @@ class Action(StrEnum):
     CORRECTIVE_ACTION = "corrective_action"  # a corrective action opened or changed
     CORRECTIVE_PROGRESS = "corrective_progress"  # its owner records progress or completion
     EFFECTIVENESS_CHECK = "effectiveness_check"  # did the problem come back?
+    # Written by the database upgrade that merged duplicate customer records (migration 0008).
+    CUSTOMER_MERGED = "customer_merged"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

@@ -104,6 +104,8 @@ RULES: dict[Action, Rule] = {
     Action.CORRECTIVE_ACTION: Rule(ALL_STATUSES, STAFF),
     Action.CORRECTIVE_PROGRESS: Rule(ALL_STATUSES, EVERYONE),
     Action.EFFECTIVENESS_CHECK: Rule(ALL_STATUSES, STAFF),
+    # The desk itself records it (the upgrade that merges duplicate customers); nobody may.
+    Action.CUSTOMER_MERGED: Rule(ALL_STATUSES, frozenset()),
 }
 
 
@@ -336,4 +338,5 @@ _TARGETS: dict[Action, Any] = {
     Action.CORRECTIVE_ACTION: _corrective_action,
     Action.CORRECTIVE_PROGRESS: _corrective_progress,
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
+    Action.CUSTOMER_MERGED: _same_status,
 }

@@ -233,25 +233,55 @@ def next_case_number(session: Session, day: str) -> str:
     return f"KS-{day}-{last:04d}"
 
 
-def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
+def _insert(session: Session, model: Any) -> Any:
+    """INSERT with the engine's ON CONFLICT clauses (SQLite and PostgreSQL spell them alike)."""
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return pg_insert(model)
+
+
+def find_customer_by_contact(session: Session, phone: str, email: str) -> Customer | None:
+    """The customer with this phone, else with this e-mail address (each is unique)."""
     customer = None
-    if draft.phone:
-        customer = session.exec(select(Customer).where(Customer.phone == draft.phone)).first()
-    if customer is None and draft.email:
-        customer = session.exec(select(Customer).where(Customer.email == draft.email)).first()
+    if phone:
+        customer = session.exec(select(Customer).where(Customer.phone == phone)).first()
+    if customer is None and email:
+        customer = session.exec(select(Customer).where(Customer.email == email)).first()
+    return customer
+
+
+def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
+    """The caller's customer record, added if new: an insert that yields to a record another
+    terminal added at the same moment (the schema keeps phone and e-mail unique), so two
+    terminals registering one new caller together make one customer."""
+    phone, email = draft.phone or None, draft.email or None
+    customer = find_customer_by_contact(session, draft.phone, draft.email)
     if customer is None:
-        customer = Customer(
-            name=draft.customer_name,
-            phone=draft.phone or None,
-            email=draft.email or None,
-            customer_class=draft.customer_class.value,
-            region=draft.region,
-        )
-    else:
-        # Fill in what the customer record lacked; never overwrite what is there.
-        customer.name = customer.name or draft.customer_name
-        customer.phone = customer.phone or draft.phone or None
-        customer.email = customer.email or draft.email or None
+        added = session.execute(
+            _insert(session, Customer)
+            .values(name=draft.customer_name, phone=phone, email=email,
+                    customer_class=draft.customer_class.value, region=draft.region,
+                    created_at=utcnow())
+            .on_conflict_do_nothing()
+            .returning(col(Customer.id))
+        ).scalar()
+        # Nothing added: another terminal's record came first; it is committed by now.
+        customer = (session.get(Customer, added) if added is not None
+                    else find_customer_by_contact(session, draft.phone, draft.email))
+        if customer is None:  # the other record took one of our values and is gone again
+            raise ConflictError("customer_changed")
+        return customer
+    # Fill in what the customer record lacked; never overwrite what is there, nor take a
+    # phone or address that is another customer's.
+    customer.name = customer.name or draft.customer_name
+    if customer.phone is None and phone and find_customer_by_contact(session, draft.phone, "") is None:
+        customer.phone = phone
+    if customer.email is None and email and find_customer_by_contact(session, "", draft.email) is None:
+        customer.email = email
     session.add(customer)
     session.flush()
     return customer

@@ -95,6 +95,7 @@ class CaseDraft(BaseModel):
         if errors:
             raise ValueError(errors)
         self.phone = phone
+        self.email = normalise_email(self.email)
         return self
 
     @classmethod
@@ -124,6 +125,12 @@ def _check_contact(phone: str, email: str, description: str, region: str) -> tup
     if not description:
         errors["description"] = "description_missing"
     return errors, phone
+
+
+def normalise_email(value: str) -> str:
+    """How an e-mail address is stored and looked up: one customer whatever letter case it
+    was typed in."""
+    return value.strip().lower()
 
 
 def _looks_like_email(value: str) -> bool:

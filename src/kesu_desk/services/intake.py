@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import make_url
-from sqlmodel import col, select
+from sqlmodel import select
 
 from kesu_desk.config import data_dir
 from kesu_desk.domain.vocabulary import OPEN_STATUSES
+from kesu_desk.services.cases import find_customer_by_contact
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.drafts import normalise_phone
+from kesu_desk.services.drafts import normalise_email, normalise_phone
 from kesu_desk.services.views import CustomerView
 from kesu_desk.store import queries
-from kesu_desk.store.models import Customer, Department
+from kesu_desk.store.models import Department
 from kesu_desk.store.queries import QueueRow
 
 # The customer card lists this many of the newest cases; one more is read to know there are more.
@@ -59,17 +60,13 @@ def find_customer(desk: Desk, *, phone: str = "", email: str = "", region: str |
             e164 = normalise_phone(phone.strip(), region)
         except ValueError:
             e164 = ""
-    email = email.strip()
+    email = normalise_email(email)
     if not e164 and not email:
         return None
     with desk.uow(write=False) as uow:
         session = uow.session
-        customer = None
-        # The same order as cases.find_or_add_customer, so the card shows whom the case will get.
-        if e164:
-            customer = session.exec(select(Customer).where(col(Customer.phone) == e164).limit(1)).first()
-        if customer is None and email:
-            customer = session.exec(select(Customer).where(col(Customer.email) == email).limit(1)).first()
+        # The same lookup as registration's, so the card shows whom the case will get.
+        customer = find_customer_by_contact(session, e164, email)
         if customer is None or customer.id is None:
             return None
         rows = queries.customer_cases(session, customer.id, limit=PAST_CASES + 1)

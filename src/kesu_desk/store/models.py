@@ -40,8 +40,9 @@ class Customer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(default="", max_length=128)
-    phone: str | None = Field(default=None, max_length=32, index=True)
-    email: str | None = Field(default=None, max_length=254, index=True)
+    # One customer per phone and per e-mail address (lower case); none is NULL, never "".
+    phone: str | None = Field(default=None, max_length=32, unique=True, index=True)
+    email: str | None = Field(default=None, max_length=254, unique=True, index=True)
     customer_class: str = Field(default="end_user", max_length=16)
     # "Who sells, serves": sub-dealers and end users are served by their A-class dealer.
     dealer_id: int | None = Field(default=None, foreign_key="customers.id")

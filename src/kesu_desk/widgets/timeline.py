@@ -137,6 +137,8 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
         add("call_out" if d.get("direction") == "out" else "call_in")
     elif action == Action.MERGE.value and d.get("into"):
         add("merged_into", number=one_line(str(d["into"])))
+    elif action == Action.CUSTOMER_MERGED.value and d.get("merged"):
+        add("customer_merged", merged=", ".join(f"#{i}" for i in d["merged"]), into=d.get("into"))
     elif action == Action.NOTE.value and d.get("merged_from"):
         add("merged_from", number=one_line(str(d["merged_from"])))
     elif action == Action.CUSTOMER_REPLIED.value:
