@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DataError
 from sqlmodel import col
 
 from kesu_desk.config import Settings
-from kesu_desk.domain.errors import NotFoundError
+from kesu_desk.domain.errors import DeskError, NotFoundError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.services import cases, transfer
 from kesu_desk.services.desk import Desk
@@ -410,3 +411,77 @@ def test_export_streams_in_key_set_batches(tmp_path: Path) -> None:
     assert [written for _, written in reads] == [0, 1000, 2000, 3000]
     assert all(transfer.EXPORT_BATCH in params for params, _ in reads)
     assert "LIMIT" in str(transfer._export_batch(0, (), transfer.EXPORT_BATCH))
+
+
+# -- case numbers and registration times that arrive with a row ----------------------------------
+
+
+def test_numbers_and_times_that_are_not_a_case_number_or_a_registration_are_bad_rows(
+    source: Desk, tmp_path: Path
+) -> None:
+    today = source.calendar.local_date(datetime.now(UTC)).strftime("%Y%m%d")
+    rows = [
+        {"number": f"KS-{today}-2147483647"},  # over the counter's column on PostgreSQL
+        {"number": f"KS-{today}-9223372036854775807"},  # … and on SQLite
+        {"number": f"KS-{today}-99999999999"},  # twelve digits
+        {"number": "=1+1"},
+        {"number": "<img src=x onerror=alert(1)>"},
+        {"number": f"KS-{today}-0000"},  # counters start at 1
+        {"number": f"KS-{today}-00012"},  # not how the desk writes 12
+        {"number": "KS-20261341-0001"},  # no such day
+        {"number": "KS-00010101-0001"},
+        {"number": "KS-29990101-0001"},
+        {"registered_at": "0001-01-01T00:00:00+00:00"},
+        {"registered_at": "2999-01-01T00:00:00+00:00"},
+    ]
+    path = tmp_path / "poison.jsonl"
+    write(path, "".join(
+        json.dumps({"phone": f"1380013{i:04d}", "description": "漏水", **row}) + "\n"
+        for i, row in enumerate(rows)
+    ))
+    report = import_cases(source, path, "ag")
+    assert report.imported == 0
+    assert [line for line, _ in report.bad] == list(range(1, len(rows) + 1))
+    for line, reason in report.bad:
+        field = "Registered at" if "registered_at" in rows[line - 1] else "Case number"
+        assert reason.startswith(f"Please correct: {field}: "), reason
+        assert "1990-01-01" in reason, reason
+    assert "KS-YYYYMMDD-NNNN" in report.bad[0][1]
+    # Numbering goes on as before, on both engines.
+    assert register(source) == f"KS-{today}-0001"
+    assert register(source) == f"KS-{today}-0002"
+
+
+def test_the_largest_counter_a_day_may_reach_is_accepted_and_numbering_stops_cleanly_there(
+    source: Desk, tmp_path: Path
+) -> None:
+    today = source.calendar.local_date(datetime.now(UTC)).strftime("%Y%m%d")
+    path = write(tmp_path / "last.jsonl", json.dumps(
+        {"number": f"KS-{today}-999999", "phone": "13800138000", "description": "漏水"}) + "\n")
+    assert import_cases(source, path, "ag").imported == 1
+    with pytest.raises(DeskError) as refused:
+        register(source)
+    assert refused.value.code == "numbers_used_up"
+    assert case_count(source) == 1
+
+
+def test_an_older_database_with_a_poisoned_counter_numbers_on(source: Desk) -> None:
+    """A counter an earlier import pushed to the end of the column is brought back to the day's
+    largest good number by the upgrade."""
+    from sqlalchemy import text
+
+    from kesu_desk.store import schema
+
+    desk = source
+    url = desk.engine.url.render_as_string(hide_password=False)
+    today = desk.calendar.local_date(datetime.now(UTC)).strftime("%Y%m%d")
+    first = register(desk)
+    end = 9223372036854775807 if desk.engine.dialect.name == "sqlite" else 2147483647
+    with desk.engine.begin() as conn:
+        conn.execute(text(f"UPDATE case_counters SET last = {end}"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+    again = Desk.open(Settings(db=url))
+    assert schema.current_revision(again.engine) == schema.HEAD
+    assert first == f"KS-{today}-0001"
+    assert register(again) == f"KS-{today}-0002"
+    again.close()

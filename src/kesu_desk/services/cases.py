@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from kesu_desk.domain import workflow
+from kesu_desk.domain import numbering, workflow
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -221,16 +221,20 @@ def allowed_actions(desk: Desk, actor_name: str, number: str) -> list[Action]:
 # -- 1. receive and register -------------------------------------------------------------------
 
 
-def next_case_number(session: Session, day: str) -> str:
-    """``KS-YYYYMMDD-NNNN``: a per-day counter bumped atomically, so two terminals never clash."""
+def next_case_number(session: Session, day: date) -> str:
+    """``KS-YYYYMMDD-NNNN``: a per-day counter bumped atomically, so two terminals never clash.
+    A day whose counter is at its end (:data:`numbering.COUNTER_MAX`) registers no more."""
     last = session.execute(
         text(
             "INSERT INTO case_counters (day, last) VALUES (:day, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 RETURNING last"
+            "ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 "
+            "WHERE case_counters.last < :max RETURNING last"
         ),
-        {"day": day},
-    ).scalar_one()
-    return f"KS-{day}-{last:04d}"
+        {"day": numbering.day_key(day), "max": numbering.COUNTER_MAX},
+    ).scalar()
+    if last is None:
+        raise WorkflowError("numbers_used_up", day=day.isoformat(), max=numbering.COUNTER_MAX)
+    return numbering.format_number(day, last)
 
 
 def _insert(session: Session, model: Any) -> Any:
@@ -305,22 +309,20 @@ def register_case(
         return _view(uow.session, case)
 
 
-CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
-
-
 def keep_counter_past(session: Session, number: str) -> None:
     """After a case arrives with its own number (an import), the day's counter moves past it so
     the next case registered that day gets a new number."""
-    match = CASE_NUMBER.fullmatch(number)
-    if not match:
+    parsed = numbering.parse_number(number)
+    if parsed is None:
         return
+    day, counter = parsed
     larger = "MAX" if session.get_bind().dialect.name == "sqlite" else "GREATEST"
     session.execute(
         text(
             "INSERT INTO case_counters (day, last) VALUES (:day, :last) ON CONFLICT (day) "
             f"DO UPDATE SET last = {larger}(case_counters.last, excluded.last)"
         ),
-        {"day": match.group(1), "last": int(match.group(2))},
+        {"day": numbering.day_key(day), "last": counter},
     )
 
 
@@ -349,7 +351,7 @@ def register_in(
         number = draft.number
         keep_counter_past(session, number)
     else:
-        number = next_case_number(session, desk.calendar.local_date(now).strftime("%Y%m%d"))
+        number = next_case_number(session, desk.calendar.local_date(now))
     assert customer.id is not None
     case = Case(
         number=number,

@@ -11,10 +11,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from sqlmodel import col
 
+from kesu_desk.domain import numbering
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
 from kesu_desk.store.models import Case, Customer
@@ -86,6 +88,15 @@ class CaseDraft(BaseModel):
     region: str = Field(default="CN", max_length=2)
     number: str | None = Field(default=None, max_length=_length(col(Case.number)))
     """Given only by imports that keep an existing case number."""
+
+    @field_validator("number")
+    @classmethod
+    def _case_number(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if numbering.parse_number(value.strip()) is None:
+            raise ValueError({"number": "bad_case_number"})
+        return value.strip()
 
     @model_validator(mode="after")
     def _contact_and_description(self) -> CaseDraft:

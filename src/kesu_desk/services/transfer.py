@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,12 +16,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.domain.numbering import plausible_registration
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
 from kesu_desk.i18n import FALLBACK, describe
 from kesu_desk.services.cases import load_actor, register_in
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import money
+from kesu_desk.sla import utcnow
 from kesu_desk.store.models import Case, Customer
 
 Format = Literal["csv", "jsonl"]
@@ -67,9 +68,6 @@ _TEXT_FIELDS = frozenset({
     "phone", "email", "customer_name", "product", "order_no", "batch", "category",
     "description", "customer_request", "number",
 })
-
-
-_CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -382,7 +380,14 @@ def _registered_at(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidInput("invalid_input", errors={"registered_at": "datetime_parsing"}) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        plausible = plausible_registration(moment.astimezone(UTC), utcnow())
+    except OverflowError:  # year 1 or 9999 moved across a time zone
+        plausible = False
+    if not plausible:
+        raise InvalidInput("invalid_input", errors={"registered_at": "implausible_registration"})
+    return moment
 
 
 def content_key(draft: CaseDraft) -> str:

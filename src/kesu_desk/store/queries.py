@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from kesu_desk.domain.numbering import day_key
 from kesu_desk.domain.vocabulary import (
     OPEN_STATUSES,
     SEVERITY_BY_LEVEL,
@@ -921,7 +922,7 @@ def count_by_department(session: Session, flt: QueueFilter = ALL) -> dict[str, i
 # numbers is a range of registration days, found on the unique index of numbers — the cases table
 # has no index on registered_at.
 def _number_bounds(first_day: date, end_day: date) -> dict[str, str]:
-    return {"lo": f"KS-{first_day:%Y%m%d}-", "hi": f"KS-{end_day:%Y%m%d}-"}
+    return {"lo": f"KS-{day_key(first_day)}-", "hi": f"KS-{day_key(end_day)}-"}
 
 
 def _numbered_between() -> list[ColumnElement[bool]]:
