@@ -245,3 +245,38 @@ def test_a_supervisor_marks_a_case_typical_for_training(
     assert not unmarked.typical and not cases.get_case(desk, case.number).typical
     with pytest.raises(ConflictError):
         cases.mark_typical(desk, "adm", case.number, version=marked.version)  # stale: refused
+
+
+# -- two supervisors at once ----------------------------------------------------------------------
+
+
+def test_a_change_to_an_action_someone_changed_meanwhile_is_refused(
+    desk: Desk, people: dict[str, UserView], register: Register, today: date
+) -> None:
+    """Each change names the version of the action it was made on, as changes to cases do: the
+    second of two supervisors working on the same version is told, and nothing of theirs is
+    written over the first's."""
+    case = closed_case(desk, register)
+    opened = corrective.open_action(desk, "sup", case.number, owner="hq", due=today + timedelta(days=9),
+                                    text="更换密封圈供应商")
+    assert opened.version == 1
+    first = corrective.change_action(desk, "sup", opened.id, due=today + timedelta(days=20),
+                                     version=opened.version)
+    assert first.version == 2
+    error = refused(desk, "corrective_conflict", corrective.change_action, "sup2", opened.id,
+                    owner="hl", version=opened.version)
+    assert error.params == {"id": opened.id, "yours": 1, "theirs": 2}
+    assert isinstance(error, ConflictError)
+
+    progress = corrective.record_progress(desk, "hq", opened.id, note="已联系供应商", version=first.version)
+    refused(desk, "corrective_conflict", corrective.record_progress, "sup", opened.id,
+            note="供应商已换", done=True, version=first.version)
+    done = corrective.record_progress(desk, "hq", opened.id, note="已换", done=True,
+                                      version=progress.version)
+    checked = corrective.record_check(desk, "sup", opened.id, effective=False, comment="又漏了",
+                                      due=today + timedelta(days=30), version=done.version)
+    refused(desk, "corrective_conflict", corrective.record_check, "mgr", opened.id, effective=False,
+            comment="还在漏", due=today + timedelta(days=40), version=done.version)
+    assert corrective.get_action(desk, opened.id) == checked
+    assert (checked.owner, checked.due_date, checked.check_comment, checked.version) == (
+        "hq", today + timedelta(days=30), "又漏了", 5)

@@ -192,3 +192,32 @@ async def test_agents_and_handlers_are_not_offered_the_review_keys(desk: Desk, r
     [action] = corrective.list_actions(desk, case_number=closed.number)
     assert (action.status, action.progress) == (CorrectiveStatus.OPEN, "")
     assert not cases.get_case(desk, closed.number).typical
+
+
+async def test_progress_saved_meanwhile_by_a_colleague_is_shown_and_the_typed_text_kept(
+    desk: Desk, register: Register
+) -> None:
+    number = closed_case(desk, register).number
+    today = desk.calendar.local_date(utcnow())
+    opened = corrective.open_action(desk, "sup", number, owner="hq", due=today + timedelta(days=9),
+                                    text="new seal supplier")
+    app = app_for(desk, "hq")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_case(app, pilot, number)
+        await press(app, pilot, "u")
+        dialog = app.screen
+        assert isinstance(dialog, ProgressDialog)
+        # Another terminal: the supervisor records progress on the same action first.
+        corrective.record_progress(desk, "sup", opened.id, note="supplier called", version=opened.version)
+        await type_text(app, pilot, "seals checked")
+        await press(app, pilot, "ctrl+s")
+        assert app.screen is dialog  # nothing saved over the supervisor's note
+        changes = str(dialog.query_one("#dialog-changes", Static).render())
+        assert "supplier called" in changes and "Progress" in changes
+        assert dialog.query_one("#note", TextArea).text == "seals checked"
+        [action] = corrective.list_actions(desk, case_number=number)
+        assert (action.progress, action.version) == ("supplier called", 2)
+        await press(app, pilot, "ctrl+s")  # again, now knowing: saved against the new version
+        assert app.screen is screen
+        [action] = corrective.list_actions(desk, case_number=number)
+        assert (action.progress, action.version) == ("seals checked", 3)

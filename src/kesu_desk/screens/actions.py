@@ -222,7 +222,11 @@ class ActionDialog(DeskModal[CaseView | None]):
         try:
             return Saved(self.save(values, version))
         except ConflictError as error:
-            return Conflicted(error, cases.get_case(self.desk, self.opened.number))
+            return self.conflicted(error)
+
+    def conflicted(self, error: ConflictError) -> Conflicted:
+        """What the conflict is measured against (in the worker thread): the case as it is now."""
+        return Conflicted(error, cases.get_case(self.desk, self.opened.number))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -238,14 +242,20 @@ class ActionDialog(DeskModal[CaseView | None]):
             self.dismiss(result.view)
         elif isinstance(result, Conflicted):
             self.saving = False
-            self.show_conflict(result.fresh)
+            self.show_conflict(result)
         elif group == "canned":
             self.pick_canned(result)
 
-    def show_conflict(self, fresh: CaseView) -> None:
-        changes = case_changes(self.opened, fresh, self.lang, self.tz)
+    def show_conflict(self, conflict: Conflicted) -> None:
+        fresh = conflict.fresh
+        self.show_changes(case_changes(self.opened, fresh, self.lang, self.tz))
         # From now on the input is measured against the case as it is now.
         self.opened = fresh
+        if self.reloaded is not None:
+            self.reloaded(fresh)
+
+    def show_changes(self, changes: list[str]) -> None:
+        """What changed meanwhile, above the fields the user typed (kept as they are)."""
         text = Text(self.t("conflict.title"), style="bold")
         for line in changes or [self.t("conflict.nothing_visible")]:
             text.append("\n• ")
@@ -259,8 +269,6 @@ class ActionDialog(DeskModal[CaseView | None]):
         box.update(text)
         box.add_class("-shown")
         self.show_error("")
-        if self.reloaded is not None:
-            self.reloaded(fresh)
 
     def show_error(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#dialog-error", Static)

@@ -7,6 +7,8 @@ effective has reopened it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,9 +18,16 @@ from textual.app import ComposeResult
 from textual.events import Mount
 from textual.widgets import Select, Static
 
-from kesu_desk.domain.errors import InvalidInput
+from kesu_desk.domain.errors import ConflictError, InvalidInput
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus
-from kesu_desk.screens.actions import ActionDialog, choice, line_input, row, text_area
+from kesu_desk.screens.actions import (
+    ActionDialog,
+    Conflicted,
+    choice,
+    line_input,
+    row,
+    text_area,
+)
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.users import list_users
@@ -146,19 +155,70 @@ class OpenCorrectiveDialog(_ReviewDialog):
         return self.fresh()
 
 
+@dataclass(frozen=True)
+class ActionConflicted(Conflicted):
+    """Someone changed the corrective action first: it as it is now, besides its case."""
+
+    action: CorrectiveView
+
+
+def action_changes(old: CorrectiveView, new: CorrectiveView, lang_t: Any) -> list[str]:
+    """What another terminal changed in a corrective action, in words, field by field."""
+
+    def status(a: CorrectiveView) -> str:
+        return str(lang_t(f"report.corrective_status.{a.status.value}"))
+
+    def effective(a: CorrectiveView) -> str:
+        return "" if a.effective is None else str(
+            lang_t("corrective.effective_yes" if a.effective else "corrective.effective_no"))
+
+    fields: list[tuple[str, Callable[[CorrectiveView], str]]] = [
+        ("field.status", status),
+        ("field.corrective_owner", lambda a: one_line(a.owner)),
+        ("field.corrective_due", lambda a: a.due_date.isoformat()),
+        ("field.corrective_text", lambda a: one_line(a.action)),
+        ("field.corrective_note", lambda a: one_line(a.progress)),
+        ("corrective.effective", effective),
+        ("field.comment", lambda a: one_line(a.check_comment)),
+    ]
+    lines = []
+    for label, value in fields:
+        before, after = value(old), value(new)
+        if before != after:
+            lines.append(lang_t("conflict.changed", field=lang_t(label), before=before or "—",
+                                after=after or "—"))
+    return lines
+
+
 class _OnAction(_ReviewDialog):
-    """A dialog about one corrective action, shown above the fields."""
+    """A dialog about one corrective action, shown above the fields. It saves against the
+    version of the action it was opened on; after a conflict it shows what changed in the action
+    and saves against the action as it is now."""
 
     def __init__(self, view: CaseView, action: CorrectiveView, **kwargs: Any) -> None:
         super().__init__(view, **kwargs)
         self.corrective = action
 
     def form(self) -> ComposeResult:
-        yield Static(_summary(self.corrective, self.t), classes="dialog-note")
+        yield Static(_summary(self.corrective, self.t), id="corrective-summary", classes="dialog-note")
         yield from self.fields()
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
+
+    def conflicted(self, error: ConflictError) -> Conflicted:
+        return ActionConflicted(error, self.fresh(), corrective.get_action(self.desk, self.corrective.id))
+
+    def show_conflict(self, conflict: Conflicted) -> None:
+        if not isinstance(conflict, ActionConflicted):
+            super().show_conflict(conflict)
+            return
+        self.show_changes(action_changes(self.corrective, conflict.action, self.t))
+        self.corrective = conflict.action
+        self.query_one("#corrective-summary", Static).update(_summary(self.corrective, self.t))
+        self.opened = conflict.fresh
+        if self.reloaded is not None:
+            self.reloaded(conflict.fresh)
 
 
 class ProgressDialog(_OnAction):
@@ -176,7 +236,8 @@ class ProgressDialog(_OnAction):
         return {"note": self.text("note"), "done": bool(self.chosen("done"))}
 
     def save(self, values: dict[str, Any], version: int) -> CaseView:
-        corrective.record_progress(self.desk, self.actor.name, self.corrective.id, **values)
+        corrective.record_progress(self.desk, self.actor.name, self.corrective.id,
+                                   version=self.corrective.version, **values)
         return self.fresh()
 
 
@@ -202,7 +263,8 @@ class CheckDialog(_OnAction):
                 "due": None if effective else self.due("due")}
 
     def save(self, values: dict[str, Any], version: int) -> CaseView:
-        corrective.record_check(self.desk, self.actor.name, self.corrective.id, **values)
+        corrective.record_check(self.desk, self.actor.name, self.corrective.id,
+                                version=self.corrective.version, **values)
         return self.fresh()
 
 

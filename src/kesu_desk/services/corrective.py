@@ -19,6 +19,9 @@ The life of an action::
   is saved; if someone else reopened the case meanwhile, that is left as it is.
 * Every change writes a timeline event on that case (actions CORRECTIVE_ACTION,
   CORRECTIVE_PROGRESS, EFFECTIVENESS_CHECK); none changes the case itself, so its version stays.
+* Every change names the version of the action the user saw and bumps it: a change made on an
+  older version (a colleague changed the action meanwhile) is refused with ConflictError and
+  writes nothing, as for cases.
 * For a batch problem (``for_batch=True``) the action carries the case's product and batch, and a
   batch has at most one unfinished action; otherwise a case has at most one unfinished action.
 """
@@ -34,7 +37,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import workflow
-from kesu_desk.domain.errors import NotFoundError, WorkflowError
+from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus, Status
 from kesu_desk.domain.workflow import STAFF, Actor
 from kesu_desk.services import cases
@@ -50,6 +53,7 @@ class CorrectiveView:
     """One corrective action as the screens and the report show it."""
 
     id: int
+    version: int  # goes back with the next change (a change on an older one is refused)
     case_number: str
     product: str
     batch: str
@@ -98,7 +102,8 @@ def _to_view(row: Any) -> CorrectiveView:
     ca, number, owner, opener, checker = row
     assert ca.id is not None
     return CorrectiveView(
-        id=ca.id, case_number=number, product=ca.product, batch=ca.batch, action=ca.action,
+        id=ca.id, version=ca.version, case_number=number, product=ca.product, batch=ca.batch,
+        action=ca.action,
         owner=owner, due_date=ca.due_date, status=CorrectiveStatus(ca.status), rounds=ca.rounds,
         progress=ca.progress, completed_at=ca.completed_at, check_due=ca.check_due,
         effective=ca.effective, checked_at=ca.checked_at, checked_by=checker,
@@ -157,12 +162,15 @@ def _case(session: Session, case_id: int) -> Case:
     return case
 
 
-def _load_action(session: Session, action_id: int) -> CorrectiveAction:
+def _load_action(session: Session, action_id: int, expected_version: int | None) -> CorrectiveAction:
     ca = session.exec(
         select(CorrectiveAction).where(CorrectiveAction.id == action_id).with_for_update()
     ).first()
     if ca is None:
         raise NotFoundError("corrective_not_found", id=action_id)
+    if expected_version is not None and ca.version != expected_version:
+        raise ConflictError("corrective_conflict", id=action_id, yours=expected_version,
+                            theirs=ca.version)
     return ca
 
 
@@ -227,14 +235,15 @@ def open_action(
 
 def change_action(
     desk: Desk, actor: str, action_id: int, *, owner: str | None = None, due: date | None = None,
-    text: str | None = None,
+    text: str | None = None, version: int | None = None,
 ) -> CorrectiveView:
     """Staff change an unfinished action's owner, due date or text; what changed goes on the
-    timeline."""
+    timeline. With ``version`` (the action as the user saw it) a change made meanwhile by someone
+    else is refused (ConflictError), as for cases."""
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id)
+        ca = _load_action(session, action_id, version)
         case = _case(session, ca.case_id)
         old_owner = session.get(User, ca.owner_id)
         assert old_owner is not None
@@ -260,6 +269,7 @@ def change_action(
             return _written(session, ca)
         now = utcnow()
         ca.updated_at = now
+        ca.version += 1
         session.add(ca)
         _tell(session, case, who, Action.CORRECTIVE_ACTION, ca.action if "text" in changed else "",
               now, ca, **changed)
@@ -270,13 +280,14 @@ def change_action(
 
 def record_progress(
     desk: Desk, actor: str, action_id: int, *, note: str, done: bool = False, today: date | None = None,
+    version: int | None = None,
 ) -> CorrectiveView:
     """The owner (or staff) says how far the action is; ``done`` finishes it, and its
     effectiveness check falls due ``corrective_check_days`` later."""
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id)
+        ca = _load_action(session, action_id, version)
         case = _case(session, ca.case_id)
         workflow.transition(Action.CORRECTIVE_PROGRESS, cases._facts(case), who, note=note)
         if who.id != ca.owner_id and who.role not in STAFF:
@@ -291,6 +302,7 @@ def record_progress(
             finished = today or desk.calendar.local_date(now)
             ca.check_due = finished + timedelta(days=desk.settings.corrective_check_days)
         ca.updated_at = now
+        ca.version += 1
         session.add(ca)
         _tell(session, case, who, Action.CORRECTIVE_PROGRESS, ca.progress, now, ca,
               done=done or None, check_due=ca.check_due if done else None)
@@ -301,7 +313,7 @@ def record_progress(
 
 def record_check(
     desk: Desk, actor: str, action_id: int, *, effective: bool, comment: str = "",
-    due: date | None = None, today: date | None = None,
+    due: date | None = None, today: date | None = None, version: int | None = None,
 ) -> CorrectiveView:
     """Record whether the problem came back. Effective finishes the action; not effective
     (``comment``: what came back; ``due``: the new due date) opens it again and reopens its case
@@ -309,7 +321,7 @@ def record_check(
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id)
+        ca = _load_action(session, action_id, version)
         case = _case(session, ca.case_id)
         workflow.transition(Action.EFFECTIVENESS_CHECK, cases._facts(case), who,
                             effective=effective, comment=comment, due=due)
@@ -336,6 +348,7 @@ def record_check(
             ca.completed_at = None
             ca.check_due = None
         ca.updated_at = now
+        ca.version += 1
         session.add(ca)
         _tell(session, case, who, Action.EFFECTIVENESS_CHECK, ca.check_comment, now, ca,
               effective=effective, due=None if effective else due)

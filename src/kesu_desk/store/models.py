@@ -226,6 +226,8 @@ class CorrectiveAction(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # Optimistic concurrency, as for cases: every change checks and bumps it.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     case_id: int = Field(foreign_key="cases.id", index=True)
     # The batch problem it answers (both empty for a single case's action).
     product: str = Field(default="", max_length=128)
