@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import exc, func, select, text
 
 from casesteps import to_approved, to_assigned, to_follow_up, to_investigating, to_proposed
-from kesu_desk.domain.errors import ConflictError, InvalidInput, WorkflowError
+from kesu_desk.domain.errors import ConflictError, InvalidInput, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import Closure, ProposalStatus, Status, Validity
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView
-from kesu_desk.store.models import Approval, CaseEvent, Proposal, Survey
+from kesu_desk.store.models import Approval, Case, CaseEvent, Proposal, Survey
 
 Register = Callable[..., CaseView]
 
@@ -519,3 +519,81 @@ def test_a_proposal_ends_the_wait(desk: Desk, register: Register) -> None:
     view = cases.await_customer(desk, "hq", view.number, comment="等客户确认型号", version=view.version)
     view = cases.propose(desk, "hq", view.number, remedy="exchange", version=view.version)
     assert view.waiting_since is None and view.next_due_at == view.deadlines["answer"]
+
+
+# -- refusals that used to reach the user as database errors ---------------------------------------
+
+
+def test_assigning_to_a_department_that_does_not_exist_is_refused_in_words(
+    desk: Desk, register: Register
+) -> None:
+    view = register()
+    view = cases.decide_validity(desk, "ag", view.number, founded=True, version=view.version)
+    with pytest.raises(NotFoundError) as refused:
+        cases.assign(desk, "ag", view.number, department="XX", version=view.version)
+    assert refused.value.code == "unknown_department"
+    assert cases.get_case(desk, view.number) == view
+
+
+def _at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread, released together; what each returned or raised."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait(10)
+        try:
+            outcomes[i] = calls[i]()
+        except BaseException as error:
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+def test_two_crossing_merges_at_the_same_moment_leave_one_merge_and_a_clear_refusal(
+    desk: Desk, register: Register
+) -> None:
+    """A into B and B into A from two terminals at once: one is done, the other is told why
+    (B is closed now) — never a deadlock reported as a database error."""
+    for round_ in range(12):
+        a = register(phone=f"1380013{round_:04d}", description=f"第{round_}次 A").number
+        b = register(phone=f"1380013{round_:04d}", description=f"第{round_}次 B").number
+        outcomes = _at_once(
+            lambda a=a, b=b: cases.merge(desk, "ag", a, into=b, comment="同一问题"),
+            lambda a=a, b=b: cases.merge(desk, "sup", b, into=a, comment="同一问题"),
+        )
+        done = [v for v in outcomes if isinstance(v, CaseView)]
+        refused = [e for e in outcomes if not isinstance(e, CaseView)]
+        assert len(done) == 1 and len(refused) == 1, outcomes
+        assert isinstance(refused[0], WorkflowError), repr(refused[0])
+        assert refused[0].code == "merge_into_closed"
+
+
+def test_a_deadlock_between_two_terminals_is_told_as_a_conflict(desk: Desk, register: Register) -> None:
+    """Whatever two transactions run into each other, the one the database gives up is reported
+    as a change to try again (nothing saved), never as a database failure."""
+    import threading
+
+    if desk.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's writers take turns: they never deadlock")
+    first, second = register().number, register(phone="13900139000").number
+    both_hold_one = threading.Barrier(2)
+
+    def crossing(one: str, other: str) -> None:
+        with desk.uow() as uow:
+            uow.session.execute(select(Case.id).where(Case.number == one).with_for_update())
+            both_hold_one.wait(10)
+            uow.session.execute(select(Case.id).where(Case.number == other).with_for_update())
+            uow.commit()
+
+    outcomes = _at_once(lambda: crossing(first, second), lambda: crossing(second, first))
+    errors = [e for e in outcomes if e is not None]
+    assert len(errors) == 1, outcomes
+    assert isinstance(errors[0], ConflictError) and errors[0].code == "concurrent_change"

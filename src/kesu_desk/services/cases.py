@@ -37,7 +37,16 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView, EventView, cents, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store import search
-from kesu_desk.store.models import Approval, Case, CaseEvent, Customer, Proposal, Survey, User
+from kesu_desk.store.models import (
+    Approval,
+    Case,
+    CaseEvent,
+    Customer,
+    Department,
+    Proposal,
+    Survey,
+    User,
+)
 from kesu_desk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is first registered
@@ -158,15 +167,21 @@ def _change(
     *,
     comment: str = "",
     visibility: Visibility = Visibility.INTERNAL,
+    also_locks: tuple[str, ...] = (),
 ) -> CaseView:
     """Load, check with the workflow, apply, write the event, commit: one transaction.
 
     A customer-visible ``comment`` is checked here, so that no use case can forget that the
-    outcome stays secret until approved (:func:`keep_outcome_secret`)."""
+    outcome stays secret until approved (:func:`keep_outcome_secret`). ``also_locks``: the other
+    cases ``apply`` changes; all are locked at once, in id order, so two terminals changing the
+    same cases from opposite ends (A merged into B, B into A) take turns instead of deadlocking."""
     only_appends = action in APPEND_ONLY_ACTIONS
     with desk.uow() as uow:
         session = uow.session
         _, actor = load_actor(session, actor_name)
+        if also_locks:
+            session.exec(select(Case.id).where(col(Case.number).in_((number, *also_locks)))
+                         .order_by(col(Case.id)).with_for_update()).all()
         # A note or a call changes no field, so it cannot overwrite anyone's work.
         case = _load_for_change(session, number, None if only_appends else expected_version)
         before = case.status
@@ -434,6 +449,8 @@ def assign(
         handler_actor = load_actor(uow.session, handler)[1] if handler else None
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        if session.get(Department, department) is None:
+            raise NotFoundError("unknown_department", department=department)
         case.department_code = department
         case.handler_id = handler_actor.id if handler_actor else None
         case.assigned_at = now
@@ -779,7 +796,7 @@ def merge(
         return {"into": into}
 
     return _change(desk, actor, number, version, Action.MERGE, {"comment": comment}, apply,
-                   comment=comment)
+                   comment=comment, also_locks=(into,))
 
 
 def await_customer(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:

@@ -6,9 +6,15 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from kesu_desk.domain.errors import ConflictError
 from kesu_desk.store.engine import WRITE_OPTION
+
+# PostgreSQL's deadlock_detected and serialization_failure: another transaction got in the way;
+# this one was rolled back whole, and the same change may simply be made again.
+CONCURRENT_STATES = frozenset({"40P01", "40001"})
 
 
 class UnitOfWork:
@@ -43,6 +49,9 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+        if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in CONCURRENT_STATES:
+            # Told as a conflict (nothing saved, try again), not as a broken database.
+            raise ConflictError("concurrent_change") from exc
 
     def commit(self) -> None:
         self.session.commit()
