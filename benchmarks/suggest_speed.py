@@ -1,5 +1,6 @@
 """Print p50/p95 time per suggestion for 50-, 500- and 5,000-character texts, with the default
-rules and with the defaults plus 1,000 generated rules."""
+rules, with the defaults plus 1,000 generated keyword rules, and with the defaults plus 100
+generated regular-expression rules (the user's patterns, each run over the whole text)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,21 @@ def generated_rules(count: int, rng: random.Random) -> list[Rule]:
     return rules
 
 
+def regex_rules(count: int, rng: random.Random) -> list[Rule]:
+    departments = ["CS", "QA", "LOG", "AFS", "SALES", "FIN", "FAC"]
+    shapes = [r"(屏幕|键盘).{0,8}(坏|松动)", r"\bref(und|und(ed)?)\b", r"订单号?\s*[0-9]{6,}",
+              r"(快递|物流).*(慢|晚|丢)", r"factura\s+(mal|errónea)", r"^(a+)+$"]
+    return [
+        Rule(
+            id=f"regex-{i}",
+            description=f"generated regex rule {i}",
+            when=Conditions(regex=[shapes[i % len(shapes)] + f"|word{i}"]),
+            then=Actions(department=rng.choice(departments), remedies=["apology"]),
+        )
+        for i in range(count)
+    ]
+
+
 def measure(rules: RuleSet, length: int, rounds: int = 400) -> tuple[float, float]:
     rng = random.Random(length)
     texts = [text_of(length, rng) for _ in range(50)]
@@ -62,8 +78,10 @@ def main() -> None:
     big = RuleSet([*defaults.rules, *generated_rules(1000, random.Random(1))])
     suggest("编译", rules=big)
     compile_ms = (time.perf_counter() - start) * 1000
+    regexes = RuleSet([*defaults.rules, *regex_rules(100, random.Random(2))])
     print(f"{'rules':<14} {'chars':>6} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, rules in ((f"defaults ({len(defaults)})", defaults), (f"+1000 ({len(big)})", big)):
+    for name, rules in ((f"defaults ({len(defaults)})", defaults), (f"+1000 ({len(big)})", big),
+                        (f"+100 re ({len(regexes)})", regexes)):
         for length in (50, 500, 5000):
             p50, p95 = measure(rules, length)
             print(f"{name:<14} {length:>6} {p50:>8.3f} {p95:>8.3f}")

@@ -20,7 +20,8 @@ kesu-desk: a keyboard-first terminal service desk for customer complaints (客�
 
 Without a command it starts the desk (TUI). Settings come from, lowest first: the TOML config file
 (in the platformdirs config folder, or KESU_DESK_CONFIG), KESU_DESK_* environment variables
-(KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags.
+(KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags. A wrong setting is reported,
+one line each, and nothing runs.
 The default database is SQLite in the platformdirs user data folder, created on first use.
 """
 
@@ -176,11 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from kesu_desk.config import load_settings
+    from kesu_desk.config import InvalidSettings, interface_language, load_settings
 
     try:
         settings = load_settings(db=args.db, user=args.user, lang=args.lang)
-    except Exception as exc:  # a broken config file or environment value
+    except InvalidSettings as exc:  # every wrong setting, one line each
+        from kesu_desk.i18n import describe_setting, t
+
+        lang = interface_language(exc.lang)  # exc.lang is None when the language is what is wrong
+        for problem in exc.problems:
+            print(t("cli.error_prefix", lang) + describe_setting(problem, lang), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # not foreseen: still one line, never a traceback
         print(f"kesu-desk: invalid settings: {_first_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     lang = settings.language()

@@ -277,3 +277,86 @@ def test_departments_can_grow(tmp_path: Path) -> None:
     )
     assert [p.code for p in check_rules(path)] == ["unknown_department"]
     assert check_rules(path, departments={"CS", "LEGAL"}) == []
+
+
+# --- hostile or broken rules files never stop or hang the desk (issue 11.9) ------------------
+
+
+def _rule_file(tmp_path: Path, when: str, name: str = "mine.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(
+        f'[[rules]]\nid = "mine"\n[rules.when]\n{when}\n[rules.then]\ndepartment = "QA"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_deeply_nested_file_is_one_problem_and_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "nested.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    [problem] = check_rules(path)
+    assert (problem.file, problem.code) == (str(path), "too_deep")
+    rules, problems = load_rules_safely(path)
+    assert [p.code for p in problems] == ["too_deep"]
+    assert [r.id for r in rules] == [r.id for r in load_rules()]
+
+
+def test_a_file_too_large_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text("# " + "x" * (2 << 20) + "\n", encoding="utf-8")  # valid TOML, 2 MB
+    [problem] = check_rules(path)
+    assert (problem.file, problem.code) == (str(path), "too_large")
+    assert "MB" in problem.message
+
+
+def test_a_keyword_longer_than_a_phrase_is_refused(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, 'keywords = ["' + "坏" * 5000 + '"]')
+    [problem] = check_rules(path)
+    assert (problem.rule, problem.field, problem.code) == ("mine", "when.keywords.0", "bad_value")
+    assert len(problem.message) < 200  # the keyword itself is not repeated in full
+    rules, problems = load_rules_safely(path)
+    assert problems and suggest("坏" * 20, rules=rules).department  # the defaults still answer
+
+
+def test_patterns_run_in_linear_time_with_unicode_classes(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, r"regex = ['^\p{Han}{2,}退款$', '^\D+$']")
+    assert check_rules(path) == []
+    rules = load_rules(path)
+    assert "mine" in fired(rules, "我要退款")  # \p{Han}: a Unicode class RE2 knows
+    assert "mine" in fired(rules, "no digits at all")  # \D stays \D (not folded to \d)
+    assert "mine" not in fired(rules, "order 123 refund")
+
+
+def test_a_pattern_re2_cannot_take_is_named_with_the_reason(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, r"regex = ['(?<!不)退款', '(a)\1']")
+    problems = check_rules(path)
+    assert [(p.field, p.code) for p in problems] == [
+        ("when.regex.0", "bad_regex"), ("when.regex.1", "bad_regex"),
+    ]
+    assert all("RE2" in p.message for p in problems)
+
+
+def test_patterns_are_folded_like_the_text(tmp_path: Path) -> None:
+    path = _rule_file(tmp_path, "regex = ['REFUND now', '退款.*發票']")
+    rules = load_rules(path)
+    assert "mine" in fired(rules, "Refund NOW please")
+    assert "mine" in fired(rules, "退款和发票")  # traditional in the pattern, simplified typed
+
+
+def test_a_file_with_more_patterns_than_the_limit_is_refused(tmp_path: Path) -> None:
+    from kesu_desk.rules.loader import MAX_PATTERNS
+
+    path = tmp_path / "many.toml"
+    path.write_text("".join(
+        f'[[rules]]\nid = "r{i}"\n[rules.when]\nregex = [".{{0,200}}.{{0,200}}x{i}"]\n'
+        for i in range(MAX_PATTERNS + 1)
+    ), encoding="utf-8")
+    [problem] = check_rules(path)
+    assert (problem.file, problem.code) == (str(path), "too_many_patterns")
+    assert str(MAX_PATTERNS) in problem.message
+
+
+def test_a_device_or_folder_as_rules_file_is_one_problem(tmp_path: Path) -> None:
+    for path in (Path("/dev/zero"), tmp_path):  # /dev/zero never ends: it must not be read
+        [problem] = check_rules(path)
+        assert (problem.file, problem.code) == (str(path), "unreadable")

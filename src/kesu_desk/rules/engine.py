@@ -4,17 +4,25 @@ All keywords of all rules are compiled into one regular expression shaped as a t
 prefixes shared), so a text is scanned once whatever the number of rules. At each position the
 longest keyword wins: "服务质量" (service quality) is read as one word, not as "质量" (quality).
 A keyword ending in ``*`` also credits longer words it begins ("deliver*" in "delivered").
+
+The keyword pattern is ours (escaped literals in a trie, which cannot backtrack far) and needs
+look-behind, so it runs on Python's ``re``. The ``regex`` patterns of a rules file are the user's
+and run on RE2, whose time is linear in the text whatever the pattern: Python's ``re`` backtracks,
+and ``^(a+)+$`` takes seconds on 28 characters, at every typing pause of the intake.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+
+import re2
 
 from kesu_desk.domain.vocabulary import (
     SEVERITY_BY_LEVEL,
@@ -101,6 +109,36 @@ def _compile_keywords(words: Iterable[tuple[str, bool]]) -> re.Pattern[str] | No
     return re.compile(_trie_pattern(root, root=True), re.DOTALL)
 
 
+_PATTERN_TOKEN = re.compile(r"\\.|.", re.DOTALL)  # an escape (kept as written) or one character
+
+
+def _fold_pattern(pattern: str) -> str:
+    """The pattern in the form of the folded text it meets. Non-ASCII characters are literals in a
+    pattern: each is folded as the text is (width, accents, traditional to simplified), and what
+    folding turns into ASCII punctuation is escaped ("（" folds to "(", still a literal). ASCII is
+    left as written, so escapes (\\D, \\p{Han}) and syntax keep their meaning; letter case is
+    dealt with by matching case-insensitively."""
+    if pattern.isascii():
+        return pattern
+    out = []
+    for token in _PATTERN_TOKEN.findall(pattern):
+        if token.isascii() or token.startswith("\\"):
+            out.append(token)
+        else:
+            out.extend("\\" + ch if ch in string.punctuation else ch for ch in fold(token))
+    return "".join(out)
+
+
+def compile_pattern(pattern: str) -> Any:
+    """A rules file's regular expression, compiled by RE2 to search folded text encoded in UTF-8
+    (encoded once per suggestion, not once per pattern); raises ``re2.error`` for what RE2 does not
+    take (look-around, back-references)."""
+    options = re2.Options()
+    options.log_errors = False  # rules check reports the error; RE2 must not print it too
+    options.case_sensitive = False  # the text is folded to lower case, the pattern is not
+    return re2.compile(_fold_pattern(pattern).encode("utf-8"), options)
+
+
 @dataclass
 class _Hit:
     groups: dict[int, set[str]] = field(default_factory=dict)
@@ -132,7 +170,7 @@ class _Compiled:
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         exact: dict[str, list[_Posting]] = {}
         prefixes: dict[str, list[_Posting]] = {}
-        self.regexes: dict[int, list[re.Pattern[str]]] = {}
+        self.regexes: dict[int, list[tuple[str, Any]]] = {}  # (as written, compiled)
         self.always: list[int] = []  # rules to evaluate even when no keyword is seen
         self.group_count: list[int] = []
         for index, rule in enumerate(rules):
@@ -146,7 +184,7 @@ class _Compiled:
                     target = prefixes if prefix else exact
                     target.setdefault(folded, []).append(_Posting(index, group, word))
             if rule.when.regex:
-                self.regexes[index] = [re.compile(fold(p)) for p in rule.when.regex]
+                self.regexes[index] = [(p, compile_pattern(p)) for p in rule.when.regex]
             if rule.when.match == "any" or not groups:
                 self.always.append(index)
         # A word found in a text credits its own keywords and every prefix keyword it begins with.
@@ -207,8 +245,8 @@ class _Facts:
     today: date
 
 
-def _conditions(rule: Rule, hit: _Hit | None, regexes: list[re.Pattern[str]] | None,
-                text: str, facts: _Facts, groups: int) -> tuple[bool, list[str]] | None:
+def _conditions(rule: Rule, hit: _Hit | None, regexes: list[tuple[str, Any]] | None,
+                text: bytes, facts: _Facts, groups: int) -> tuple[bool, list[str]] | None:
     """Whether the rule fires, and the fields that made it fire."""
     when = rule.when
     checks: list[bool] = []
@@ -216,7 +254,7 @@ def _conditions(rule: Rule, hit: _Hit | None, regexes: list[re.Pattern[str]] | N
     for group in range(groups):
         checks.append(hit is not None and group in hit.groups)
     if regexes:
-        matched = next((p.pattern for p in regexes if p.search(text)), None)
+        matched = next((written for written, p in regexes if p.search(text)), None)
         checks.append(matched is not None)
         if matched is not None:
             fields.append(f"regex={matched}")
@@ -282,6 +320,7 @@ def suggest(
     compiled = rules._compiled
     folded = fold(text)
     hits = compiled.scan(folded)
+    encoded = folded.encode("utf-8") if compiled.regexes else b""
     facts = _Facts(
         category=category,
         channel=channel,
@@ -302,7 +341,7 @@ def suggest(
             continue
         rule = compiled.rules[index]
         result = _conditions(
-            rule, hit, compiled.regexes.get(index), folded, facts, compiled.group_count[index]
+            rule, hit, compiled.regexes.get(index), encoded, facts, compiled.group_count[index]
         )
         if result is None:
             continue

@@ -1,23 +1,38 @@
 """Read rules files: the shipped defaults, a business's own file merged over them, and checks
-that report every mistake of a file in one pass."""
+that report every mistake of a file in one pass. A hostile file is a problem like any other: too
+large, nested too deeply or with too many patterns, it is refused, never a crash or a stall."""
 
 from __future__ import annotations
 
-import re
+import reprlib
+import stat
 import tomllib
 from collections.abc import Collection, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import re2
 from pydantic import ValidationError
 
 from kesu_desk.domain.vocabulary import DEFAULT_DEPARTMENTS
-from kesu_desk.rules.engine import RuleSet
+from kesu_desk.rules.engine import RuleSet, compile_pattern
 from kesu_desk.rules.model import Rule, RuleProblem
 
 DEFAULTS_NAME = "rules.toml"
 _TOP_LEVEL_KEYS = {"rules"}
+# The shipped rules are 19 kB; a business's own file is of that order. Anything much larger is a
+# mistake (or an attack) and would cost seconds to parse and compile at every start.
+MAX_FILE_BYTES = 1 << 20
+# Each pattern is searched over the whole text at every suggestion and may take RE2's memory
+# budget (8 MB) and some milliseconds on a long text: linear, but not free.
+MAX_PATTERNS = 100
+# A rules file nests four levels at most (rules = [{ when = { keyword_groups = [["…"]] } }]);
+# tomllib recurses once per level and raises RecursionError some hundreds of levels down.
+SCHEMA_DEPTH = 4
+_SHOWN = reprlib.Repr()  # a wrong value is quoted in a problem, shortened
+_SHOWN.maxstring = _SHOWN.maxother = 60
+_SHOWN.maxlevel = 3
 
 
 class RulesError(ValueError):
@@ -61,7 +76,7 @@ def _validation_problems(error: ValidationError, source: str, where: str) -> lis
             code = "bad_type"
         else:
             code = "bad_value"
-        message = item["msg"] if kind == "missing" else f"{item['msg']} (got {given!r})"
+        message = item["msg"] if kind == "missing" else f"{item['msg']} (got {_SHOWN.repr(given)})"
         problems.append(_problem(source, where, field, code, message))
     return problems
 
@@ -86,11 +101,13 @@ def _semantic_problems(
             if not isinstance(pattern, str):
                 continue
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_pattern(pattern)
+            except re2.error as exc:
+                reason = b"".join(a for a in exc.args if isinstance(a, bytes)).decode("utf-8", "replace")
                 problems.append(_problem(
                     source, where, f"when.regex.{i}", "bad_regex",
-                    f"bad regular expression {pattern!r}: {exc}",
+                    f"bad regular expression {_SHOWN.repr(pattern)}: {reason or exc} "
+                    "(patterns are RE2 syntax: no look-around, no back-references)",
                 ))
     return problems
 
@@ -104,6 +121,11 @@ def parse_rules(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return [], [_problem(source, "", "", "toml_syntax", f"not valid TOML: {exc}")]
+    except RecursionError:
+        return [], [_problem(
+            source, "", "", "too_deep",
+            f"arrays or tables nested far too deeply (a rules file needs {SCHEMA_DEPTH} levels at most)",
+        )]
     problems: list[RuleProblem] = []
     for key in data:
         if key not in _TOP_LEVEL_KEYS:
@@ -145,17 +167,39 @@ def parse_rules(
             if not rule_problems:
                 rules.append(rule)
         problems.extend(rule_problems)
+    patterns = sum(len(rule.when.regex) for rule in rules)
+    if patterns > MAX_PATTERNS:
+        problems.append(_problem(
+            source, "", "", "too_many_patterns",
+            f"{patterns} regular expressions, more than the {MAX_PATTERNS} allowed; each is searched "
+            "over the whole text of every suggestion (keywords are found in one pass)",
+        ))
     return rules, problems
+
+
+def _read(path: Path | str) -> str | RuleProblem:
+    """The text of a rules file, or why it cannot be used; never reads more than the limit."""
+    source = str(path)
+    try:
+        path = Path(path)
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, a device (/dev/zero), a pipe
+            return _problem(source, "", "", "unreadable", "cannot read the file: not a regular file")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            return _problem(source, "", "", "too_large",
+                            f"the file is larger than {MAX_FILE_BYTES >> 20} MB; a rules file is a few kB")
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _problem(source, "", "", "unreadable", f"cannot read the file: {exc}")
 
 
 def check_rules(path: Path | str, departments: Collection[str] | None = None) -> list[RuleProblem]:
     """Every mistake in a rules file, with where it is and what is wrong; empty if it is fine."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [_problem(source, "", "", "unreadable", f"cannot read the file: {exc}")]
-    return parse_rules(text, source, departments)[1]
+    text = _read(path)
+    if isinstance(text, RuleProblem):
+        return [text]
+    return parse_rules(text, str(path), departments)[1]
 
 
 def merge(base: Sequence[Rule], extra: Sequence[Rule]) -> list[Rule]:
@@ -178,11 +222,13 @@ def load_rules(path: Path | str | None = None, departments: Collection[str] | No
     rules = _defaults(departments)
     if path is None:
         return RuleSet(rules)
-    problems = check_rules(path, departments)
+    text = _read(path)
+    if isinstance(text, RuleProblem):
+        raise RulesError(str(path), [text])
+    own, problems = parse_rules(text, str(path), departments)
     if problems:
         raise RulesError(str(path), problems)
-    text = Path(path).read_text(encoding="utf-8")
-    return RuleSet(merge(rules, parse_rules(text, str(path), departments)[0]))
+    return RuleSet(merge(rules, own))
 
 
 def load_rules_safely(

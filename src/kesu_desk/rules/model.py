@@ -5,11 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Remedy, Severity
+from kesu_desk.rules.fold import fold
+
+# A keyword is a word or a short phrase. The keyword matcher is a trie with one level per
+# character, so the length also bounds how deep its pattern nests (a 5,000-character keyword
+# would exceed Python's recursion limit when the pattern is built and compiled).
+MAX_KEYWORD_CHARS = 100
+
+
+def _short(word: str) -> str:
+    # Folding can lengthen a word (NFKD: "ﷺ" becomes 18 characters), and the folded form is matched.
+    if len(fold(word)) > MAX_KEYWORD_CHARS:
+        raise ValueError(f"a keyword is a word or phrase of at most {MAX_KEYWORD_CHARS} characters")
+    return word
+
+
+Keyword = Annotated[str, AfterValidator(_short)]
 
 
 class Escalation(StrEnum):
@@ -36,10 +52,10 @@ class Conditions(_Strict):
     """
 
     match: Literal["all", "any"] = "all"
-    keywords: list[str] = Field(default_factory=list)
-    keyword_groups: list[list[str]] = Field(default_factory=list)
-    regex: list[str] = Field(default_factory=list)
-    not_keywords: list[str] = Field(default_factory=list)
+    keywords: list[Keyword] = Field(default_factory=list)
+    keyword_groups: list[list[Keyword]] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)  # RE2 syntax (rules.engine.compile_pattern)
+    not_keywords: list[Keyword] = Field(default_factory=list)
     category: list[str] = Field(default_factory=list)
     channel: list[Channel] = Field(default_factory=list)
     product: list[str] = Field(default_factory=list)
@@ -120,7 +136,7 @@ class RuleProblem(_Strict):
     file: str
     rule: str  # the rule's id when it has one, else "#<index>" (1-based); "" for the file itself
     field: str
-    code: str  # toml_syntax, unknown_key, bad_value, unknown_department, bad_regex, …
+    code: str  # toml_syntax, too_large, too_deep, too_many_patterns, unknown_key, bad_value, unknown_department, bad_regex, …
     message: str
 
     def __str__(self) -> str:

@@ -119,7 +119,7 @@ class QueueScreen(DeskScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.view = QueueView.load(self.desk.settings.queue_filters)
+        self.view = QueueView.load(self.desk.settings.queue_filters.model_dump(mode="json"))
         self.searching = ""
         self._search_timer: Timer | None = None
 
