@@ -273,7 +273,7 @@ def find_customer_by_contact(session: Session, phone: str, email: str) -> Custom
     return customer
 
 
-def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
+def find_or_add_customer(session: Session, draft: CaseDraft, now: datetime) -> Customer:
     """The caller's customer record, added if new: an insert that yields to a record another
     terminal added at the same moment (the schema keeps phone and e-mail unique), so two
     terminals registering one new caller together make one customer."""
@@ -284,7 +284,7 @@ def find_or_add_customer(session: Session, draft: CaseDraft) -> Customer:
             _insert(session, Customer)
             .values(name=draft.customer_name, phone=phone, email=email,
                     customer_class=draft.customer_class.value, region=draft.region,
-                    created_at=utcnow())
+                    created_at=now)
             .on_conflict_do_nothing()
             .returning(col(Customer.id))
         ).scalar()
@@ -359,7 +359,7 @@ def register_in(
     if actor.role is Role.HANDLER:
         raise WorkflowError("wrong_role", action=Action.REGISTER.value, role=actor.role.value)
     now = registered_at or utcnow()
-    customer = find_or_add_customer(session, draft)
+    customer = find_or_add_customer(session, draft, now)
     severity = Severity.CRITICAL if draft.urgent else draft.severity
     due = desk.deadlines.on_register(now, severity)
     if draft.number:
