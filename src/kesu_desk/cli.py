@@ -47,7 +47,8 @@ starts with the section's name (summary, by_category, by_department, by_channel,
 deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
 batch_problems, corrective_actions, typical). Values are codes, ISO dates and plain numbers
 (money with two decimals, shares in percent), not translated; "*" in a department or remedy
-column is the total, "" a case without one.
+column is the total, "" a case without one. A text a spreadsheet would run as a formula (starting
+with = + - @, a tab or a carriage return; or with ') has a ' before it; numbers never do.
 """
 
 
@@ -109,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", metavar="PATH", type=Path)
 
     export = sub.add_parser("export", parents=[common], help="export cases as CSV or JSONL")
-    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv",
+                        help="CSV (default; a cell a spreadsheet would run as a formula, = + - @ "
+                             "…, gets a ' before it, which import takes off) or JSON Lines")
     export.add_argument("--status", action="append", default=[], metavar="STATUS",
                         help="only cases in this status (repeatable)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",

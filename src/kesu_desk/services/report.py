@@ -75,7 +75,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import as_utc, utcnow
 from kesu_desk.store.models import Case, CaseEvent, CorrectiveAction, Customer, Department, Proposal
-from kesu_desk.text import one_line
+from kesu_desk.text import csv_cell, one_line
 
 DEFAULT_BATCH_THRESHOLD = 5  # DOMAIN.md: five or more units of one batch
 TOP_CAUSES = 10
@@ -770,7 +770,7 @@ def render_csv(report: PeriodReport, lang: str) -> str:
             out.write("\n")
         writer.writerow(["section", *tbl.columns])
         for row in tbl.rows:
-            writer.writerow([tbl.key, *(c.value for c in row)])
+            writer.writerow([tbl.key, *(csv_cell(c.value) for c in row)])
     return out.getvalue()
 
 

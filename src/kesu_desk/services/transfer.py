@@ -24,6 +24,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import money
 from kesu_desk.store.models import Case, Customer
+from kesu_desk.text import csv_cell, from_csv_cell
 
 Format = Literal["csv", "jsonl"]
 
@@ -86,7 +87,9 @@ def export_cases(
     """Write every case (only ``statuses`` if given) in id order to ``out``; return how many.
 
     Reads ``batch_size`` cases at a time after the last id written, so memory stays flat however
-    many cases there are. For CSV, ``out`` should be opened with ``newline=""``.
+    many cases there are. For CSV, ``out`` should be opened with ``newline=""``; a text cell that
+    a spreadsheet would run as a formula is written with a quote before it (text.csv_cell), which
+    import takes off again.
     """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
@@ -190,7 +193,7 @@ def _csv_value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -311,7 +314,7 @@ def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
         if len(values) != len(header):
             yield start, _reason("wrong_value_count", lang, found=len(values), expected=len(header))
             continue
-        yield start, dict(zip(header, values, strict=True))
+        yield start, dict(zip(header, map(from_csv_cell, values), strict=True))
     if header is None:
         yield 1, _reason("empty_file", lang)
 
