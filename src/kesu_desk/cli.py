@@ -56,7 +56,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad flag in one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see kesu-desk --help)\n")
+        from kesu_desk.text import visible
+
+        self.exit(EXIT_USAGE, visible(f"{self.prog}: {message} (see kesu-desk --help)") + "\n")
 
 
 def _common(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -184,12 +186,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(db=args.db, user=args.user, lang=args.lang)
     except Exception as exc:  # a broken config file or environment value
-        print(f"kesu-desk: invalid settings: {_first_line(exc)}", file=sys.stderr)
+        _say(f"kesu-desk: invalid settings: {_first_line(exc)}", err=True)
         return EXIT_ERROR
     lang = settings.language()
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
     return _guarded(handler, args, settings, lang)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print one message; control characters in it (from what somebody typed, a file, a file
+    name) are shown as pictures, as on the screens, so no escape sequence reaches the terminal."""
+    from kesu_desk.text import visible
+
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
+def _for_terminal(text: str) -> str:
+    """A file's text as a terminal should show it: control characters as pictures, line ends
+    (CRLF too) as line ends."""
+    from kesu_desk.text import visible
+
+    return visible(text.replace("\r\n", "\n"))
+
+
+class _TerminalOutput:
+    """Standard output, when it is a terminal, for a command that writes a file's content there."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(_for_terminal(text)))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -206,12 +234,12 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
     try:
         return handler(args, settings, lang)
     except DeskError as exc:
-        print(t("cli.error_prefix", lang) + describe(exc, lang), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + describe(exc, lang), err=True)
     except (OperationalError, DBAPIError, ArgumentError) as exc:
         reason = _first_line(getattr(exc, "orig", None) or exc)
         url = _safe_url(settings.db)
-        print(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
-              file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
+             err=True)
     except BrokenPipeError:
         # The reader went away (`kesu-desk export | head`): not an error, and nothing to flush.
         import os
@@ -219,7 +247,7 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(t("cli.error_prefix", lang) + _first_line(exc), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + _first_line(exc), err=True)
     except KeyboardInterrupt:
         return 130
     return EXIT_ERROR
@@ -285,16 +313,18 @@ def _progress(total: int) -> Callable[[int], None]:
 def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.services import users
+    from kesu_desk.text import visible_line
 
     desk = _open(settings)
     if args.users_command == "add":
         user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
         dept = f", {user.department}" if user.department else ""
-        print(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
+        _say(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
         return 0
     for user in users.list_users(desk):
         state = "" if user.active else " (inactive)"
-        print(f"{user.name:<20} {user.role.value:<11} {user.department or '-':<6} {user.display_name}{state}")
+        name, shown = visible_line(user.name), visible_line(user.display_name)
+        _say(f"{name:<20} {user.role.value:<11} {user.department or '-':<6} {shown}{state}")
     return 0
 
 
@@ -318,11 +348,11 @@ def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
     desk = _open(settings)
     if not is_sqlite(desk.engine):
-        print(t("cli.backup_postgres", lang, url=_safe_url(settings.db)))
+        _say(t("cli.backup_postgres", lang, url=_safe_url(settings.db)))
         return 0
     target: Path = args.path
     if target.exists():
-        print(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), err=True)
         return EXIT_ERROR
     source = desk.engine.raw_connection()
     try:
@@ -331,7 +361,7 @@ def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
         dest.close()
     finally:
         source.close()
-    print(t("cli.backup_done", lang, path=target))
+    _say(t("cli.backup_done", lang, path=target))
     return 0
 
 
@@ -349,9 +379,10 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
     if args.output:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export_cases(desk, out, args.format, statuses)
-        print(t("cli.exported", lang, count=count), file=sys.stderr)
+        _say(t("cli.exported", lang, count=count), err=True)
     else:
-        export_cases(desk, sys.stdout, args.format, statuses)
+        out = _TerminalOutput(sys.stdout) if sys.stdout.isatty() else sys.stdout
+        export_cases(desk, out, args.format, statuses)
     return 0
 
 
@@ -361,14 +392,14 @@ def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.users import whoami
 
     if not args.file.is_file():
-        print(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), err=True)
         return EXIT_ERROR
     desk = _open(settings)
     actor = whoami(desk, settings.login())
     report = import_cases(desk, args.file, actor.name, lang=lang)
     for line, reason in report.bad:
-        print(t("cli.import_bad_row", lang, line=line, reason=reason), file=sys.stderr)
-    print(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
+        _say(t("cli.import_bad_row", lang, line=line, reason=reason), err=True)
+    _say(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
             bad=len(report.bad)))
     return EXIT_ERROR if report.bad else 0
 
@@ -383,45 +414,46 @@ def _date(value: str) -> date:
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.services.suggestions import suggest_case
+    from kesu_desk.text import json_controls_escaped
 
     if args.rules:
         settings = settings.model_copy(update={"rules": args.rules})
     desk = _open(settings)
     for problem in desk.rule_problems:
-        print(t("rules.fallback", lang, problem=str(problem)), file=sys.stderr)
+        _say(t("rules.fallback", lang, problem=str(problem)), err=True)
     result = suggest_case(
         desk, args.text, category=args.category, channel=args.channel, product=args.product,
         batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
         amount=args.amount, similar=args.similar,
     )
     if args.json:
-        print(result.model_dump_json(indent=2))
+        print(json_controls_escaped(result.model_dump_json(indent=2)))
         return 0
 
     def local(moment: Any) -> str:
         return str(moment.astimezone(desk.calendar.tz).strftime("%Y-%m-%d %H:%M"))
 
     remedies = ", ".join(t(f"remedy.{r}", lang) for r in result.remedies)
-    print(t("suggest.department", lang, department=result.department))
-    print(t("suggest.category", lang, category=result.category or "-"))
-    print(t("suggest.remedies", lang, remedies=remedies or "-"))
-    print(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
+    _say(t("suggest.department", lang, department=result.department))
+    _say(t("suggest.category", lang, category=result.category or "-"))
+    _say(t("suggest.remedies", lang, remedies=remedies or "-"))
+    _say(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
     if result.escalations:
         names = ", ".join(t(f"escalation.{e}", lang) for e in result.escalations)
-        print(t("suggest.escalations", lang, escalations=names))
+        _say(t("suggest.escalations", lang, escalations=names))
     for reason in result.reasons:
         words = ", ".join([*reason.words, *reason.fields])
-        print(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
+        _say(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
     for note in result.notes:
-        print(t("suggest.note", lang, note=note))
+        _say(t("suggest.note", lang, note=note))
     if result.deadlines is not None:
         d = result.deadlines
-        print(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
+        _say(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
                 days=d.department_working_days))
     if args.similar:
-        print(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
+        _say(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
         for case in result.similar:
-            print(t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
+            _say(t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
                     outcome=(t(f"remedy.{case.remedy}", lang) if case.remedy
                              else t("suggest.not_founded", lang) if case.validity == "not_founded" else "-"),
                     satisfaction=case.satisfaction if case.satisfaction is not None else "-",
@@ -435,23 +467,24 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
     problems = check_rules(args.file)
     for problem in problems:
-        print(str(problem))
+        _say(str(problem))
     if problems:
-        print(t("rules.problems", lang, path=args.file, count=len(problems)), file=sys.stderr)
+        _say(t("rules.problems", lang, path=args.file, count=len(problems)), err=True)
         return EXIT_ERROR
-    print(t("rules.ok", lang, path=args.file))
+    _say(t("rules.ok", lang, path=args.file))
     return 0
 
 
 def _write(text: str, output: Path | None, lang: str) -> None:
-    """To FILE (saying so on standard error) or to standard output."""
+    """To FILE (saying so on standard error) or to standard output (a terminal is shown control
+    characters as pictures; a file or a pipe gets the text as it is)."""
     from kesu_desk.i18n import t
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_for_terminal(text) if sys.stdout.isatty() else text)
         return
     output.write_text(text, encoding="utf-8")
-    print(t("report.written", lang, path=output), file=sys.stderr)
+    _say(t("report.written", lang, path=output), err=True)
 
 
 def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:

@@ -50,6 +50,13 @@ def visible_line(value: str | None, limit: int | None = None) -> str:
     return one_line(visible(value), limit)
 
 
+def json_controls_escaped(json_text: str) -> str:
+    """JSON text (as ``json.dumps`` or pydantic write it, which escape C0 controls themselves)
+    with DEL and the C1 controls written as ``\\u`` escapes too: the same value, and a JSON
+    file that is safe to show on a terminal."""
+    return CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 # What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV Injection": = + - @, tab and
 # carriage return; a line feed and NUL as well), and the quote that neutralises them: a cell
 # starting with the quote is quoted too, so import undoes exactly what export did.

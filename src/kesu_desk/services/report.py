@@ -75,7 +75,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import as_utc, utcnow
 from kesu_desk.store.models import Case, CaseEvent, CorrectiveAction, Customer, Department, Proposal
-from kesu_desk.text import csv_cell, one_line
+from kesu_desk.text import csv_cell, one_line, visible, visible_line
 
 DEFAULT_BATCH_THRESHOLD = 5  # DOMAIN.md: five or more units of one batch
 TOP_CAUSES = 10
@@ -680,8 +680,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 def md_text(value: str, *, line_start: bool = False) -> str:
     """User text for Markdown: one line, every character that could become markup escaped
-    (inline markup, HTML, table pipes; with ``line_start``, a heading or list marker too)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    (inline markup, HTML, table pipes; with ``line_start``, a heading or list marker too), control
+    characters as pictures (text.visible: Markdown is read on terminals too)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", visible_line(value))
     if line_start:
         escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
         escaped = re.sub(r"^([#+=-])", r"\\\1", escaped)
@@ -715,15 +716,21 @@ section, table { break-inside: avoid; }
 """
 
 
+def html_text(value: str) -> str:
+    """User text for HTML: escaped, control characters as pictures (HTML has no place for them,
+    and a page may well be looked at with ``cat``)."""
+    return html.escape(visible(value))
+
+
 def html_page(title: str, lang: str, body: Iterable[str]) -> str:
-    """A whole, self-contained HTML document; ``body`` is markup built with :func:`html.escape`."""
+    """A whole, self-contained HTML document; ``body`` is markup built with :func:`html_text`."""
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{html.escape(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{html_text(title)}</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
@@ -737,7 +744,7 @@ def html_page(title: str, lang: str, body: Iterable[str]) -> str:
 def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()) -> str:
     def cell(i: int, text: str, tag: str = "td") -> str:
         cls = ' class="n"' if i in numeric and tag == "td" else ""
-        return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
+        return f"<{tag}{cls}>{html_text(text)}</{tag}>"
 
     head = "".join(cell(i, x, "th") for i, x in enumerate(headers))
     body = "\n".join("<tr>" + "".join(cell(i, x) for i, x in enumerate(row)) + "</tr>" for row in rows)
@@ -746,15 +753,15 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: f
 
 def render_html(report: PeriodReport, lang: str) -> str:
     title = _title(report, lang)
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f'<p class="muted">{html.escape(_subtitle(report, lang))}</p>']
+    body = [f"<h1>{html_text(title)}</h1>",
+            f'<p class="muted">{html_text(_subtitle(report, lang))}</p>']
     for tbl in report_tables(report, lang):
         body.append(f'<section id="{html.escape(tbl.key)}">')
-        body.append(f"<h2>{html.escape(tbl.title)}</h2>")
+        body.append(f"<h2>{html_text(tbl.title)}</h2>")
         if tbl.rows:
             body.append(html_table(tbl.headers, ([c.text for c in row] for row in tbl.rows), tbl.numeric))
         else:
-            body.append(f'<p class="muted">{html.escape(t("report.empty", lang))}</p>')
+            body.append(f'<p class="muted">{html_text(t("report.empty", lang))}</p>')
         body.append("</section>")
     return html_page(title, lang, body)
 

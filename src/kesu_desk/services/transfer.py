@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -24,7 +24,10 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import money
 from kesu_desk.store.models import Case, Customer
-from kesu_desk.text import csv_cell, from_csv_cell
+from kesu_desk.text import csv_cell, from_csv_cell, json_controls_escaped
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 Format = Literal["csv", "jsonl"]
 
@@ -78,7 +81,7 @@ _CASE_NUMBER = re.compile(r"KS-(\d{8})-(\d+)")
 
 def export_cases(
     desk: Desk,
-    out: TextIO,
+    out: SupportsWrite[str],
     fmt: Format,
     statuses: Sequence[Status] = (),
     *,
@@ -106,7 +109,7 @@ def export_cases(
                 if writer is not None:
                     writer.writerow([_csv_value(record[c]) for c in COLUMNS])
                 else:
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    out.write(json_controls_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
             count += len(rows)
             if len(rows) < batch_size:
                 return count
