@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
     demo.add_argument("--cases", type=int, default=10_000, metavar="N",
-                      help="how many cases (default 10000)")
+                      help="how many cases, 0 to 10000000 (default 10000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing, successfully, when the database already holds cases")
@@ -287,6 +287,7 @@ def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.store import demo
 
+    demo.check_cases(args.cases)  # before a database is made for it
     desk = _open(settings)
     try:
         report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login(),

@@ -207,13 +207,26 @@ class PeriodReport:
 
 
 def period_bounds(desk: Desk, start: date, end: date) -> tuple[datetime, datetime]:
-    """[first moment of ``start``, first moment after ``end``) in UTC, local days of the desk."""
+    """[first moment of ``start``, first moment after ``end``) in UTC, local days of the desk.
+
+    The first and the last day Python knows (0001-01-01, 9999-12-31) have no local midnight in
+    UTC on every side of Greenwich: there the bounds are the first and last moments Python
+    knows, so ``--from 0001-01-01 --to 9999-12-31`` is every case."""
     if end < start:
         raise InvalidInput("bad_period", start=start.isoformat(), end=end.isoformat())
     tz = desk.calendar.tz
-    first = datetime.combine(start, time(), tz).astimezone(UTC)
-    after = datetime.combine(end + timedelta(days=1), time(), tz).astimezone(UTC)
-    return first, after
+    return _midnight(start, tz, datetime.min), _midnight(end, tz, datetime.max, next_day=True)
+
+
+def _midnight(day: date, tz: Any, limit: datetime, *, next_day: bool = False) -> datetime:
+    """The local midnight starting ``day`` (or the day after it) in UTC, or ``limit`` when that
+    is outside the calendar."""
+    try:
+        if next_day:
+            day += timedelta(days=1)
+        return datetime.combine(day, time(), tz).astimezone(UTC)
+    except OverflowError:
+        return limit.replace(tzinfo=UTC)
 
 
 def batch_threshold(desk: Desk) -> int:

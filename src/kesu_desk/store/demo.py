@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 # progress moves and a statement's temporary state stays small.
 CHUNK = 100_000
 PG_CHUNK = 20_000
+# The most cases a demo makes: some ten minutes and 25 GB on SQLite; the days it spreads them
+# over (at most 9,000 a day) stay well inside the calendar.
+MAX_CASES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -1685,14 +1688,16 @@ def generate(
 ) -> DemoReport:
     """Fill an empty, migrated database with ``cases`` demo cases and everything around them.
 
-    Refuses (DeskError "database_not_empty") when the database already holds a case. Demo users
+    Refuses (DeskError "database_not_empty") when the database already holds a case, and
+    (DeskError "demo_cases") a number of cases below 0 or above :data:`MAX_CASES`. Demo users
     of every role are added when missing, and ``login`` as a supervisor.
     """
+    check_cases(cases)
     started = time.perf_counter()
     engine = desk.engine
     sqlite = engine.dialect.name == "sqlite"
     now = datetime.now(UTC)
-    plan = make_plan(desk, max(0, cases), seed, now)
+    plan = make_plan(desk, cases, seed, now)
     raw = engine.raw_connection()
     loader = _Loader(raw.driver_connection, sqlite)
     build: SearchBuild | None = None
@@ -1716,6 +1721,12 @@ def generate(
             raw.invalidate()
         raw.close()
     return DemoReport(*written, seconds=time.perf_counter() - started)
+
+
+def check_cases(cases: int) -> None:
+    """DeskError "demo_cases" unless 0 ≤ ``cases`` ≤ :data:`MAX_CASES`."""
+    if not 0 <= cases <= MAX_CASES:
+        raise DeskError("demo_cases", cases=cases, max=MAX_CASES)
 
 
 @contextmanager
