@@ -15,13 +15,20 @@ from kesu_desk import __version__
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
+# Where pg_dump is looked for when it is not on PATH: Debian and Ubuntu keep each PostgreSQL
+# version's programs in a folder of their own. The newest is taken: pg_dump dumps servers of its
+# own version and older ones, never newer.
+PG_DUMP_FOLDERS = "/usr/lib/postgresql/*/bin"
+
 DESCRIPTION = """\
 kesu-desk: a keyboard-first terminal service desk for customer complaints (客诉).
 
 Without a command it starts the desk (TUI). Settings come from, lowest first: the TOML config file
 (in the platformdirs config folder, or KESU_DESK_CONFIG), KESU_DESK_* environment variables
 (KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags.
-The default database is SQLite in the platformdirs user data folder, created on first use.
+The default database is SQLite in the platformdirs user data folder, created on first use (by
+the desk, demo, users add or db upgrade; the commands that only read refuse a database that is
+not there rather than make an empty one).
 """
 
 EPILOG = """\
@@ -107,8 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
                                parser_class=_Parser)
     db_sub.add_parser("upgrade", parents=[common], help="bring the database up to date")
 
-    backup = sub.add_parser("backup", parents=[common],
-                            help="online backup of the SQLite database to PATH")
+    backup = sub.add_parser(
+        "backup", parents=[common], help="online backup of the database to PATH (never over a file)",
+        description="An online backup of the database to PATH, which must not exist yet. SQLite: a\n"
+                    "consistent copy of the database file. PostgreSQL: pg_dump's custom format (restore\n"
+                    "it with pg_restore), by the pg_dump on PATH or else the newest in\n"
+                    f"{PG_DUMP_FOLDERS} (Debian, Ubuntu); the password reaches it in PGPASSWORD,\n"
+                    "never on its command line. Any failure exits non-zero and leaves no file.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     backup.add_argument("path", metavar="PATH", type=Path)
 
     export = sub.add_parser("export", parents=[common], help="export cases as CSV or JSONL")
@@ -220,6 +234,28 @@ class _TerminalOutput:
         return int(self.stream.write(_for_terminal(text)))
 
 
+def _os_reason(exc: OSError, path: Path, lang: str, *, creating: bool = False) -> str:
+    """Why ``path`` could not be opened, in the user's language (the system's own words, in
+    English, only for the rare cases without a message of ours)."""
+    import errno
+
+    from kesu_desk.i18n import t
+
+    nearest = next((p for p in path.absolute().parents if p.exists()), None)
+    if exc.errno == errno.ENOENT:
+        if nearest is not None and nearest != path.absolute().parent:
+            return t("os.no_folder", lang, folder=path.parent)
+        return t("os.cannot_create" if creating else "os.not_found", lang)
+    if exc.errno == errno.ENOTDIR and nearest is not None and not nearest.is_dir():
+        return t("os.not_folder", lang, folder=nearest)
+    key = {errno.EACCES: "permission", errno.EPERM: "permission", errno.EROFS: "read_only",
+           errno.ENOSPC: "no_space", errno.EDQUOT: "no_space", errno.EISDIR: "is_folder",
+           errno.ENOTDIR: "not_folder"}.get(exc.errno or 0)
+    if key is None:
+        return exc.strerror or _first_line(exc)
+    return t(f"os.{key}", lang, folder=path.parent)
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -237,7 +273,9 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
         _say(t("cli.error_prefix", lang) + describe(exc, lang), err=True)
     except (OperationalError, DBAPIError, ArgumentError) as exc:
         reason = _first_line(getattr(exc, "orig", None) or exc)
-        url = _safe_url(settings.db)
+        from kesu_desk.store.engine import shown_url
+
+        url = shown_url(settings.db)
         _say(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
              err=True)
     except BrokenPipeError:
@@ -247,25 +285,20 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        _say(t("cli.error_prefix", lang) + _first_line(exc), err=True)
+        message = (t("cli.os_error", lang, path=exc.filename, reason=_os_reason(exc, Path(exc.filename), lang))
+                   if isinstance(exc.filename, str) else _first_line(exc))
+        _say(t("cli.error_prefix", lang) + message, err=True)
     except KeyboardInterrupt:
         return 130
     return EXIT_ERROR
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
-
-
-def _open(settings: Any) -> Any:
+def _open(settings: Any, *, create: bool = True) -> Any:
+    """The desk. ``create=False`` for the commands that only read: a database that is not there
+    (a mistyped --db) is refused, not made (DeskError "no_database")."""
     from kesu_desk.services.desk import Desk
 
-    return Desk.open(settings)
+    return Desk.open(settings, create=create)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -316,7 +349,7 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services import users
     from kesu_desk.text import visible_line
 
-    desk = _open(settings)
+    desk = _open(settings, create=args.users_command == "add")
     if args.users_command == "add":
         user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
         dept = f", {user.department}" if user.department else ""
@@ -342,28 +375,89 @@ def cmd_db(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
-    import sqlite3
-
     from kesu_desk.i18n import t
     from kesu_desk.store.engine import is_sqlite
 
-    desk = _open(settings)
-    if not is_sqlite(desk.engine):
-        _say(t("cli.backup_postgres", lang, url=_safe_url(settings.db)))
-        return 0
+    desk = _open(settings, create=False)
     target: Path = args.path
-    if target.exists():
+    try:
+        # Never over anything: "x" refuses an existing path, a dangling symbolic link included.
+        out = target.open("xb")
+    except FileExistsError:
         _say(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), err=True)
         return EXIT_ERROR
-    source = desk.engine.raw_connection()
+    except OSError as exc:
+        reason = _os_reason(exc, target, lang, creating=True)
+        _say(t("cli.error_prefix", lang) + t("cli.backup_cannot_write", lang, path=target, reason=reason),
+             err=True)
+        return EXIT_ERROR
+    done = False
     try:
-        with sqlite3.connect(target) as dest:
-            source.driver_connection.backup(dest)  # type: ignore[union-attr]
-        dest.close()
+        if is_sqlite(desk.engine):
+            out.close()  # an empty file is an empty database to copy into
+            _sqlite_backup(desk.engine, target)
+        else:
+            with out:
+                _pg_dump(settings.db, out)
+        done = True
     finally:
-        source.close()
+        if not done:  # nothing half-written
+            target.unlink(missing_ok=True)
     _say(t("cli.backup_done", lang, path=target))
     return 0
+
+
+def _sqlite_backup(engine: Any, target: Path) -> None:
+    """An online, consistent copy of the SQLite database into the (empty) file ``target``."""
+    import sqlite3
+
+    from kesu_desk.domain.errors import DeskError
+
+    source = engine.raw_connection()
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.driver_connection.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:  # a full disk, an I/O error: the copy is removed, the reason said
+        raise DeskError("backup_failed", reason=_first_line(exc)) from exc
+    finally:
+        source.close()
+
+
+def _pg_dump(url: str, out: Any) -> None:
+    """pg_dump's custom format (for pg_restore) of the database ``url`` names, into ``out``.
+
+    The password goes to pg_dump in PGPASSWORD, never on its command line (which every user of
+    the machine can read); the rest of the URL as a libpq connection URI.
+    """
+    import glob
+    import os
+    import re
+    import shutil
+    import subprocess
+
+    from sqlalchemy import URL, make_url
+
+    from kesu_desk.domain.errors import DeskError
+
+    found = glob.glob(os.path.join(PG_DUMP_FOLDERS, "pg_dump"))
+    newest = max(found, key=lambda p: [int(n) for n in re.findall(r"\d+", p)], default=None)
+    program = shutil.which("pg_dump") or newest
+    if program is None:
+        raise DeskError("pg_dump_missing", folders=PG_DUMP_FOLDERS)
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    libpq = URL.create("postgresql", username=parsed.username, host=parsed.host, port=parsed.port,
+                       database=parsed.database, query=parsed.query).render_as_string()
+    done = subprocess.run([program, "--format=custom", f"--dbname={libpq}"], stdout=out,
+                          stderr=subprocess.PIPE, env=env, check=False)
+    if done.returncode != 0:
+        said = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        raise DeskError("pg_dump_failed", exit_code=done.returncode, reason=said[0] if said else "-")
 
 
 def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
@@ -376,7 +470,7 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
         statuses = [Status(s) for s in args.status]
     except ValueError:
         raise InvalidInput("invalid_input", errors={"status": "enum"}) from None
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     if args.output:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export_cases(desk, out, args.format, statuses)
@@ -395,7 +489,7 @@ def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
     if not args.file.is_file():
         _say(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), err=True)
         return EXIT_ERROR
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     actor = whoami(desk, settings.login())
     report = import_cases(desk, args.file, actor.name, lang=lang)
     for line, reason in report.bad:
@@ -491,7 +585,7 @@ def _write(text: str, output: Path | None, lang: str) -> None:
 def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.report import RENDERERS, build_report
 
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
     _write(RENDERERS[args.format](report, lang), args.output, lang)
     return 0
@@ -500,7 +594,7 @@ def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
 def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.record_form import FORM_RENDERERS, build_form
 
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     form = build_form(desk, args.case, lang, eight_disciplines=args.eight_d)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)
     return 0

@@ -97,12 +97,6 @@ def test_backup_is_a_consistent_copy(sqlite_url: str, tmp_path: Path) -> None:
     assert main(["--db", sqlite_url, "backup", str(target)]) == 1  # never overwrites
 
 
-def test_backup_on_postgresql_points_to_pg_dump(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", pg_url, "backup", "/tmp/never-written.db"]) == 0
-    assert "pg_dump" in capsys.readouterr().out
-    assert not Path("/tmp/never-written.db").exists()
-
-
 def test_settings_precedence_file_then_environment_then_flags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
