@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -205,7 +206,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = settings.language()
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
-    return _guarded(handler, args, settings, lang)
+    if handler is cmd_tui:  # the desk handles its own signals
+        return _guarded(handler, args, settings, lang)
+    with _stopped_cleanly_by_signals():
+        return _guarded(handler, args, settings, lang)
+
+
+@contextlib.contextmanager
+def _stopped_cleanly_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end a command the way Ctrl+C does: by an exception, so that whatever
+    it was writing is rolled back and its scratch files removed (see store/demo.py), then exit
+    128 + the signal's number. A signal somebody chose to ignore (nohup) stays ignored."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")  # SIGHUP: not on Windows
+    wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    before = {s: signal.getsignal(s) for s in wanted}
+    for signum, handler in before.items():
+        if handler is signal.SIG_DFL:
+            signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            if handler is not None:
+                signal.signal(signum, handler)
 
 
 def _say(text: str, *, err: bool = False) -> None:
