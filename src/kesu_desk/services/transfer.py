@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -25,6 +25,10 @@ from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import money
 from kesu_desk.sla import utcnow
 from kesu_desk.store.models import Case, Customer
+from kesu_desk.text import csv_cell, from_csv_cell, json_controls_escaped
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 Format = Literal["csv", "jsonl"]
 
@@ -75,7 +79,7 @@ _TEXT_FIELDS = frozenset({
 
 def export_cases(
     desk: Desk,
-    out: TextIO,
+    out: SupportsWrite[str],
     fmt: Format,
     statuses: Sequence[Status] = (),
     *,
@@ -84,7 +88,9 @@ def export_cases(
     """Write every case (only ``statuses`` if given) in id order to ``out``; return how many.
 
     Reads ``batch_size`` cases at a time after the last id written, so memory stays flat however
-    many cases there are. For CSV, ``out`` should be opened with ``newline=""``.
+    many cases there are. For CSV, ``out`` should be opened with ``newline=""``; a text cell that
+    a spreadsheet would run as a formula is written with a quote before it (text.csv_cell), which
+    import takes off again.
     """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
@@ -101,7 +107,7 @@ def export_cases(
                 if writer is not None:
                     writer.writerow([_csv_value(record[c]) for c in COLUMNS])
                 else:
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    out.write(json_controls_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
             count += len(rows)
             if len(rows) < batch_size:
                 return count
@@ -188,7 +194,7 @@ def _csv_value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -309,7 +315,7 @@ def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
         if len(values) != len(header):
             yield start, _reason("wrong_value_count", lang, found=len(values), expected=len(header))
             continue
-        yield start, dict(zip(header, values, strict=True))
+        yield start, dict(zip(header, map(from_csv_cell, values), strict=True))
     if header is None:
         yield 1, _reason("empty_file", lang)
 

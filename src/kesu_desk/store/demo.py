@@ -10,11 +10,14 @@ wrote the case. The same SQL runs on SQLite and PostgreSQL; only a few functions
 
 On an SQLite file the search index is built at the same time on a second connection, in a
 thread and a scratch file of its own, and copied in before the commit (see SearchBuild): one
-SQLite database has one writer, but the machine has more than one core.
+SQLite database has one writer, but the machine has more than one core. The scratch file goes
+when the demo ends, fails or is stopped; one left by a killed demo goes with the next demo.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import logging
 import os
 import random
@@ -43,6 +46,11 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.store.search import index_text
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 if TYPE_CHECKING:
     from kesu_desk.services.desk import Desk
 
@@ -52,6 +60,9 @@ log = logging.getLogger(__name__)
 # progress moves and a statement's temporary state stays small.
 CHUNK = 100_000
 PG_CHUNK = 20_000
+# The most cases a demo makes: some ten minutes and 25 GB on SQLite; the days it spreads them
+# over (at most 9,000 a day) stay well inside the calendar.
+MAX_CASES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -1685,14 +1696,16 @@ def generate(
 ) -> DemoReport:
     """Fill an empty, migrated database with ``cases`` demo cases and everything around them.
 
-    Refuses (DeskError "database_not_empty") when the database already holds a case. Demo users
+    Refuses (DeskError "database_not_empty") when the database already holds a case, and
+    (DeskError "demo_cases") a number of cases below 0 or above :data:`MAX_CASES`. Demo users
     of every role are added when missing, and ``login`` as a supervisor.
     """
+    check_cases(cases)
     started = time.perf_counter()
     engine = desk.engine
     sqlite = engine.dialect.name == "sqlite"
     now = datetime.now(UTC)
-    plan = make_plan(desk, max(0, cases), seed, now)
+    plan = make_plan(desk, cases, seed, now)
     raw = engine.raw_connection()
     loader = _Loader(raw.driver_connection, sqlite)
     build: SearchBuild | None = None
@@ -1716,6 +1729,12 @@ def generate(
             raw.invalidate()
         raw.close()
     return DemoReport(*written, seconds=time.perf_counter() - started)
+
+
+def check_cases(cases: int) -> None:
+    """DeskError "demo_cases" unless 0 ≤ ``cases`` ≤ :data:`MAX_CASES`."""
+    if not 0 <= cases <= MAX_CASES:
+        raise DeskError("demo_cases", cases=cases, max=MAX_CASES)
 
 
 @contextmanager
@@ -1867,21 +1886,76 @@ def _search_build(loader: _Loader, plan: Plan) -> Iterator[SearchBuild | None]:
     shadows = [row[0] for row in _fetch(
         loader, "SELECT name FROM sqlite_master WHERE type = 'table' "
         "AND name GLOB 'case_search_*' ORDER BY name")]
-    handle, path = tempfile.mkstemp(prefix=os.path.basename(main) + ".", suffix=".search",
-                                    dir=os.path.dirname(main))
-    os.close(handle)  # an empty file is an empty database
-    build = SearchBuild(path, create, shadows)
-    # Attached now, because SQLite refuses to attach inside a transaction; the main
-    # connection touches the file only in finish(), after the builder closed it.
-    loader.run(f"ATTACH DATABASE '{path.replace(chr(39), chr(39) * 2)}' AS {SEARCH_BUILD}")
+    remove_stale_scratch_files(main)
+    handle, path = scratch_file(main)  # an empty file is an empty database
     try:
-        yield build
+        build = SearchBuild(path, create, shadows)
+        # Attached now, because SQLite refuses to attach inside a transaction; the main
+        # connection touches the file only in finish(), after the builder closed it.
+        loader.run(f"ATTACH DATABASE '{path.replace(chr(39), chr(39) * 2)}' AS {SEARCH_BUILD}")
+        try:
+            yield build
+        finally:
+            build.stop.set()
+            if build.thread is not None:
+                build.thread.join()
+            loader.run(f"DETACH DATABASE {SEARCH_BUILD}")
     finally:
-        build.stop.set()
-        if build.thread is not None:
-            build.thread.join()
-        loader.run(f"DETACH DATABASE {SEARCH_BUILD}")
         os.unlink(path)
+        # Closed last: closing a descriptor of a file drops the POSIX locks SQLite holds on it.
+        os.close(handle)
+
+
+def _scratch_pattern(main: str) -> str:
+    """The scratch files of the database ``main``: "<main>.XXXXXXXX.search", in its folder."""
+    return glob.escape(main) + ".*.search"
+
+
+def scratch_file(main: str) -> tuple[int, str]:
+    """A new, empty scratch file next to the database ``main``, and a descriptor of it that holds
+    a lock on it for as long as it is open, which says "in use" to :func:`remove_stale_scratch_files`.
+
+    The lock goes with the process however it ends; the file does not when the process is
+    killed (SIGKILL cannot be caught; SIGTERM, SIGHUP and SIGINT are, by the command line), so the
+    next demo on the database removes it.
+    """
+    while True:
+        handle, path = tempfile.mkstemp(prefix=os.path.basename(main) + ".", suffix=".search",
+                                        dir=os.path.dirname(main))
+        if fcntl is None:
+            return handle, path
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(handle).st_ino:
+                return handle, path
+        except FileNotFoundError:
+            pass
+        # Another demo removed it between its creation and our lock: it was not in use yet.
+        os.close(handle)
+
+
+def remove_stale_scratch_files(main: str) -> None:
+    """Remove the scratch files of the database ``main`` that no running demo uses: those left by
+    a demo that was killed."""
+    for path in glob.glob(_scratch_pattern(main)):
+        if fcntl is None:  # Windows: a file still open cannot be removed
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            continue
+        try:
+            handle = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # locked: a demo is using it
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+                log.debug("removed the stale scratch file %s", path)
+        finally:
+            os.close(handle)
 
 
 def _refuse_cases(loader: _Loader) -> None:

@@ -19,18 +19,37 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def shown_url(url: str) -> str:
+    """A database URL as it may be shown to people: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: nothing in it is a password SQLAlchemy could find
+        return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names; None for an in-memory database or another engine."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; an SQLite file's folder is created when missing (the commands that
+    only read check first that the file is there: services/desk.Desk.open)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
 
-    database = parsed.database
-    in_memory = not database or database == ":memory:"
+    file = sqlite_file(url)
+    in_memory = file is None
     if in_memory:
         kwargs.setdefault("poolclass", StaticPool)
     else:
-        assert database is not None
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        assert file is not None
+        file.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},

@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from kesu_desk.i18n import t
 from kesu_desk.rules import Suggestion
-from kesu_desk.widgets.text import one_line, visible
+from kesu_desk.text import visible
+from kesu_desk.widgets.text import one_line
 
 
 def local_time(moment: datetime, tz: tzinfo, lang: str) -> str:

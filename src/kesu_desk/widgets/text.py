@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.text import Text
@@ -11,40 +9,12 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import TextArea
 
-from kesu_desk.text import one_line as _flat
-
-# C0 controls (but tab and newline), DEL and the C1 controls. Escape sequences become visible
-# pictures (ESC → ␛) instead of reaching the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
-
-
-def _one_picture(code: int) -> str:
-    """One visible character for a control character (ESC → ␛, DEL → ␡, C1 → �)."""
-    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
-
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    # Where nothing counts characters (a table cell, a timeline line) a C1 control says which it is.
-    return f"\\x{code:02x}" if 0x80 <= code <= 0x9F else _one_picture(code)
-
-
-def pictures(value: str) -> str:
-    """``value`` with control characters as pictures, one for one, so that a text widget's
-    cursor arithmetic (an index per character) still holds."""
-    return _CONTROL.sub(lambda m: _one_picture(ord(m.group())), value)
-
-
-def visible(value: str | None) -> str:
-    """``value`` with control characters made visible; tabs become spaces."""
-    if not value:
-        return ""
-    return _CONTROL.sub(_picture, value).replace("\t", "    ")
+from kesu_desk.text import CONTROL, pictures, visible, visible_line
 
 
 def one_line(value: str | None) -> str:
     """``value`` on one line (for table cells and titles), control characters made visible."""
-    return _flat(visible(value))
+    return visible_line(value)
 
 
 def plain(value: str | None, style: str = "") -> Text:
@@ -85,7 +55,7 @@ class TypedTextArea(TextArea):
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        if _CONTROL.search(line.plain):
+        if CONTROL.search(line.plain):
             line.plain = pictures(line.plain)
         return line
 

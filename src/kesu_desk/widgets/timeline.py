@@ -18,7 +18,8 @@ from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
 from kesu_desk.services.views import EventView
 from kesu_desk.sla import as_utc
-from kesu_desk.widgets.text import one_line, visible
+from kesu_desk.text import visible
+from kesu_desk.widgets.text import one_line
 
 # A folded event shows this many lines of its text; Enter shows the rest.
 FOLDED_LINES = 2
