@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import DeskError
 
 FALLBACK = "en"
@@ -54,6 +55,12 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
             params[name] = t(f"{name}.{params[name]}", lang)
     if error.code == "invalid_input":
         errors = params.get("errors", {})
-        parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang)}" for f, code in errors.items()]
+        parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang, **field_params(f))}"
+                 for f, code in errors.items()]
         return t("error.invalid_input", lang, details="; ".join(parts))
     return t(f"error.{error.code}", lang, **params)
+
+
+def field_params(field: str) -> dict[str, Any]:
+    """What the message of a problem with ``field`` may name: the allowed range of amounts."""
+    return amount_params()

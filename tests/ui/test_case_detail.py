@@ -358,3 +358,35 @@ async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Re
     assert (merged.status, merged.closure) == (Status.CLOSED, "merged")
     survivor = cases.get_case(desk, kept.number)
     assert any(e.details.get("merged_from") == duplicate.number for e in survivor.timeline)
+
+
+# -- amounts (issue 11.7) ----------------------------------------------------------------------------
+
+
+def proposed_amounts(desk: Desk, view: CaseView) -> list[int | None]:
+    with desk.uow(write=False) as uow:
+        return list(uow.session.execute(
+            select(Proposal.amount_cents).where(Proposal.case_id == view.id)).scalars())
+
+
+async def test_an_ambiguous_amount_typed_in_the_proposal_is_refused_not_misread(
+    desk: Desk, register: Register
+) -> None:
+    view = to_investigating(desk, register())
+    async with run_as(desk, "hq") as (app, pilot):
+        await open_case(app, pilot, view.number)
+        await press(app, pilot, "p", "enter")
+        await type_text(app, pilot, "ref")
+        await press(app, pilot, "enter", "tab")
+        await type_text(app, pilot, "1,500")
+        await press(app, pilot, "ctrl+s")
+        # "1,500" is 1500 in Chinese and English use and 1.5 in Spanish: the desk asks, it does not guess.
+        assert isinstance(app.screen, ActionDialog)
+        error = str(app.screen.query_one("#dialog-error", Static).render())
+        assert "Amount" in error and "1500" in error and "1.50" in error, error
+        assert proposed_amounts(desk, view) == []
+        await press(app, pilot, "backspace", "backspace", "backspace", "backspace", "backspace")
+        await type_text(app, pilot, "1 500,50")
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, CaseScreen)
+    assert proposed_amounts(desk, view) == [150_050]

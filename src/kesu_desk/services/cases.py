@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import workflow
+from kesu_desk.domain.amounts import amount_cents
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -34,7 +35,7 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.views import CaseView, EventView, cents, money
+from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store import search
 from kesu_desk.store.models import Approval, Case, CaseEvent, Customer, Proposal, Survey, User
@@ -450,17 +451,19 @@ def propose(
 ) -> CaseView:
     chosen = Remedy(remedy)
     threshold = desk.settings.approval_threshold
+    # Whole cents in range, or refused: the amount stored is the one the approvals compare.
+    stored = money(amount_cents(amount))
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
-        needed = 2 if amount is not None and amount > threshold else 1
-        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=cents(amount),
+        needed = 2 if stored is not None and stored > threshold else 1
+        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=amount_cents(stored),
                              details=details, proposed_by=who.id, proposed_at=now,
                              approvals_needed=needed))
-        return {"remedy": chosen.value, "amount": amount, "approvals_needed": needed}
+        return {"remedy": chosen.value, "amount": stored, "approvals_needed": needed}
 
     return _change(desk, actor, number, version, Action.PROPOSE,
-                   {"remedy": chosen, "amount": amount}, apply, comment=details)
+                   {"remedy": chosen, "amount": stored}, apply, comment=details)
 
 
 def _pending_proposal(session: Session, case: Case) -> Proposal:
