@@ -16,6 +16,7 @@ from pydantic import (
 from sqlmodel import col
 
 from kesu_desk.domain.errors import InvalidInput
+from kesu_desk.domain.limits import purchase_date_problem
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
 from kesu_desk.store.models import Case, Customer
 
@@ -90,8 +91,8 @@ class CaseDraft(BaseModel):
     @model_validator(mode="after")
     def _contact_and_description(self) -> CaseDraft:
         errors, phone = _check_contact(self.phone, self.email, self.description, self.region)
-        if self.purchase_date and self.purchase_date > date.today():
-            errors["purchase_date"] = "date_in_future"
+        if problem := purchase_date_problem(self.purchase_date):
+            errors["purchase_date"] = problem
         if errors:
             raise ValueError(errors)
         self.phone = phone
