@@ -9,6 +9,7 @@ from typing import Any
 
 from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import DeskError
+from kesu_desk.domain.limits import limit_text
 
 FALLBACK = "en"
 
@@ -62,5 +63,6 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
 
 
 def field_params(field: str) -> dict[str, Any]:
-    """What the message of a problem with ``field`` may name: the allowed range of amounts."""
-    return amount_params()
+    """What the message of a problem with ``field`` may name: the allowed range of amounts
+    (``{low}``, ``{high}``) and the field's longest text (``{max}``)."""
+    return {**amount_params(), "max": limit_text(field)}

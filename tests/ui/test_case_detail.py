@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
 
 from casesteps import to_assigned, to_investigating, to_proposed
@@ -390,3 +390,18 @@ async def test_an_ambiguous_amount_typed_in_the_proposal_is_refused_not_misread(
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
     assert proposed_amounts(desk, view) == [150_050]
+
+
+async def test_a_note_over_its_limit_keeps_the_dialog_and_names_the_limit(
+    desk: Desk, register: Register
+) -> None:
+    view = register()
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_case(app, pilot, view.number)
+        await press(app, pilot, "n", "tab")
+        app.screen.query_one("#text", TextArea).insert("长" * 15_001)  # a paste
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, NoteDialog)
+        error = str(app.screen.query_one("#dialog-error", Static).render())
+        assert error == "Please correct: Text: too long: at most 15 000 characters", error
+    assert len(cases.get_case(desk, view.number).timeline) == len(view.timeline)
