@@ -61,50 +61,46 @@ def amount_params() -> dict[str, str]:
     return {"low": range_text(MIN_AMOUNT), "high": range_text(MAX_AMOUNT)}
 
 
-def _refuse(code: str, field: str) -> InvalidInput:
-    return InvalidInput("invalid_input", errors={field: code})
+def _refuse(code: str) -> InvalidInput:
+    return InvalidInput("invalid_input", errors={"amount": code})
 
 
-def parse_amount(text: str, *, field: str = "amount") -> Decimal | None:
+def parse_amount(text: str) -> Decimal | None:
     """The amount ``text`` stands for, or None when it is blank. Zero is an amount here (the
-    workflow says where money must move); InvalidInput (``field`` → code) for anything else
+    workflow says where money must move); InvalidInput (``amount`` → code) for anything else
     that is not a number of cents from 0 to :data:`MAX_AMOUNT`, written unambiguously."""
     plain = unicodedata.normalize("NFKC", text).strip()
     if not plain:
         return None
     if plain[0] in _MINUS:
         body = plain[1:].lstrip()
-        try:
-            negative = _read(body, field) > 0
-        except InvalidInput:
-            negative = False
-        raise _refuse(NEGATIVE if negative else NOT_AN_AMOUNT, field)
-    return _read(plain, field)
+        raise _refuse(NEGATIVE if body[:1].isdigit() else NOT_AN_AMOUNT)
+    return _read(plain)
 
 
-def _read(text: str, field: str) -> Decimal:
+def _read(text: str) -> Decimal:
     if not text or not set(text) <= _ALLOWED or not text[0].isdigit():
-        raise _refuse(NOT_AN_AMOUNT, field)
+        raise _refuse(NOT_AN_AMOUNT)
     marks = [i for i, ch in enumerate(text) if ch in ",."]
     # Where the decimals start: after the last mark, unless one kind of mark is repeated.
     both = "," in text and "." in text
     decimal_at = marks[-1] if marks and (both or text.count(text[marks[-1]]) == 1) else None
     whole, decimals = (text, "") if decimal_at is None else (text[:decimal_at], text[decimal_at + 1:])
     if len(marks) == 1 and len(decimals) == 3 and _GROUPED.fullmatch(text) and whole[0] != "0":
-        raise _refuse(AMBIGUOUS, field)  # 1,500 or 1.500: thousands to some, decimals to others
+        raise _refuse(AMBIGUOUS)  # 1,500 or 1.500: thousands to some, decimals to others
     if decimal_at is not None and not decimals.isdigit():
-        raise _refuse(NOT_AN_AMOUNT, field)  # 1500. or 1.5,0
+        raise _refuse(NOT_AN_AMOUNT)  # 1500. or 1.5,0
     if not whole.isdigit() and not _GROUPED.fullmatch(whole):
-        raise _refuse(NOT_AN_AMOUNT, field)  # 15,00,000 or 1,000 000
+        raise _refuse(NOT_AN_AMOUNT)  # 15,00,000 or 1,000 000
     if len(decimals) > 2:
-        raise _refuse(TOO_PRECISE, field)
+        raise _refuse(TOO_PRECISE)
     value = Decimal(re.sub(r"[ ,.]", "", whole) + "." + (decimals or "0"))
     if value > MAX_AMOUNT:
-        raise _refuse(TOO_LARGE, field)
+        raise _refuse(TOO_LARGE)
     return value
 
 
-def amount_cents(amount: Decimal | None, *, field: str = "amount") -> int | None:
+def amount_cents(amount: Decimal | None) -> int | None:
     """The whole cents ``amount`` is stored as; InvalidInput when it is not exactly a number of
     cents from 0 to :data:`MAX_AMOUNT` (NaN, infinities, a third decimal, a negative amount):
     what is stored is what was given, never a rounding of it."""
@@ -112,14 +108,14 @@ def amount_cents(amount: Decimal | None, *, field: str = "amount") -> int | None
         return None
     try:
         if not amount.is_finite():
-            raise _refuse(NOT_AN_AMOUNT, field)
+            raise _refuse(NOT_AN_AMOUNT)
         if amount < 0:
-            raise _refuse(NEGATIVE, field)
+            raise _refuse(NEGATIVE)
         if amount > MAX_AMOUNT:
-            raise _refuse(TOO_LARGE, field)
+            raise _refuse(TOO_LARGE)
         cents = amount * 100
         if cents != cents.to_integral_value():
-            raise _refuse(TOO_PRECISE, field)
+            raise _refuse(TOO_PRECISE)
     except InvalidOperation:
-        raise _refuse(NOT_AN_AMOUNT, field) from None
+        raise _refuse(NOT_AN_AMOUNT) from None
     return int(cents)
