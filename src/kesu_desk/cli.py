@@ -7,7 +7,6 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -146,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--batch", metavar="B", help="batch/lot; with --product, cases of it are counted")
     sug.add_argument("--customer-class", choices=["a_dealer", "sub_dealer", "end_user", "direct"])
     sug.add_argument("--purchase-date", metavar="YYYY-MM-DD", type=_date)
-    sug.add_argument("--amount", metavar="N", type=Decimal, help="price or amount at stake")
+    sug.add_argument("--amount", metavar="AMOUNT",
+                     help="price or amount at stake, e.g. 1500 or 1500.50 (0 to 10 000 000.00)")
     sug.add_argument("--rules", metavar="FILE", type=Path, help="rules file (default: config, then built-in)")
     sug.add_argument("--similar", metavar="N", type=int, default=5,
                      help="show the N closed cases most like this one (default 5; 0: none)")
@@ -547,10 +547,17 @@ def _date(value: str) -> date:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.amounts import parse_amount
+    from kesu_desk.domain.errors import InvalidInput
+    from kesu_desk.domain.limits import purchase_date_problem
     from kesu_desk.i18n import t
     from kesu_desk.services.suggestions import suggest_case
     from kesu_desk.text import json_controls_escaped
 
+    # Read and checked as a proposal's amount and the intake's purchase date are.
+    amount = parse_amount(args.amount) if args.amount is not None else None
+    if wrong_date := purchase_date_problem(args.purchase_date):
+        raise InvalidInput("invalid_input", errors={"purchase_date": wrong_date})
     if args.rules:
         settings = settings.model_copy(update={"rules": args.rules})
     desk = _open(settings)
@@ -559,7 +566,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     result = suggest_case(
         desk, args.text, category=args.category, channel=args.channel, product=args.product,
         batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
-        amount=args.amount, similar=args.similar,
+        amount=amount, similar=args.similar,
     )
     if args.json:
         print(json_controls_escaped(result.model_dump_json(indent=2)))

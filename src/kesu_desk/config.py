@@ -23,13 +23,12 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from kesu_desk.domain.amounts import MAX_AMOUNT
 from kesu_desk.domain.vocabulary import Severity, Status
 
 APP_NAME = "kesu-desk"
 ENV_PREFIX = "KESU_DESK_"
 LANGUAGES = ("zh", "en", "es")
-# Amounts are kept in cents in INTEGER columns (32 bits on PostgreSQL): the largest is 2³¹ − 1.
-MAX_AMOUNT = Decimal(2**31 - 1) / 100
 # The queue's sort orders: store.queries.Sort, which the config (a lower layer) does not import
 # (tests/unit/test_config.py keeps the two equal).
 QueueSort = Literal["newest", "oldest", "due", "severity"]

@@ -7,7 +7,9 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import DeskError
+from kesu_desk.domain.limits import limit_text
 
 if TYPE_CHECKING:
     from kesu_desk.config import SettingProblem
@@ -57,7 +59,8 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
             params[name] = t(f"{name}.{params[name]}", lang)
     if error.code == "invalid_input":
         errors = params.get("errors", {})
-        parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang)}" for f, code in errors.items()]
+        parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang, **field_params(f))}"
+                 for f, code in errors.items()]
         return t("error.invalid_input", lang, details="; ".join(parts))
     return t(f"error.{error.code}", lang, **params)
 
@@ -68,3 +71,9 @@ def describe_setting(problem: SettingProblem, lang: str = FALLBACK) -> str:
     allowed = t(f"settings.allowed.{problem.allowed}", lang, **problem.params) if problem.allowed else ""
     return t(f"settings.{problem.code}", lang, **problem.params, setting=setting, allowed=allowed,
              source=problem.source or t("settings.defaults", lang))
+
+
+def field_params(field: str) -> dict[str, Any]:
+    """What the message of a problem with ``field`` may name: the allowed range of amounts
+    (``{low}``, ``{high}``) and the field's longest text (``{max}``)."""
+    return {**amount_params(), "max": limit_text(field)}

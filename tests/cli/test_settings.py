@@ -29,10 +29,10 @@ WRONG: list[tuple[str, str, list[str]]] = [
     ('lang = "fr"', "lang", ["zh", "en", "es"]),
     ('db = "nonsense"', "db", ["sqlite:///", "postgresql+psycopg://"]),
     ('db = "mysql://kesu@db/kesu"', "db", ["sqlite:///", "postgresql+psycopg://"]),
-    ("approval_threshold = 99999999999", "approval_threshold", ["21,474,836.47"]),
-    ("approval_threshold = -1", "approval_threshold", ["21,474,836.47"]),
-    ("approval_threshold = 10.005", "approval_threshold", ["21,474,836.47"]),
-    ('approval_threshold = "nan"', "approval_threshold", ["21,474,836.47"]),
+    ("approval_threshold = 99999999999", "approval_threshold", ["10,000,000.00"]),
+    ("approval_threshold = -1", "approval_threshold", ["10,000,000.00"]),
+    ("approval_threshold = 10.005", "approval_threshold", ["10,000,000.00"]),
+    ('approval_threshold = "nan"', "approval_threshold", ["10,000,000.00"]),
     ("follow_up_attempts = 0", "follow_up_attempts", ["1", "10"]),
     ("corrective_check_days = 100000000", "corrective_check_days", ["1", "730"]),
     ('closed_days = ["someday"]', "closed_days[0]", ["2026-12-31"]),
@@ -145,7 +145,7 @@ def test_a_wrong_language_is_told_in_the_locales_language(
 def test_good_settings_are_taken_in_their_usual_spellings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _config(tmp_path, monkeypatch, 'lang = "zh_CN.UTF-8"\ncountry = "es"\napproval_threshold = 21474836.47\n'
+    _config(tmp_path, monkeypatch, 'lang = "zh_CN.UTF-8"\ncountry = "es"\napproval_threshold = 10000000\n'
                                    '[keymap]\n"queue.new" = "f2, ctrl+n"\n'
                                    '[queue_filters]\nstatuses = ["registered"]\nsort = "due"')
     settings = load_settings()

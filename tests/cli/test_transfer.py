@@ -198,7 +198,7 @@ def test_bytes_that_are_not_utf8_are_reported_on_their_line(source: Desk, tmp_pa
 def test_too_long_a_value_is_a_bad_row_not_a_failed_batch(source: Desk, tmp_path: Path) -> None:
     content = f"phone,description,product\n13800138000,x,{'K' * 129}\n13900139000,y,K-200\n"
     report = import_cases(source, write(tmp_path / "long.csv", content), "ag")
-    assert report == ImportReport(1, 0, [(2, "Please correct: Product: too long")])
+    assert report == ImportReport(1, 0, [(2, "Please correct: Product: too long: at most 128 characters")])
 
 
 def test_a_row_the_database_refuses_is_reported_and_the_batch_goes_on(

@@ -294,7 +294,7 @@ REFUSALS: dict[
     "refund without amount": (
         to_investigating,
         lambda d, v: cases.propose(d, "hq", v.number, remedy="refund", version=v.version),
-        "missing_field",
+        "amount_required",
     ),
     "second supervisor": (
         _first_of_two,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
 
 from casesteps import to_assigned, to_investigating, to_proposed
@@ -358,3 +358,50 @@ async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Re
     assert (merged.status, merged.closure) == (Status.CLOSED, "merged")
     survivor = cases.get_case(desk, kept.number)
     assert any(e.details.get("merged_from") == duplicate.number for e in survivor.timeline)
+
+
+# -- amounts (issue 11.7) ----------------------------------------------------------------------------
+
+
+def proposed_amounts(desk: Desk, view: CaseView) -> list[int | None]:
+    with desk.uow(write=False) as uow:
+        return list(uow.session.execute(
+            select(Proposal.amount_cents).where(Proposal.case_id == view.id)).scalars())
+
+
+async def test_an_ambiguous_amount_typed_in_the_proposal_is_refused_not_misread(
+    desk: Desk, register: Register
+) -> None:
+    view = to_investigating(desk, register())
+    async with run_as(desk, "hq") as (app, pilot):
+        await open_case(app, pilot, view.number)
+        await press(app, pilot, "p", "enter")
+        await type_text(app, pilot, "ref")
+        await press(app, pilot, "enter", "tab")
+        await type_text(app, pilot, "1,500")
+        await press(app, pilot, "ctrl+s")
+        # "1,500" is 1500 in Chinese and English use and 1.5 in Spanish: the desk asks, it does not guess.
+        assert isinstance(app.screen, ActionDialog)
+        error = str(app.screen.query_one("#dialog-error", Static).render())
+        assert "Amount" in error and "1500" in error and "1.50" in error, error
+        assert proposed_amounts(desk, view) == []
+        await press(app, pilot, "backspace", "backspace", "backspace", "backspace", "backspace")
+        await type_text(app, pilot, "1 500,50")
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, CaseScreen)
+    assert proposed_amounts(desk, view) == [150_050]
+
+
+async def test_a_note_over_its_limit_keeps_the_dialog_and_names_the_limit(
+    desk: Desk, register: Register
+) -> None:
+    view = register()
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_case(app, pilot, view.number)
+        await press(app, pilot, "n", "tab")
+        app.screen.query_one("#text", TextArea).insert("长" * 15_001)  # a paste
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, NoteDialog)
+        error = str(app.screen.query_one("#dialog-error", Static).render())
+        assert error == "Please correct: Text: too long: at most 15 000 characters", error
+    assert len(cases.get_case(desk, view.number).timeline) == len(view.timeline)

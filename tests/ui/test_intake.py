@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from sqlmodel import select
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Digits, Input, Static
+from textual.widgets import Digits, Input, Static, TextArea
 from uisteps import app_for, field_value, static_text
 
 from kesu_desk.i18n import catalogue
@@ -24,6 +25,7 @@ from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.intake import DraftStore
 from kesu_desk.services.views import CaseView
+from kesu_desk.store.models import Case
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel
 
@@ -114,6 +116,11 @@ def no_hangup_handler() -> Iterator[None]:
     previous = signal.getsignal(signal.SIGHUP)
     yield
     signal.signal(signal.SIGHUP, previous)
+
+
+def cases_registered(desk: Desk) -> int:
+    with desk.uow(write=False) as uow:
+        return len(uow.session.exec(select(Case.id)).all())
 
 
 def draft_of(desk: Desk) -> DraftStore:
@@ -332,6 +339,29 @@ async def test_errors_speak_the_agents_language(desk: Desk, people: dict[str, ob
         await pilot.pause()
         assert desktop.error("email").startswith("✗ ") and "correo" in desktop.error("email")
         assert desktop.error("description") == "✗ " + catalogue("es")["error.description_missing"]
+
+
+async def test_a_text_over_its_limit_is_told_by_its_field_with_the_limit(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    async with intake_form(desk) as (desktop, pilot):
+        await type_text(pilot, "13800138000")
+        await go_to(desktop, pilot, "description")
+        desktop.intake.query_one("#description", TextArea).insert("漏" * 15_001)  # a paste
+        await go_to(desktop, pilot, "customer_request")
+        desktop.intake.query_one("#customer_request", Input).insert_text_at_cursor("换" * 1_001)
+        await go_to(desktop, pilot, "caller_mood")  # told on leaving the field
+        assert desktop.error("customer_request") == "✗ too long: at most 1 000 characters"
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        assert isinstance(desktop.app.screen, IntakeScreen)
+        assert desktop.error("description") == "✗ too long: at most 15 000 characters"
+        assert desktop.value("description") == "漏" * 15_001  # nothing typed is lost
+        assert cases_registered(desk) == 0
+        await go_to(desktop, pilot, "description")
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert desktop.error("description") == ""
 
 
 async def test_markup_and_escape_sequences_are_kept_and_shown_as_typed(

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from casesteps import PEOPLE
 from kesu_desk.config import Settings
 from kesu_desk.domain import workflow
-from kesu_desk.domain.errors import ConflictError, DeskError, WorkflowError
+from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput, WorkflowError
 from kesu_desk.domain.vocabulary import (
     OPEN_STATUSES,
     Action,
@@ -188,8 +188,9 @@ class CaseLife(RuleBasedStateMachine):
             returned = call(self.desk, actor, self.number, **kw)
         except DeskError as error:
             # Only refusals a user can be shown; anything else is a bug.
-            assert isinstance(error, WorkflowError | ConflictError), error
-            if stale and action not in APPEND_ONLY and error.code != "merge_into_itself":
+            assert isinstance(error, WorkflowError | ConflictError | InvalidInput), error
+            # Input that is wrong whatever the case's state (a negative amount) is told first.
+            if stale and action not in APPEND_ONLY and error.code not in ("merge_into_itself", "invalid_input"):
                 # The user learns that the case changed, not some rule about its old state.
                 assert isinstance(error, ConflictError)
             after = cases.get_case(self.desk, self.number)

@@ -420,8 +420,8 @@ def propose(remedy: Remedy, amount: Decimal | None) -> Status:
 @pytest.mark.parametrize("remedy", [Remedy.DISCOUNT, Remedy.COMPENSATION, Remedy.REFUND], ids=str)
 def test_money_remedies_need_an_amount(remedy: Remedy) -> None:
     for amount in (None, Decimal("0")):
-        error = refused("missing_field", propose, remedy, amount)
-        assert error.params == {"field": "amount"}
+        error = refused("amount_required", propose, remedy, amount)
+        assert error.params == {"low": "0.01", "high": "10 000 000.00"}
     assert propose(remedy, Decimal("0.01")) is S.PROPOSED
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -200,7 +201,7 @@ def _propose(
     if amount is not None and amount < 0:
         raise WorkflowError("negative_amount")
     if remedy in MONEY_REMEDIES and not amount:
-        raise WorkflowError("missing_field", field="amount")
+        raise WorkflowError("amount_required", **amount_params())
     if remedy is Remedy.APOLOGY and amount:
         raise WorkflowError("apology_has_no_amount")
     return Status.PROPOSED

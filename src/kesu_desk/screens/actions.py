@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,6 +20,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from kesu_desk.domain.amounts import amount_params, parse_amount
 from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
 from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Visibility
 from kesu_desk.i18n import t
@@ -346,15 +346,6 @@ class CannedPicker(DeskModal[str | None]):
 # -- one dialog per action --------------------------------------------------------------------------
 
 
-def _amount(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise InvalidInput("invalid_input", errors={"amount": "decimal_parsing"}) from None
-
-
 class ValidityDialog(ActionDialog):
     ACTION = Action.DECIDE_VALIDITY
     CANNED_FIRST = ("not_founded",)
@@ -479,14 +470,14 @@ class ProposeDialog(ActionDialog):
         remedies = [(self.t(f"remedy.{r.value}"), r.value) for r in Remedy]
         yield row(self.t("field.remedy"), choice("remedy", remedies, prompt=self.t("dialog.choose")), required=True)
         yield row(self.t("field.amount"), line_input("amount", placeholder="0.00"),
-                  hint=self.t("dialog.hint.amount"))
+                  hint=self.t("dialog.hint.amount", **amount_params()))
         yield row(self.t("case.details"), text_area("details"))
 
     def collect(self) -> dict[str, Any]:
         remedy = self.chosen("remedy")
         if remedy is None:
             raise InvalidInput("invalid_input", errors={"remedy": "missing"})
-        return {"remedy": remedy, "amount": _amount(self.text("amount")), "details": self.text("details")}
+        return {"remedy": remedy, "amount": parse_amount(self.text("amount")), "details": self.text("details")}
 
     def save(self, values: dict[str, Any], version: int) -> CaseView:
         return cases.propose(self.desk, self.actor.name, self.opened.number, version=version, **values)

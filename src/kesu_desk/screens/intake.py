@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.events import Resize
+from textual.events import DescendantBlur, Resize
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
-from kesu_desk.i18n import catalogue
+from kesu_desk.i18n import catalogue, field_params
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services.cases import register_case
@@ -70,6 +70,7 @@ CONTACT_FIELDS = frozenset({"phone", "email"})
 SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "channel",
                             "customer_class", "purchase_date"})
 # Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
+CHECKED_ON_LEAVING = frozenset({*TEXT_FIELDS, "description"})
 FORMAT_ERRORS = frozenset({"bad_phone", "bad_email", "date_in_future", "date_parsing",
                            "date_from_datetime_parsing", "string_too_long"})
 
@@ -327,10 +328,11 @@ class IntakeScreen(DeskScreen[None]):
         # Enter in a one-line field moves on, as on a paper form.
         self.focus_next()
 
-    @on(Input.Blurred)
-    def _left_field(self, event: Input.Blurred) -> None:
-        if event.input.id in {"phone", "email", "purchase_date"}:
-            self._check({event.input.id}, format_only=True)
+    @on(DescendantBlur)
+    def _left_field(self, event: DescendantBlur) -> None:
+        # Told on leaving the field: a wrong format, or a text over its limit.
+        if event.widget.id in CHECKED_ON_LEAVING:
+            self._check({event.widget.id}, format_only=True)
 
     # -- inline errors ---------------------------------------------------------------------------
 
@@ -359,11 +361,11 @@ class IntakeScreen(DeskScreen[None]):
         except Exception:  # a field the form does not show (e.g. region): the notice says it
             return
         line.set_class(code is not None, "-shown")
-        line.update(Text(self.t("intake.error_mark", message=self._message(code))) if code else "")
+        line.update(Text(self.t("intake.error_mark", message=self._message(field, code))) if code else "")
 
-    def _message(self, code: str) -> str:
+    def _message(self, field: str, code: str) -> str:
         key = f"error.{code}"
-        return self.t(key) if key in catalogue(self.lang) else code
+        return self.t(key, **field_params(field)) if key in catalogue(self.lang) else code
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for name in FIELDS:

@@ -16,7 +16,9 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import numbering, workflow
+from kesu_desk.domain.amounts import amount_cents
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
     SEVERITY_BY_LEVEL,
@@ -34,7 +36,7 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.views import CaseView, EventView, cents, money
+from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store import search
 from kesu_desk.store.models import (
@@ -426,6 +428,8 @@ def index_case(session: Session, case: Case, customer: Customer) -> None:
 def decide_validity(
     desk: Desk, actor: str, number: str, *, founded: bool, reason: str = "", version: int | None = None
 ) -> CaseView:
+    check_lengths(reason=reason)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.validity = (Validity.FOUNDED if founded else Validity.NOT_FOUNDED).value
         case.validity_reason = reason
@@ -445,6 +449,7 @@ def assign(
     desk: Desk, actor: str, number: str, *, department: str, handler: str | None = None,
     comment: str = "", version: int | None = None,
 ) -> CaseView:
+    check_lengths(comment=comment)
     with desk.uow(write=False) as uow:
         handler_actor = load_actor(uow.session, handler)[1] if handler else None
 
@@ -478,6 +483,7 @@ def record_cause(
     unknown = set(w5h2) - set(CAUSE_FIELDS)
     if unknown:
         raise WorkflowError("missing_field", field=", ".join(sorted(unknown)))
+    check_lengths(comment=comment, **w5h2)
     factor = Fishbone(fishbone) if fishbone else None
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
@@ -497,19 +503,22 @@ def propose(
     desk: Desk, actor: str, number: str, *, remedy: Remedy | str, amount: Decimal | None = None,
     details: str = "", version: int | None = None,
 ) -> CaseView:
+    check_lengths(details=details)
     chosen = Remedy(remedy)
     threshold = desk.settings.approval_threshold
+    # Whole cents in range, or refused: the amount stored is the one the approvals compare.
+    stored = money(amount_cents(amount))
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
-        needed = 2 if amount is not None and amount > threshold else 1
-        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=cents(amount),
+        needed = 2 if stored is not None and stored > threshold else 1
+        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=amount_cents(stored),
                              details=details, proposed_by=who.id, proposed_at=now,
                              approvals_needed=needed))
-        return {"remedy": chosen.value, "amount": amount, "approvals_needed": needed}
+        return {"remedy": chosen.value, "amount": stored, "approvals_needed": needed}
 
     return _change(desk, actor, number, version, Action.PROPOSE,
-                   {"remedy": chosen, "amount": amount}, apply, comment=details)
+                   {"remedy": chosen, "amount": stored}, apply, comment=details)
 
 
 def _pending_proposal(session: Session, case: Case) -> Proposal:
@@ -527,6 +536,7 @@ def _pending_proposal(session: Session, case: Case) -> Proposal:
 
 
 def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: int | None = None) -> CaseView:
+    check_lengths(comment=comment)
     with desk.uow() as uow:
         session = uow.session
         _, who = load_actor(session, actor)
@@ -566,6 +576,8 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
 
 
 def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    check_lengths(comment=comment)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         proposal = _pending_proposal(session, case)
         assert proposal.id is not None
@@ -584,6 +596,8 @@ def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, versio
 def record_customer_answer(
     desk: Desk, actor: str, number: str, *, agrees: bool, comment: str = "", version: int | None = None
 ) -> CaseView:
+    check_lengths(comment=comment)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         proposal = session.exec(
             select(Proposal).where(Proposal.case_id == case.id,
@@ -609,6 +623,9 @@ def implement(
     desk: Desk, actor: str, number: str, *, implementation: str, accountability: str,
     preventive_action: str = "", version: int | None = None,
 ) -> CaseView:
+    check_lengths(implementation=implementation, accountability=accountability,
+                  preventive_action=preventive_action)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.implementation = implementation
         case.accountability = accountability
@@ -629,6 +646,8 @@ def record_follow_up(
     desk: Desk, actor: str, number: str, *, score: int, solved: bool | None = None,
     comments: str = "", version: int | None = None,
 ) -> CaseView:
+    check_lengths(comment=comments)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
         session.add(Survey(case_id=case.id, score=score, solved=solved, comments=comments,
@@ -649,6 +668,8 @@ def record_follow_up(
 
 
 def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    check_lengths(comment=comment)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
         case.closure = Closure.BY_SUPERVISOR.value
         case.closed_at = now
@@ -657,6 +678,8 @@ def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | N
 
 
 def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    check_lengths(comment=comment)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
         if case.closure == Closure.NOT_FOUNDED.value:
             # Reopening overrides the earlier decision; the comment says why.
@@ -674,6 +697,8 @@ def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | 
 
 
 def escalate(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
+    check_lengths(comment=comment)
+
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.urgent = True
         case.severity = SEVERITY_LEVELS[Severity.CRITICAL]
@@ -686,6 +711,7 @@ def add_note(
     desk: Desk, actor: str, number: str, *, text: str,
     visibility: Visibility | str = Visibility.INTERNAL, version: int | None = None,
 ) -> CaseView:
+    check_lengths(text=text)
     seen_by = Visibility(visibility)  # a customer-visible note is checked by _change
 
     return _change(desk, actor, number, version, Action.NOTE, {"comment": text},
@@ -696,6 +722,7 @@ def log_call(
     desk: Desk, actor: str, number: str, *, summary: str, direction: str = "in",
     version: int | None = None,
 ) -> CaseView:
+    check_lengths(summary=summary)
     # What was said on a call, the customer heard: customer-visible, so _change checks it.
     return _change(desk, actor, number, version, Action.CALL, {"comment": summary},
                    lambda *_: {"direction": direction}, comment=summary,
@@ -779,6 +806,7 @@ def merge(
 ) -> CaseView:
     """The same customer calling twice about one problem: this case closes as merged into
     ``into``, which lives on; both timelines are kept and each names the other."""
+    check_lengths(comment=comment)
     if into == number:
         raise WorkflowError("merge_into_itself")
 
@@ -801,6 +829,7 @@ def merge(
 
 def await_customer(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     """The department needs something from the customer (photos, a receipt…): its clock stops."""
+    check_lengths(comment=comment)
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
         # The event is internal, but its text is what the customer is asked for (the dialog
@@ -817,6 +846,7 @@ def customer_replied(
 ) -> CaseView:
     """The customer answered: the department's clock runs again, its deadline moved on by the
     working time it waited."""
+    check_lengths(comment=comment)
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.waiting_since is not None
@@ -854,6 +884,7 @@ def mark_typical(
     version: int | None = None,
 ) -> CaseView:
     """Keep a case for training (or stop keeping it): a supervisor's choice, in any state."""
+    check_lengths(comment=comment)
 
     def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.typical = typical
@@ -881,6 +912,7 @@ def record_no_answer(
     """One follow-up call the customer did not answer: a survey row without a score and an
     internal timeline event; the last of ``settings.follow_up_attempts`` closes the case as
     "no answer"."""
+    check_lengths(comment=comment)
     with desk.uow() as uow:
         session = uow.session
         _, who = load_actor(session, actor)

@@ -38,6 +38,7 @@ from sqlmodel import Session, col, select
 
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.limits import TEXT_LIMITS, check_lengths
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus, Status
 from kesu_desk.domain.workflow import STAFF, Actor
 from kesu_desk.services import cases
@@ -194,6 +195,7 @@ def open_action(
     for_batch: bool = False,
 ) -> CorrectiveView:
     """Open a corrective action on case ``number`` (for its batch problem with ``for_batch``)."""
+    check_lengths(corrective_text=text)
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
@@ -240,6 +242,7 @@ def change_action(
     """Staff change an unfinished action's owner, due date or text; what changed goes on the
     timeline. With ``version`` (the action as the user saw it) a change made meanwhile by someone
     else is refused (ConflictError), as for cases."""
+    check_lengths(corrective_text=text)
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
@@ -284,6 +287,7 @@ def record_progress(
 ) -> CorrectiveView:
     """The owner (or staff) says how far the action is; ``done`` finishes it, and its
     effectiveness check falls due ``corrective_check_days`` later."""
+    check_lengths(corrective_note=note)
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
@@ -318,6 +322,7 @@ def record_check(
     """Record whether the problem came back. Effective finishes the action; not effective
     (``comment``: what came back; ``due``: the new due date) opens it again and reopens its case
     when that is closed."""
+    check_lengths(comment=comment)
     with desk.uow() as uow:
         session = uow.session
         _, who = cases.load_actor(session, actor)
@@ -357,12 +362,18 @@ def record_check(
         uow.commit()
     if reopen:
         try:
-            cases.reopen(desk, actor, view.case_number,
-                         comment=f"#{view.id} {view.action} — {view.check_comment}")
+            cases.reopen(desk, actor, view.case_number, comment=_shortened(
+                f"#{view.id} {view.action} — {view.check_comment}", TEXT_LIMITS["comment"]))
         except WorkflowError as error:
             if error.code != "wrong_state":  # someone reopened it meanwhile: nothing to do
                 raise
     return view
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis showing the cut: the reopening's comment
+    quotes the action and the check, which stay whole on the action and its timeline events."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _tell(

@@ -18,8 +18,9 @@ from sqlmodel import col
 
 from kesu_desk.domain import numbering
 from kesu_desk.domain.errors import InvalidInput
+from kesu_desk.domain.limits import TEXT_LIMITS, purchase_date_problem
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
-from kesu_desk.store.models import Case, Customer
+from kesu_desk.store.models import Case
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -28,10 +29,10 @@ def _length(column: Any) -> int:
     return int(column.type.length)
 
 
-def _limit(column: Any) -> Any:
-    """The length the database enforces for ``column`` (PostgreSQL does, SQLite would not), so a
+def _limit(field: str) -> Any:
+    """The longest text of ``field`` (domain/limits.py, never more than its column holds), so a
     too-long value is a field error like any other, not a failed transaction."""
-    return Field(default="", max_length=_length(column))
+    return Field(default="", max_length=TEXT_LIMITS[field])
 
 
 def phonenumbers() -> Any:
@@ -70,22 +71,22 @@ class CaseDraft(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    phone: Text = _limit(col(Customer.phone))
-    email: Text = _limit(col(Customer.email))
-    customer_name: Text = _limit(col(Customer.name))
+    phone: Text = _limit("phone")
+    email: Text = _limit("email")
+    customer_name: Text = _limit("customer_name")
     customer_class: CustomerClass = CustomerClass.END_USER
     channel: Channel = Channel.PHONE
-    product: Text = _limit(col(Case.product))
-    order_no: Text = _limit(col(Case.order_no))
-    batch: Text = _limit(col(Case.batch))
+    product: Text = _limit("product")
+    order_no: Text = _limit("order_no")
+    batch: Text = _limit("batch")
     purchase_date: date | None = None
-    category: Text = _limit(col(Case.category))
+    category: Text = _limit("category")
     severity: Severity = Severity.NORMAL
     urgent: bool = False
-    description: Text = ""
-    customer_request: Text = ""
+    description: Text = _limit("description")
+    customer_request: Text = _limit("customer_request")
     caller_mood: Mood | None = None
-    region: str = Field(default="CN", max_length=2)
+    region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
     number: str | None = Field(default=None, max_length=_length(col(Case.number)))
     """Given only by imports that keep an existing case number."""
 
@@ -101,8 +102,8 @@ class CaseDraft(BaseModel):
     @model_validator(mode="after")
     def _contact_and_description(self) -> CaseDraft:
         errors, phone = _check_contact(self.phone, self.email, self.description, self.region)
-        if self.purchase_date and self.purchase_date > date.today():
-            errors["purchase_date"] = "date_in_future"
+        if problem := purchase_date_problem(self.purchase_date):
+            errors["purchase_date"] = problem
         if errors:
             raise ValueError(errors)
         self.phone = phone

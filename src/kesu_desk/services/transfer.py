@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.numbering import plausible_registration
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
 from kesu_desk.i18n import FALLBACK, describe
@@ -72,6 +73,21 @@ _TEXT_FIELDS = frozenset({
     "phone", "email", "customer_name", "product", "order_no", "batch", "category",
     "description", "customer_request", "number",
 })
+
+
+# The longest record one case can take in a file: every column at its limit (domain/limits.py),
+# each character written as long as the format can write one — CSV doubles a quote; JSON may
+# write an escaped pair of surrogates, \ud83d\ude00, 12 characters —, names and punctuation
+# included. A longer record is no case: it is refused with its line number and skipped without
+# being read whole, so a 50 MB line costs what a line of this length costs. (The CSV bound is
+# far below the csv module's own field limit, 131,072.)
+_CODE_CHARS = 64  # a column without a text limit: a status, a time, an amount, a number
+_COLUMN_CHARS = {c: TEXT_LIMITS.get(c, _CODE_CHARS) for c in KNOWN_COLUMNS} | {
+    "validity_reason": TEXT_LIMITS["reason"]}
+MAX_RECORD_CHARS: dict[Format, int] = {
+    "csv": sum(2 * chars + 3 for chars in _COLUMN_CHARS.values()),
+    "jsonl": sum(12 * (len(name) + chars) + 16 for name, chars in _COLUMN_CHARS.items()),
+}
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -280,23 +296,70 @@ def _reason(code: str, lang: str, **params: Any) -> str:
 Record = tuple[int, dict[str, Any] | str]
 
 
+class _TooLong(Exception):
+    """The record being read is longer than any case can be."""
+
+
+class _Lines:
+    """The lines of a file, each read with a size cap (``limit``): a line longer
+    than that, or a record whose lines together are (a CSV quote never closed), raises
+    _TooLong once, its rest skipped unread to the end of its line, and reading goes on from the
+    next line. ``line`` counts the file lines consumed, as csv and a text file count them."""
+
+    def __init__(self, handle: TextIO, limit: int) -> None:
+        self.handle = handle
+        self.limit = limit
+        self.line = 0
+        self.record = 0  # characters of the record being read so far
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        piece = self.handle.readline(self.limit + 2)  # room for the line's \r\n
+        if not piece:
+            raise StopIteration
+        self.line += 1
+        self.record += len(piece.rstrip("\r\n"))
+        if self.record > self.limit:
+            while piece and not piece.endswith(("\n", "\r")):
+                piece = self.handle.readline(self.limit + 2)
+            self.record = 0
+            raise _TooLong
+        return piece
+
+    def next_record(self) -> None:
+        self.record = 0
+
+
+def _too_long(fmt: Format, first: int, last: int, lang: str) -> str:
+    chars = f"{MAX_RECORD_CHARS[fmt]:,}".replace(",", " ")
+    if first == last:
+        return _reason("record_too_long", lang, max=chars)
+    return _reason("record_too_long_lines", lang, max=chars, first=first, last=last)
+
+
 def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
-    reader = csv.reader(handle, strict=True)
+    lines = _Lines(handle, MAX_RECORD_CHARS["csv"])
+    reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
     end = 0  # last file line consumed so far; the next record starts on the line after
     while True:
         start = end + 1
+        lines.next_record()
         try:
             values = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            end = reader.line_num
-            yield start, _reason("unreadable_row", lang, reason=str(exc))
+        except (csv.Error, _TooLong) as exc:
+            end = lines.line
+            too_long = isinstance(exc, _TooLong)
+            yield start, (_too_long("csv", start, end, lang) if too_long
+                          else _reason("unreadable_row", lang, reason=str(exc)))
             if header is None:
                 return  # without a header no row can be read
             continue
-        end = reader.line_num
+        end = lines.line
         if not any(v.strip() for v in values):
             continue  # blank line
         if _undecodable(values):
@@ -322,8 +385,19 @@ def _csv_records(handle: TextIO, lang: str) -> Iterator[Record]:
 
 def _jsonl_records(handle: TextIO, lang: str) -> Iterator[Record]:
     seen_content = False
+    lines = _Lines(handle, MAX_RECORD_CHARS["jsonl"])
     # JSON text never holds a raw line break inside a value, so a file line is a record.
-    for line, raw in enumerate(handle, start=1):
+    while True:
+        lines.next_record()
+        try:
+            raw = next(lines)
+        except StopIteration:
+            break
+        except _TooLong:
+            seen_content = True
+            yield lines.line, _too_long("jsonl", lines.line, lines.line, lang)
+            continue
+        line = lines.line
         stripped = raw.strip()
         if not stripped:
             continue

@@ -17,10 +17,6 @@ def money(cents: int | None) -> Decimal | None:
     return None if cents is None else Decimal(cents) / 100
 
 
-def cents(amount: Decimal | None) -> int | None:
-    return None if amount is None else int((amount * 100).to_integral_value())
-
-
 @dataclass(frozen=True)
 class CustomerView:
     id: int

@@ -4,6 +4,7 @@ Han, kana and hangul are indexed one character per token and every other word as
 token (accents folded); a query becomes phrases of consecutive characters, so "退款" finds exactly the texts that
 contain 退款, on SQLite FTS5 (unicode61) and on PostgreSQL tsvector ('simple') alike. User input
 never reaches the FTS syntax: only the tokens we cut out of it are quoted into the query.
+The text limits (domain/limits.py) keep a case's index within PostgreSQL's tsvector limits.
 """
 
 from __future__ import annotations
