@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -144,3 +145,51 @@ def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
     assert DraftStore(path).load() is None
     path.write_text(json.dumps({"version": 1, "fields": ["x"]}), encoding="utf-8")
     assert DraftStore(path).load() is None
+
+
+def fields_of(store: DraftStore) -> dict[str, object] | None:
+    return store.load()
+
+
+def test_saving_now_wins_over_a_worker_that_saved_the_same_moment_with_older_fields(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    assert store.save({"description": "壶盖"}, 4)
+    # The last key is in the field, its change not handled yet: still generation 4.
+    store.save_now({"description": "壶盖漏水"}, 4)
+    assert fields_of(store) == {"description": "壶盖漏水"}
+    assert not store.save({"description": "壶盖"}, 4)  # a worker late with the older fields
+    assert fields_of(store) == {"description": "壶盖漏水"}
+    store.save_now(None, 5)  # the form was empty: no draft
+    assert store.load() is None
+
+
+def test_after_the_last_save_nothing_is_written_and_no_temporary_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal that ends the desk arrives while the desk itself writes the draft (the handler
+    runs in the main thread, between two lines of that write): the last save must not be
+    dropped as "not newer", and the write it interrupted must not leave its temporary."""
+    store = DraftStore(tmp_path / "ag.json")
+    fsync = os.fsync
+    when_the_process_ends: list[tuple[list[str], dict[str, object] | None]] = []
+    signals = [signal.SIGHUP]
+
+    def signal_arrives(fd: int) -> None:
+        fsync(fd)
+        if signals:
+            signals.pop()
+            store.save_now({"description": "壶盖漏水，第二次"}, 8, last=True)
+            # The handler ends the process here: the interrupted write never goes on.
+            when_the_process_ends.append(
+                (sorted(p.name for p in tmp_path.iterdir()), fields_of(DraftStore(store.path))))
+            raise SystemExit(129)
+
+    monkeypatch.setattr(os, "fsync", signal_arrives)
+    with pytest.raises(SystemExit):
+        store.save({"description": "壶盖漏水，第二"}, 8)
+    assert when_the_process_ends == [(["ag.json"], {"description": "壶盖漏水，第二次"})]
+    # Nothing is written after the last save: not a worker's write, not a second signal's.
+    assert not store.save({"description": "a worker after the end"}, 9)
+    store.save_now({"description": "a second signal"}, 10, last=True)
+    store.discard(11)
+    assert fields_of(DraftStore(store.path)) == {"description": "壶盖漏水，第二次"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,6 +18,7 @@ from textual.widgets import Digits, Input, Static
 from uisteps import app_for, field_value, static_text
 
 from kesu_desk.i18n import catalogue
+from kesu_desk.screens import intake as intake_screen
 from kesu_desk.screens.base import DeskChanged
 from kesu_desk.screens.intake import FIELDS, DiscardDialog, IntakeScreen, RegisteredDialog
 from kesu_desk.screens.queue import QueueScreen
@@ -110,14 +112,25 @@ async def go_to(desktop: Desktop, pilot: Pilot[None], field: str) -> None:
 
 
 @pytest.fixture
-def no_hangup_handler() -> Iterator[None]:
-    previous = signal.getsignal(signal.SIGHUP)
+def ending_signals() -> Iterator[None]:
+    """The test process's own handlers of SIGHUP and SIGTERM, put back afterwards."""
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGHUP, signal.SIGTERM)}
     yield
-    signal.signal(signal.SIGHUP, previous)
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def draft_of(desk: Desk) -> DraftStore:
     return DraftStore.for_desk(desk, "ag")
+
+
+def draft_on_disk(desk: Desk) -> dict[str, Any]:
+    """The fields of the agent's draft file as the next start reads them ({} when there is none)."""
+    path = draft_of(desk).path
+    if not path.exists():
+        return {}
+    fields: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["fields"]
+    return fields
 
 
 # -- registering --------------------------------------------------------------------------------
@@ -439,26 +452,34 @@ async def test_discarding_asks_first_and_then_forgets_the_draft(
         assert "Draft restored: the form is as you left it." not in again.notes
 
 
-async def test_a_hangup_writes_the_draft_at_once_and_calls_the_previous_handler(
-    desk: Desk, people: dict[str, object], no_hangup_handler: None
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+async def test_a_hangup_or_kill_writes_the_draft_at_once_even_under_a_dialog(
+    desk: Desk, people: dict[str, object], ending_signals: None, signum: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The form's own pause never comes in this test: only the signal writes the draft.
+    monkeypatch.setattr(intake_screen, "DRAFT_DELAY", 3600)
     called: list[int] = []
 
     def previous(signum: int, frame: FrameType | None) -> None:
         called.append(signum)
 
-    signal.signal(signal.SIGHUP, previous)
+    # A handler of the program the desk runs in decides what follows: here, pytest goes on.
+    signal.signal(signum, previous)
     async with intake_form(desk) as (desktop, pilot):
         await go_to(desktop, pilot, "description")
         await type_text(pilot, "断线前")
-        os.kill(os.getpid(), signal.SIGHUP)  # the terminal window is closed, before any pause
+        await pilot.press("f1")  # the help screen over the form: the draft is still the form's
         await pilot.pause()
-        assert called == [signal.SIGHUP]
-        saved = draft_of(desk).load()
-        assert saved is not None and saved["description"] == "断线前"
-        await pilot.press("escape")
+        assert not isinstance(desktop.app.screen, IntakeScreen)
+        os.kill(os.getpid(), signum)
+        assert called == [signum]
+        assert draft_on_disk(desk).get("description") == "断线前"
+        await pilot.press("escape", "end")
+        await type_text(pilot, "又打来了")  # the desk went on: so does its draft
+        await pilot.press("escape")  # leaving the form writes it
         await pilot.pause()
-        assert signal.getsignal(signal.SIGHUP) is previous  # put back when the form closes
+        assert draft_on_disk(desk).get("description") == "断线前又打来了"
+    assert signal.getsignal(signum) is previous  # put back when the desk ends
 
 
 # -- layout and keys ----------------------------------------------------------------------------

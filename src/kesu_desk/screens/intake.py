@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, tzinfo
-from types import FrameType
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -169,8 +165,6 @@ class IntakeScreen(DeskScreen[None]):
         self._departments: dict[str, dict[str, str]] = {}
         self._errors: dict[str, str] = {}
         self._registering = False
-        self._previous_hangup: Any = None
-        self._hangup_installed = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -235,7 +229,6 @@ class IntakeScreen(DeskScreen[None]):
         self._show_suggestion()
         self.query_one(CustomerCard).clear()
         self._show_banner()
-        self._install_hangup()
         self._load_reference()
         self.query_one("#phone", Input).focus()
         if self._restored:
@@ -648,6 +641,15 @@ class IntakeScreen(DeskScreen[None]):
     def _document(self) -> Fields:
         return {**self._fields, "accepted": self._accepted}
 
+    def _document_now(self) -> Fields:
+        """The form as the fields show it this instant, even a key whose change message has not
+        been handled yet (a signal can come between the two)."""
+        try:
+            fields = self._collect()
+        except Exception:  # not composed yet, or already taken apart: what the messages said
+            fields = self._fields
+        return {**fields, "accepted": self._accepted}
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-draft")
     def _write_draft(self, document: Fields, generation: int) -> None:
         self._flush(document, generation)
@@ -658,33 +660,16 @@ class IntakeScreen(DeskScreen[None]):
         else:
             self._store.save(document, generation)
 
-    def _install_hangup(self) -> None:
-        """Write the draft when the terminal goes away (SIGHUP), then do what was done before."""
-        if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
-            return
-        try:
-            self._previous_hangup = signal.signal(signal.SIGHUP, self._on_hangup)
-        except ValueError:  # not the main interpreter thread after all
-            return
-        self._hangup_installed = True
-
-    def _on_hangup(self, signum: int, frame: FrameType | None) -> None:
-        self._flush(self._document(), self._generation)
-        previous = self._previous_hangup
-        if callable(previous):
-            previous(signum, frame)
-        elif previous == signal.SIG_DFL:
-            # The default is to end the process: do so, now that the draft is safe.
-            signal.signal(signal.SIGHUP, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGHUP)
+    def save_unsaved(self, *, last: bool) -> None:
+        """The form as it is now becomes the draft at once, whatever a worker is writing: the
+        form closes, or the desk is being ended from outside (the app's signal handler)."""
+        document = self._document_now()
+        self._store.save_now(None if is_empty(document) else document, self._generation, last=last)
 
     def on_unmount(self) -> None:
         for pending in self._debouncers.values():
             pending.cancel()
-        if self._hangup_installed and signal.getsignal(signal.SIGHUP) == self._on_hangup:
-            signal.signal(signal.SIGHUP, self._previous_hangup)
-        self._hangup_installed = False
-        self._flush(self._document(), self._generation)
+        self.save_unsaved(last=False)
 
 
 class Tick(Checkbox):

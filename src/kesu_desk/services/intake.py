@@ -7,7 +7,8 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,8 @@ class DraftStore:
         self.path = path
         self._lock = threading.RLock()  # re-entrant: a signal may arrive while this thread writes
         self._newest = -1
+        self._closed = False  # the process is ending: its last write is made
+        self._writing: set[Path] = set()  # temporaries being written (under the lock)
 
     @classmethod
     def for_desk(cls, desk: Desk, user: str) -> DraftStore:
@@ -145,32 +148,68 @@ class DraftStore:
     def save(self, fields: dict[str, Any], generation: int) -> bool:
         """Write ``fields`` unless something newer was written or discarded already."""
         with self._lock:
-            if generation <= self._newest:
+            if generation <= self._newest or self._closed:
                 return False
             self._newest = generation
-            self._write({"version": DRAFT_VERSION, "fields": fields})
+            self._write(fields)
             return True
 
     def discard(self, generation: int | None = None) -> None:
         """Delete the draft (after registration, or when the agent throws it away)."""
         with self._lock:
+            if self._closed:
+                return
             if generation is not None:
                 if generation < self._newest:
                     return  # the agent has typed since: that draft is kept
                 self._newest = generation
             self.path.unlink(missing_ok=True)
 
-    def _write(self, document: dict[str, Any]) -> None:
+    def save_now(self, fields: dict[str, Any] | None, generation: int, *, last: bool = False) -> None:
+        """Make ``fields`` the draft (None: there is none) at once, whatever was written before:
+        the desk is being ended from outside. With ``last`` the process ends right after: nothing
+        is written after this, and a write this thread was interrupted in (by the signal that
+        ends it) is abandoned without leaving its temporary behind."""
+        with self._lock:  # a worker's write in progress finishes first
+            if self._closed:
+                return
+            self._newest = max(self._newest, generation)
+            try:
+                if fields is None:
+                    self.path.unlink(missing_ok=True)
+                else:
+                    self._write(fields)
+            finally:
+                if last:
+                    self._closed = True
+                    for temp in self._writing:  # only this thread can be inside _write now
+                        temp.unlink(missing_ok=True)
+
+    def _write(self, fields: dict[str, Any]) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Customer data: readable by this user only, from the first byte written.
-        fd, temp = tempfile.mkstemp(prefix=self.path.stem + ".", suffix=".tmp", dir=folder)
+        document = {"version": DRAFT_VERSION, "fields": fields}
+        temp = temporary_path(self.path, os.getpid())
+        self._writing.add(temp)  # before it exists: a signal can come between any two lines
         try:
+            # Customer data: readable by this user only, from the first byte written.
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(document, out, ensure_ascii=False)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, self.path)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
+        finally:
+            self._writing.discard(temp)
+
+
+# This host and process in a temporary's name: whose it is, should it be left behind.
+HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:64] or "host"
+
+
+def temporary_path(draft: Path, pid: int) -> Path:
+    """A new temporary for writing ``draft`` in process ``pid`` of this host."""
+    return draft.with_name(f"{draft.stem}.{HOST}.{pid}.{secrets.token_hex(4)}.tmp")
