@@ -20,7 +20,13 @@ from uisteps import app_for, field_value, static_text
 from kesu_desk.i18n import catalogue
 from kesu_desk.screens import intake as intake_screen
 from kesu_desk.screens.base import DeskChanged
-from kesu_desk.screens.intake import FIELDS, DiscardDialog, IntakeScreen, RegisteredDialog
+from kesu_desk.screens.intake import (
+    DRAFT_DELAY,
+    FIELDS,
+    DiscardDialog,
+    IntakeScreen,
+    RegisteredDialog,
+)
 from kesu_desk.screens.queue import QueueScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
@@ -480,6 +486,22 @@ async def test_a_hangup_or_kill_writes_the_draft_at_once_even_under_a_dialog(
         await pilot.pause()
         assert draft_on_disk(desk).get("description") == "断线前又打来了"
     assert signal.getsignal(signum) is previous  # put back when the desk ends
+
+
+async def test_while_the_agent_types_without_a_pause_the_draft_is_still_written(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    """A kill -9 loses at most the keys of the draft's last pause, however long the typing."""
+    text = "壶盖漏水第二次了已经换过一个还是不行客户很生气要求退货"
+    async with intake_form(desk) as (desktop, pilot):
+        await go_to(desktop, pilot, "description")
+        on_disk = []
+        for ch in text:
+            await pilot.press(ch)
+            await pilot.pause(DRAFT_DELAY / 3)  # a key every 0.1 s: never the draft's 0.3 s pause
+            on_disk.append(draft_on_disk(desk).get("description", ""))
+        # Written while the typing went on (the last keys may still be on their way).
+        assert on_disk[len(text) // 2] and text.startswith(on_disk[len(text) // 2])
 
 
 # -- layout and keys ----------------------------------------------------------------------------

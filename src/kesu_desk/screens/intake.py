@@ -287,15 +287,24 @@ class IntakeScreen(DeskScreen[None]):
 
     def _draft_changed(self) -> None:
         self._generation += 1
-        self._debounce("draft", DRAFT_DELAY, self._save_draft)
+        # Not put off while the agent keeps typing: a kill -9 loses at most this pause's keys.
+        self._debounce("draft", DRAFT_DELAY, self._save_draft, restart=False)
 
-    def _debounce(self, name: str, delay: float, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the form has not changed for ``delay`` seconds. An event-loop
-        timer, not Textual's ``set_timer``: that starts (and here cancels) a task, on every key."""
-        pending = self._debouncers.pop(name, None)
+    def _debounce(self, name: str, delay: float, callback: Callable[[], None], *, restart: bool = True) -> None:
+        """Run ``callback`` once the form has not changed for ``delay`` seconds; without
+        ``restart``, ``delay`` seconds after the first change it has not run for yet. An
+        event-loop timer, not Textual's ``set_timer``: that starts (and here cancels) a task,
+        on every key."""
+        pending = self._debouncers.get(name)
         if pending is not None:
+            if not restart:
+                return
             pending.cancel()
-        self._debouncers[name] = asyncio.get_running_loop().call_later(delay, self.call_later, callback)
+        self._debouncers[name] = asyncio.get_running_loop().call_later(delay, self._due, name, callback)
+
+    def _due(self, name: str, callback: Callable[[], None]) -> None:
+        self._debouncers.pop(name, None)
+        self.call_later(callback)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
