@@ -125,6 +125,7 @@ class KesuDesk(App[None]):
 
     def on_mount(self) -> None:
         self._install_ending_signals()
+        self._remove_stale_drafts()
         self._show_who()
         self.set_keymap(self.desk.settings.keymap)
         self.check_changes()  # the baseline, taken with the first page, and the approvals badge
@@ -181,6 +182,13 @@ class KesuDesk(App[None]):
             except RuntimeError:  # between the app's loop and its end: nothing left to put back
                 os._exit(128 + signum)
             loop.call_soon_threadsafe(self.exit, None, 128 + signum)
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def _remove_stale_drafts(self) -> None:
+        """The temporaries a killed desk of this user left in the drafts folder."""
+        from kesu_desk.services.intake import DraftStore
+
+        DraftStore.for_desk(self.desk, self.actor.name).remove_stale()
 
     def get_default_screen(self) -> Screen[Any]:
         """The desk starts on the case queue."""

@@ -6,6 +6,9 @@ import json
 import os
 import signal
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from kesu_desk.services.intake import (
     draft_path,
     find_customer,
     known_categories,
+    temporary_path,
 )
 from kesu_desk.services.views import CaseView
 
@@ -193,3 +197,40 @@ def test_after_the_last_save_nothing_is_written_and_no_temporary_is_left(
     store.save_now({"description": "a second signal"}, 10, last=True)
     store.discard(11)
     assert fields_of(DraftStore(store.path)) == {"description": "壶盖漏水，第二次"}
+
+
+def test_the_next_start_removes_the_temporaries_killed_desks_of_this_user_left(tmp_path: Path) -> None:
+    store = DraftStore(draft_path("sqlite:///a.db", "ag", tmp_path))
+    store.save({"description": "x"}, 1)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)  # a process that has ended
+    stale = temporary_path(store.path, dead)
+    kept = [
+        temporary_path(store.path, os.getpid()),  # this desk's own, being written
+        temporary_path(store.path, os.getppid()),  # another desk of this user, running
+        tmp_path / f"{store.path.stem}.other-machine.{dead}.0a1b2c3d.tmp",  # a desk elsewhere
+        temporary_path(draft_path("sqlite:///a.db", "sup", tmp_path), dead),  # another user's
+        temporary_path(draft_path("sqlite:///b.db", "ag", tmp_path), dead),  # another database's
+    ]
+    for path in [stale, *kept]:
+        path.write_text("{}", encoding="utf-8")
+    assert store.remove_stale() == [stale]
+    assert sorted(tmp_path.iterdir()) == sorted([store.path, *kept])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
+def test_a_killed_desk_its_terminal_has_not_collected_yet_has_ended_too(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # ends, and is not waited for yet
+    try:
+        stat_file = Path(f"/proc/{zombie.pid}/stat")
+        for _ in range(400):
+            if stat_file.read_text().rpartition(")")[2].split()[0] == "Z":
+                break
+            time.sleep(0.025)
+        left = temporary_path(store.path, zombie.pid)
+        left.write_text("{}", encoding="utf-8")
+        assert store.remove_stale() == [left]
+    finally:
+        zombie.wait()

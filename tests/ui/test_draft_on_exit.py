@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.intake import draft_path
+from kesu_desk.services.intake import draft_path, temporary_path
 from kesu_desk.services.users import UserView
 
 pytestmark = [
@@ -185,3 +185,35 @@ def test_every_key_typed_is_in_the_draft_however_the_desk_is_ended(
             lost.append((name, pause, fields["description"], temporaries(desk)))
     assert not lost, "\n".join(map(repr, lost))
 
+
+def test_after_kill_9_what_was_saved_comes_back_and_the_next_start_removes_what_it_left(
+    desk: Desk, people: dict[str, UserView], terminal: Terminal
+) -> None:
+    typed_into_the_intake(terminal, desk, "lid broken")
+    end = time.monotonic() + 20
+    while saved_fields(desk)["description"] != "lid broken" and time.monotonic() < end:
+        time.sleep(0.05)  # the draft's pause
+    terminal.type(" again")
+    terminal.wait_for("lid broken again")
+    os.kill(terminal.pid, signal.SIGKILL)  # no handler runs: the keys of the last pause may be lost
+    terminal.wait_ended()
+    terminal.tmux("kill-server")
+    assert saved_fields(desk)["phone"] == PHONE
+    assert str(saved_fields(desk)["description"]).startswith("lid broken")
+    # Had the kill come in the middle of a write, its temporary would be left: the desk's
+    # temporaries carry their process's number, and that process is gone now.
+    draft = draft_path(desk.settings.db, "ag")
+    left = temporary_path(draft, terminal.pid)
+    someone_elses = temporary_path(draft_path(desk.settings.db, "sup"), terminal.pid)
+    for path in (left, someone_elses):
+        path.write_text('{"version": 1, "fields": {}}', encoding="utf-8")
+
+    terminal.start(desk_command(desk))
+    terminal.wait_for("New case")
+    terminal.press("n")
+    terminal.wait_for("Draft restored")
+    terminal.wait_for("lid broken")
+    end = time.monotonic() + 20
+    while left.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert temporaries(desk) == [someone_elses.name]

@@ -121,7 +121,10 @@ def draft_path(db_url: str, user: str, folder: Path | None = None) -> Path:
 class DraftStore:
     """The intake form's draft as a JSON file, replaced atomically (a crash mid-write leaves the
     previous draft whole). Safe from worker threads and from a signal handler: writes are
-    numbered, and a write older than the newest write or discard is dropped."""
+    numbered, and a write older than the newest write or discard is dropped.
+
+    A write goes through a temporary named after this host and process, so the next start can
+    tell the ones a killed desk left (``remove_stale``) from those another desk is writing."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -185,6 +188,24 @@ class DraftStore:
                     for temp in self._writing:  # only this thread can be inside _write now
                         temp.unlink(missing_ok=True)
 
+    def remove_stale(self) -> list[Path]:
+        """Delete the temporaries of this draft that desks which ended without finishing their
+        write left behind (killed with SIGKILL, the machine went down): those of processes of
+        this host that are gone. Those of other users, databases or hosts are left alone."""
+        removed = []
+        with self._lock:
+            for temp in self.path.parent.glob(f"{self.path.stem}.*.tmp"):
+                host, _, rest = temp.name[len(self.path.stem) + 1:].partition(".")
+                pid = rest.partition(".")[0]
+                if host != HOST or not pid.isdigit() or not _ended(int(pid)):
+                    continue
+                try:
+                    temp.unlink(missing_ok=True)
+                except OSError:  # not ours to delete after all: left alone
+                    continue
+                removed.append(temp)
+        return removed
+
     def _write(self, fields: dict[str, Any]) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -206,10 +227,28 @@ class DraftStore:
             self._writing.discard(temp)
 
 
-# This host and process in a temporary's name: whose it is, should it be left behind.
+# This host in a temporary's name: a home folder shared by several machines holds the
+# temporaries of desks running elsewhere, whose process numbers mean nothing here.
 HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:64] or "host"
 
 
 def temporary_path(draft: Path, pid: int) -> Path:
     """A new temporary for writing ``draft`` in process ``pid`` of this host."""
     return draft.with_name(f"{draft.stem}.{HOST}.{pid}.{secrets.token_hex(4)}.tmp")
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process ``pid`` of this host is gone (this process never is): no such
+    process, or a zombie (killed, and its terminal has not collected it yet)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # someone else's process: alive
+        return False
+    try:  # Linux: the state follows the command name, which may hold ") "
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
