@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_a_draft_comes_back_exactly_as_typed(tmp_path: Path) -> None:
     assert store.load() is None
     fields = {"description": "[b]粗体[/b] \x1b[31m红\x1b[0m\n第二行", "urgent": True, "caller_mood": None}
     assert store.save(fields, 1)
-    assert DraftStore(store.path).load() == fields
+    assert fields_of(DraftStore(store.path)) == fields
     # Only the user may read it (customer data), and no temporary file is left behind.
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert [p.name for p in store.path.parent.iterdir()] == ["ag.json"]
@@ -127,18 +128,23 @@ def test_an_older_write_never_replaces_a_newer_one(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "ag.json")
     assert store.save({"description": "new"}, 5)
     assert not store.save({"description": "old"}, 4)
-    assert store.load() == {"description": "new"}
+    assert fields_of(store) == {"description": "new"}
 
 
 def test_discarding_deletes_unless_the_agent_typed_since(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "ag.json")
     store.save({"description": "typed after registering began"}, 7)
     store.discard(6)  # the registration of what the form held at 6 finished late
-    assert store.load() == {"description": "typed after registering began"}
+    assert fields_of(store) == {"description": "typed after registering began"}
     store.discard(7)
     assert store.load() is None and not store.path.exists()
     assert not store.save({"description": "a late write of 7"}, 7)
     store.discard()  # nothing there: no error
+
+
+def fields_of(store: DraftStore) -> dict[str, object] | None:
+    saved = store.load()
+    return saved.fields if saved is not None else None
 
 
 def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
@@ -151,8 +157,17 @@ def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
     assert DraftStore(path).load() is None
 
 
-def fields_of(store: DraftStore) -> dict[str, object] | None:
-    return store.load()
+def test_the_draft_says_when_it_was_saved_and_older_drafts_still_come_back(tmp_path: Path) -> None:
+    moment = datetime(2025, 3, 21, 6, 30, 15, tzinfo=UTC)
+    store = DraftStore(tmp_path / "ag.json", clock=lambda: moment)
+    store.save({"description": "壶盖漏水"}, 1)
+    saved = DraftStore(store.path).load()
+    assert saved is not None and saved.saved_at == moment and saved.fields == {"description": "壶盖漏水"}
+    # A draft an earlier desk wrote has no time in it: the file's time says when.
+    store.path.write_text(json.dumps({"version": 1, "fields": {"description": "旧"}}), encoding="utf-8")
+    os.utime(store.path, (moment.timestamp(), moment.timestamp()))
+    older = DraftStore(store.path).load()
+    assert older is not None and older.fields == {"description": "旧"} and older.saved_at == moment
 
 
 def test_saving_now_wins_over_a_worker_that_saved_the_same_moment_with_older_fields(tmp_path: Path) -> None:

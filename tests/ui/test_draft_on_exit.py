@@ -211,7 +211,7 @@ def test_after_kill_9_what_was_saved_comes_back_and_the_next_start_removes_what_
     terminal.start(desk_command(desk))
     terminal.wait_for("New case")
     terminal.press("n")
-    terminal.wait_for("Draft restored")
+    terminal.wait_for("Draft restored, as last saved on")
     terminal.wait_for("lid broken")
     end = time.monotonic() + 20
     while left.exists() and time.monotonic() < end:

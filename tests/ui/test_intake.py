@@ -407,7 +407,7 @@ async def test_the_draft_survives_the_app_ending_without_registering(
         await settle(first, pilot)
         # Written while the app still runs: a kill -9 now would lose nothing.
         saved = draft_of(desk).load()
-        assert saved is not None and saved["description"] == "壶盖漏水\n第二次了"
+        assert saved is not None and saved.fields["description"] == "壶盖漏水\n第二次了"
         first.app.exit()
 
     async with intake_form(desk) as (again, pilot):
@@ -417,7 +417,8 @@ async def test_the_draft_survives_the_app_ending_without_registering(
         assert again.value("description") == "壶盖漏水\n第二次了"
         assert again.value("caller_mood") == "angry"
         assert again.value("urgent") is True
-        assert "Draft restored: the form is as you left it." in again.notes
+        restored = [note for note in again.notes if note.startswith("Draft restored, as last saved on ")]
+        assert len(restored) == 1
         assert "李雷" in again.text("#customer-card") or "New customer" in again.text("#customer-card")
 
 
@@ -455,7 +456,7 @@ async def test_discarding_asks_first_and_then_forgets_the_draft(
         desktop.app.exit()
     async with intake_form(desk) as (again, pilot):
         assert again.value("phone") == ""
-        assert "Draft restored: the form is as you left it." not in again.notes
+        assert not [note for note in again.notes if note.startswith("Draft restored")]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
@@ -502,6 +503,23 @@ async def test_while_the_agent_types_without_a_pause_the_draft_is_still_written(
             on_disk.append(draft_on_disk(desk).get("description", ""))
         # Written while the typing went on (the last keys may still be on their way).
         assert on_disk[len(text) // 2] and text.startswith(on_disk[len(text) // 2])
+
+
+async def test_the_restored_draft_says_when_it_was_saved_in_local_time(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    path = draft_of(desk).path
+    path.parent.mkdir(parents=True)
+    for lang, message in [
+        ("en", "Draft restored, as last saved on 2025-03-21 (Fri) 14:30."),  # Asia/Shanghai
+        ("zh", "已恢复草稿：最后保存于 2025-03-21 (周五) 14:30。"),
+        ("es", "Borrador recuperado, tal como se guardó por última vez el 2025-03-21 (vie) 14:30."),
+    ]:
+        document = {"version": 1, "saved_at": "2025-03-21T06:30:00+00:00", "fields": {"description": "壶盖漏水"}}
+        path.write_text(json.dumps(document), encoding="utf-8")
+        async with intake_form(desk, lang=lang) as (desktop, _):
+            assert desktop.value("description") == "壶盖漏水"
+            assert message in desktop.notes
 
 
 # -- layout and keys ----------------------------------------------------------------------------

@@ -146,9 +146,10 @@ class IntakeScreen(DeskScreen[None]):
         self._store = DraftStore.for_desk(self.desk, self.actor.name)
         # Read here, not in a worker: the draft must be in the fields before a key can land there
         # (one small local file).
-        restored = self._store.load() or {}
+        saved = self._store.load()
+        restored = saved.fields if saved is not None else {}
         start = restored_form(restored)
-        self._restored = not is_empty(start)
+        self._restored_from = saved.saved_at if saved is not None and not is_empty(start) else None
         self._start = start
         accepted = restored.get("accepted")
         self._accepted: dict[str, Any] | None = accepted if isinstance(accepted, dict) else None
@@ -231,8 +232,9 @@ class IntakeScreen(DeskScreen[None]):
         self._show_banner()
         self._load_reference()
         self.query_one("#phone", Input).focus()
-        if self._restored:
-            self.notify(self.t("intake.draft_restored"))
+        if self._restored_from is not None:
+            # When it was saved, not "as you left it": after a kill -9 the last keys may be missing.
+            self.notify(self.t("intake.draft_restored", time=local_time(self._restored_from, self._tz, self.lang)))
             self._lookup_now()
             self._suggest_now()
 

@@ -10,7 +10,9 @@ import re
 import secrets
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from kesu_desk.domain.vocabulary import OPEN_STATUSES
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import normalise_phone
 from kesu_desk.services.views import CustomerView
+from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
 from kesu_desk.store.models import Customer, Department
 from kesu_desk.store.queries import QueueRow
@@ -103,6 +106,8 @@ def known_categories(desk: Desk) -> list[str]:
 
 # -- the draft on disk --------------------------------------------------------------------------
 
+# "saved_at" came later without a new version: a desk that does not know it reads the fields
+# and ignores it, and a draft written before it says its file's time instead.
 DRAFT_VERSION = 1
 
 
@@ -118,6 +123,12 @@ def draft_path(db_url: str, user: str, folder: Path | None = None) -> Path:
     return (folder or data_dir() / "drafts") / f"{safe}-{digest}.json"
 
 
+@dataclass(frozen=True)
+class SavedDraft:
+    fields: dict[str, Any]
+    saved_at: datetime  # when it was written (UTC)
+
+
 class DraftStore:
     """The intake form's draft as a JSON file, replaced atomically (a crash mid-write leaves the
     previous draft whole). Safe from worker threads and from a signal handler: writes are
@@ -126,8 +137,9 @@ class DraftStore:
     A write goes through a temporary named after this host and process, so the next start can
     tell the ones a killed desk left (``remove_stale``) from those another desk is writing."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], datetime] = utcnow) -> None:
         self.path = path
+        self._clock = clock
         self._lock = threading.RLock()  # re-entrant: a signal may arrive while this thread writes
         self._newest = -1
         self._closed = False  # the process is ending: its last write is made
@@ -137,16 +149,23 @@ class DraftStore:
     def for_desk(cls, desk: Desk, user: str) -> DraftStore:
         return cls(draft_path(desk.settings.db, user))
 
-    def load(self) -> dict[str, Any] | None:
-        """The saved draft's fields, or None when there is none (or it cannot be read)."""
+    def load(self) -> SavedDraft | None:
+        """The saved draft, or None when there is none (or it cannot be read)."""
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
+            written = self.path.stat().st_mtime
         except (OSError, ValueError):
             return None
         if not isinstance(raw, dict) or raw.get("version") != DRAFT_VERSION:
             return None
         fields = raw.get("fields")
-        return fields if isinstance(fields, dict) else None
+        if not isinstance(fields, dict):
+            return None
+        try:
+            saved_at = datetime.fromisoformat(raw["saved_at"]).astimezone(UTC)
+        except (KeyError, TypeError, ValueError):
+            saved_at = datetime.fromtimestamp(written, UTC)
+        return SavedDraft(fields, saved_at)
 
     def save(self, fields: dict[str, Any], generation: int) -> bool:
         """Write ``fields`` unless something newer was written or discarded already."""
@@ -209,7 +228,7 @@ class DraftStore:
     def _write(self, fields: dict[str, Any]) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        document = {"version": DRAFT_VERSION, "fields": fields}
+        document = {"version": DRAFT_VERSION, "saved_at": self._clock().isoformat(), "fields": fields}
         temp = temporary_path(self.path, os.getpid())
         self._writing.add(temp)  # before it exists: a signal can come between any two lines
         try:
