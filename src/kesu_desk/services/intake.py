@@ -189,9 +189,9 @@ class DraftStore:
 
     def save_now(self, fields: dict[str, Any] | None, generation: int, *, last: bool = False) -> None:
         """Make ``fields`` the draft (None: there is none) at once, whatever was written before:
-        the desk is being ended from outside. With ``last`` the process ends right after: nothing
-        is written after this, and a write this thread was interrupted in (by the signal that
-        ends it) is abandoned without leaving its temporary behind."""
+        the form closes, or the desk is being ended from outside. With ``last`` the process ends
+        right after: nothing is written after this, and a write this thread was interrupted in
+        (by the signal that ends it) is abandoned without leaving its temporary behind."""
         with self._lock:  # a worker's write in progress finishes first
             if self._closed:
                 return
