@@ -4,10 +4,16 @@ line on the help screen (F1) and a command-palette entry."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from importlib.resources import files
+from types import FrameType
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -24,13 +30,19 @@ from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import t
-from kesu_desk.screens.base import DeskChanged, DeskModal, explain, localise_bindings
+from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen, explain, localise_bindings
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
 from kesu_desk.widgets.keys import mapped_bindings
 
 # How often the desk looks for other terminals' changes (one indexed max() per look).
 CHANGE_CHECK_SECONDS = 1.0
+# Signals that end the desk from outside: the terminal went away (SIGHUP), a shutdown or a
+# `kill` (SIGTERM). What the user typed is on disk before the process ends.
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
+# After SIGTERM the desk puts the terminal back as Ctrl+Q does; when that takes longer (a worker
+# stuck on the database, a terminal that reads nothing), it ends without.
+EXIT_GRACE_SECONDS = 2.0
 
 __all__ = ["HelpScreen", "KesuDesk", "key_help", "localise_bindings"]
 
@@ -103,6 +115,8 @@ class KesuDesk(App[None]):
         self._watch_changes = watch_changes
         self._last_event_id: int | None = None
         self._waiting: int | None = None  # approvals waiting for this user
+        self._previous_handlers: dict[int, Any] = {}
+        self._ending = False
         localise_bindings(self, lang)
 
     def now(self) -> datetime:
@@ -110,11 +124,71 @@ class KesuDesk(App[None]):
         return self._clock()
 
     def on_mount(self) -> None:
+        self._install_ending_signals()
+        self._remove_stale_drafts()
         self._show_who()
         self.set_keymap(self.desk.settings.keymap)
         self.check_changes()  # the baseline, taken with the first page, and the approvals badge
         if self._watch_changes:
             self.set_interval(CHANGE_CHECK_SECONDS, self.check_changes)
+
+    def on_unmount(self) -> None:
+        for signum, previous in self._previous_handlers.items():
+            if signal.getsignal(signum) == self._on_ending_signal:
+                signal.signal(signum, signal.SIG_DFL if previous is None else previous)
+        self._previous_handlers.clear()
+
+    # -- ended from outside ----------------------------------------------------------------------
+
+    def _install_ending_signals(self) -> None:
+        """Python-level handlers, not the event loop's (``loop.add_signal_handler``): they run
+        in the main thread between any two bytecodes, even while the loop waits for something
+        that never comes, such as a write to a terminal that has gone."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in ENDING_SIGNALS:
+            previous = signal.getsignal(signum)
+            if previous == signal.SIG_IGN:
+                continue  # started under nohup: meant to outlive its terminal
+            signal.signal(signum, self._on_ending_signal)
+            self._previous_handlers[signum] = previous
+
+    def _on_ending_signal(self, signum: int, frame: FrameType | None) -> None:
+        """Write what the user typed (the intake's draft, even under a dialog), then end: a
+        second signal meanwhile (SIGTERM and then SIGHUP, as a session ends) changes nothing."""
+        if self._ending:
+            return  # the first signal's handler, which this one interrupted, carries on
+        self._ending = True
+        # A handler someone installed before (an embedding program, a test) decides what
+        # follows; then the desk may go on, and so may its draft.
+        previous = self._previous_handlers.get(signum)
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, DeskScreen | DeskModal):
+                with contextlib.suppress(Exception):  # a full disk must not keep the process from ending
+                    screen.save_unsaved(last=not callable(previous))
+        if callable(previous):
+            self._ending = False
+            previous(signum, frame)
+        elif signum == getattr(signal, "SIGHUP", None):
+            # The terminal has gone: there is nothing to put back, and writing to it may block.
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        else:
+            watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (128 + signum,))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # between the app's loop and its end: nothing left to put back
+                os._exit(128 + signum)
+            loop.call_soon_threadsafe(self.exit, None, 128 + signum)
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def _remove_stale_drafts(self) -> None:
+        """The temporaries a killed desk of this user left in the drafts folder."""
+        from kesu_desk.services.intake import DraftStore
+
+        DraftStore.for_desk(self.desk, self.actor.name).remove_stale()
 
     def get_default_screen(self) -> Screen[Any]:
         """The desk starts on the case queue."""

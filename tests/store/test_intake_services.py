@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,7 @@ from kesu_desk.services.intake import (
     draft_path,
     find_customer,
     known_categories,
+    temporary_path,
 )
 from kesu_desk.services.views import CaseView
 
@@ -112,7 +118,7 @@ def test_a_draft_comes_back_exactly_as_typed(tmp_path: Path) -> None:
     assert store.load() is None
     fields = {"description": "[b]粗体[/b] \x1b[31m红\x1b[0m\n第二行", "urgent": True, "caller_mood": None}
     assert store.save(fields, 1)
-    assert DraftStore(store.path).load() == fields
+    assert fields_of(DraftStore(store.path)) == fields
     # Only the user may read it (customer data), and no temporary file is left behind.
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     assert [p.name for p in store.path.parent.iterdir()] == ["ag.json"]
@@ -122,18 +128,23 @@ def test_an_older_write_never_replaces_a_newer_one(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "ag.json")
     assert store.save({"description": "new"}, 5)
     assert not store.save({"description": "old"}, 4)
-    assert store.load() == {"description": "new"}
+    assert fields_of(store) == {"description": "new"}
 
 
 def test_discarding_deletes_unless_the_agent_typed_since(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "ag.json")
     store.save({"description": "typed after registering began"}, 7)
     store.discard(6)  # the registration of what the form held at 6 finished late
-    assert store.load() == {"description": "typed after registering began"}
+    assert fields_of(store) == {"description": "typed after registering began"}
     store.discard(7)
     assert store.load() is None and not store.path.exists()
     assert not store.save({"description": "a late write of 7"}, 7)
     store.discard()  # nothing there: no error
+
+
+def fields_of(store: DraftStore) -> dict[str, object] | None:
+    saved = store.load()
+    return saved.fields if saved is not None else None
 
 
 def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
@@ -144,3 +155,97 @@ def test_a_damaged_draft_is_ignored_not_fatal(tmp_path: Path) -> None:
     assert DraftStore(path).load() is None
     path.write_text(json.dumps({"version": 1, "fields": ["x"]}), encoding="utf-8")
     assert DraftStore(path).load() is None
+
+
+def test_the_draft_says_when_it_was_saved_and_older_drafts_still_come_back(tmp_path: Path) -> None:
+    moment = datetime(2025, 3, 21, 6, 30, 15, tzinfo=UTC)
+    store = DraftStore(tmp_path / "ag.json", clock=lambda: moment)
+    store.save({"description": "壶盖漏水"}, 1)
+    saved = DraftStore(store.path).load()
+    assert saved is not None and saved.saved_at == moment and saved.fields == {"description": "壶盖漏水"}
+    # A draft an earlier desk wrote has no time in it: the file's time says when.
+    store.path.write_text(json.dumps({"version": 1, "fields": {"description": "旧"}}), encoding="utf-8")
+    os.utime(store.path, (moment.timestamp(), moment.timestamp()))
+    older = DraftStore(store.path).load()
+    assert older is not None and older.fields == {"description": "旧"} and older.saved_at == moment
+
+
+def test_saving_now_wins_over_a_worker_that_saved_the_same_moment_with_older_fields(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    assert store.save({"description": "壶盖"}, 4)
+    # The last key is in the field, its change not handled yet: still generation 4.
+    store.save_now({"description": "壶盖漏水"}, 4)
+    assert fields_of(store) == {"description": "壶盖漏水"}
+    assert not store.save({"description": "壶盖"}, 4)  # a worker late with the older fields
+    assert fields_of(store) == {"description": "壶盖漏水"}
+    store.save_now(None, 5)  # the form was empty: no draft
+    assert store.load() is None
+
+
+def test_after_the_last_save_nothing_is_written_and_no_temporary_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal that ends the desk arrives while the desk itself writes the draft (the handler
+    runs in the main thread, between two lines of that write): the last save must not be
+    dropped as "not newer", and the write it interrupted must not leave its temporary."""
+    store = DraftStore(tmp_path / "ag.json")
+    fsync = os.fsync
+    when_the_process_ends: list[tuple[list[str], dict[str, object] | None]] = []
+    signals = [signal.SIGHUP]
+
+    def signal_arrives(fd: int) -> None:
+        fsync(fd)
+        if signals:
+            signals.pop()
+            store.save_now({"description": "壶盖漏水，第二次"}, 8, last=True)
+            # The handler ends the process here: the interrupted write never goes on.
+            when_the_process_ends.append(
+                (sorted(p.name for p in tmp_path.iterdir()), fields_of(DraftStore(store.path))))
+            raise SystemExit(129)
+
+    monkeypatch.setattr(os, "fsync", signal_arrives)
+    with pytest.raises(SystemExit):
+        store.save({"description": "壶盖漏水，第二"}, 8)
+    assert when_the_process_ends == [(["ag.json"], {"description": "壶盖漏水，第二次"})]
+    # Nothing is written after the last save: not a worker's write, not a second signal's.
+    assert not store.save({"description": "a worker after the end"}, 9)
+    store.save_now({"description": "a second signal"}, 10, last=True)
+    store.discard(11)
+    assert fields_of(DraftStore(store.path)) == {"description": "壶盖漏水，第二次"}
+
+
+def test_the_next_start_removes_the_temporaries_killed_desks_of_this_user_left(tmp_path: Path) -> None:
+    store = DraftStore(draft_path("sqlite:///a.db", "ag", tmp_path))
+    store.save({"description": "x"}, 1)
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)  # a process that has ended
+    stale = temporary_path(store.path, dead)
+    kept = [
+        temporary_path(store.path, os.getpid()),  # this desk's own, being written
+        temporary_path(store.path, os.getppid()),  # another desk of this user, running
+        tmp_path / f"{store.path.stem}.other-machine.{dead}.0a1b2c3d.tmp",  # a desk elsewhere
+        temporary_path(draft_path("sqlite:///a.db", "sup", tmp_path), dead),  # another user's
+        temporary_path(draft_path("sqlite:///b.db", "ag", tmp_path), dead),  # another database's
+    ]
+    for path in [stale, *kept]:
+        path.write_text("{}", encoding="utf-8")
+    assert store.remove_stale() == [stale]
+    assert sorted(tmp_path.iterdir()) == sorted([store.path, *kept])
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
+def test_a_killed_desk_its_terminal_has_not_collected_yet_has_ended_too(tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "ag.json")
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])  # ends, and is not waited for yet
+    try:
+        stat_file = Path(f"/proc/{zombie.pid}/stat")
+        for _ in range(400):
+            if stat_file.read_text().rpartition(")")[2].split()[0] == "Z":
+                break
+            time.sleep(0.025)
+        left = temporary_path(store.path, zombie.pid)
+        left.write_text("{}", encoding="utf-8")
+        assert store.remove_stale() == [left]
+    finally:
+        zombie.wait()

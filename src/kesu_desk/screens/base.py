@@ -93,6 +93,10 @@ class _DeskMixin:
     def explain(self, error: BaseException) -> str:
         return explain(error, self.lang)
 
+    def save_unsaved(self, *, last: bool) -> None:
+        """Write at once what this screen keeps on disk for the user (the intake's draft): the
+        desk is being ended from outside, and with ``last`` the process ends right after."""
+
 
 class DeskScreen(_DeskMixin, Screen[ResultT]):
     """A full screen of the desk. Subclasses give every Binding an id (for the keymap and the

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, tzinfo
-from types import FrameType
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -151,9 +147,10 @@ class IntakeScreen(DeskScreen[None]):
         self._store = DraftStore.for_desk(self.desk, self.actor.name)
         # Read here, not in a worker: the draft must be in the fields before a key can land there
         # (one small local file).
-        restored = self._store.load() or {}
+        saved = self._store.load()
+        restored = saved.fields if saved is not None else {}
         start = restored_form(restored)
-        self._restored = not is_empty(start)
+        self._restored_from = saved.saved_at if saved is not None and not is_empty(start) else None
         self._start = start
         accepted = restored.get("accepted")
         self._accepted: dict[str, Any] | None = accepted if isinstance(accepted, dict) else None
@@ -170,8 +167,6 @@ class IntakeScreen(DeskScreen[None]):
         self._departments: dict[str, dict[str, str]] = {}
         self._errors: dict[str, str] = {}
         self._registering = False
-        self._previous_hangup: Any = None
-        self._hangup_installed = False
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -236,11 +231,11 @@ class IntakeScreen(DeskScreen[None]):
         self._show_suggestion()
         self.query_one(CustomerCard).clear()
         self._show_banner()
-        self._install_hangup()
         self._load_reference()
         self.query_one("#phone", Input).focus()
-        if self._restored:
-            self.notify(self.t("intake.draft_restored"))
+        if self._restored_from is not None:
+            # When it was saved, not "as you left it": after a kill -9 the last keys may be missing.
+            self.notify(self.t("intake.draft_restored", time=local_time(self._restored_from, self._tz, self.lang)))
             self._lookup_now()
             self._suggest_now()
 
@@ -295,15 +290,24 @@ class IntakeScreen(DeskScreen[None]):
 
     def _draft_changed(self) -> None:
         self._generation += 1
-        self._debounce("draft", DRAFT_DELAY, self._save_draft)
+        # Not put off while the agent keeps typing: a kill -9 loses at most this pause's keys.
+        self._debounce("draft", DRAFT_DELAY, self._save_draft, restart=False)
 
-    def _debounce(self, name: str, delay: float, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the form has not changed for ``delay`` seconds. An event-loop
-        timer, not Textual's ``set_timer``: that starts (and here cancels) a task, on every key."""
-        pending = self._debouncers.pop(name, None)
+    def _debounce(self, name: str, delay: float, callback: Callable[[], None], *, restart: bool = True) -> None:
+        """Run ``callback`` once the form has not changed for ``delay`` seconds; without
+        ``restart``, ``delay`` seconds after the first change it has not run for yet. An
+        event-loop timer, not Textual's ``set_timer``: that starts (and here cancels) a task,
+        on every key."""
+        pending = self._debouncers.get(name)
         if pending is not None:
+            if not restart:
+                return
             pending.cancel()
-        self._debouncers[name] = asyncio.get_running_loop().call_later(delay, self.call_later, callback)
+        self._debouncers[name] = asyncio.get_running_loop().call_later(delay, self._due, name, callback)
+
+    def _due(self, name: str, callback: Callable[[], None]) -> None:
+        self._debouncers.pop(name, None)
+        self.call_later(callback)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
@@ -650,6 +654,15 @@ class IntakeScreen(DeskScreen[None]):
     def _document(self) -> Fields:
         return {**self._fields, "accepted": self._accepted}
 
+    def _document_now(self) -> Fields:
+        """The form as the fields show it this instant, even a key whose change message has not
+        been handled yet (a signal can come between the two)."""
+        try:
+            fields = self._collect()
+        except Exception:  # not composed yet, or already taken apart: what the messages said
+            fields = self._fields
+        return {**fields, "accepted": self._accepted}
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-draft")
     def _write_draft(self, document: Fields, generation: int) -> None:
         self._flush(document, generation)
@@ -660,33 +673,16 @@ class IntakeScreen(DeskScreen[None]):
         else:
             self._store.save(document, generation)
 
-    def _install_hangup(self) -> None:
-        """Write the draft when the terminal goes away (SIGHUP), then do what was done before."""
-        if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
-            return
-        try:
-            self._previous_hangup = signal.signal(signal.SIGHUP, self._on_hangup)
-        except ValueError:  # not the main interpreter thread after all
-            return
-        self._hangup_installed = True
-
-    def _on_hangup(self, signum: int, frame: FrameType | None) -> None:
-        self._flush(self._document(), self._generation)
-        previous = self._previous_hangup
-        if callable(previous):
-            previous(signum, frame)
-        elif previous == signal.SIG_DFL:
-            # The default is to end the process: do so, now that the draft is safe.
-            signal.signal(signal.SIGHUP, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGHUP)
+    def save_unsaved(self, *, last: bool) -> None:
+        """The form as it is now becomes the draft at once, whatever a worker is writing: the
+        form closes, or the desk is being ended from outside (the app's signal handler)."""
+        document = self._document_now()
+        self._store.save_now(None if is_empty(document) else document, self._generation, last=last)
 
     def on_unmount(self) -> None:
         for pending in self._debouncers.values():
             pending.cancel()
-        if self._hangup_installed and signal.getsignal(signal.SIGHUP) == self._on_hangup:
-            signal.signal(signal.SIGHUP, self._previous_hangup)
-        self._hangup_installed = False
-        self._flush(self._document(), self._generation)
+        self.save_unsaved(last=False)
 
 
 class Tick(Checkbox):

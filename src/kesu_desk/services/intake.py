@@ -7,9 +7,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
+import secrets
+import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ from kesu_desk.services.cases import find_customer_by_contact
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import normalise_email, normalise_phone
 from kesu_desk.services.views import CustomerView
+from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
 from kesu_desk.store.models import Department
 from kesu_desk.store.queries import QueueRow
@@ -99,6 +103,8 @@ def known_categories(desk: Desk) -> list[str]:
 
 # -- the draft on disk --------------------------------------------------------------------------
 
+# "saved_at" came later without a new version: a desk that does not know it reads the fields
+# and ignores it, and a draft written before it says its file's time instead.
 DRAFT_VERSION = 1
 
 
@@ -114,60 +120,151 @@ def draft_path(db_url: str, user: str, folder: Path | None = None) -> Path:
     return (folder or data_dir() / "drafts") / f"{safe}-{digest}.json"
 
 
+@dataclass(frozen=True)
+class SavedDraft:
+    fields: dict[str, Any]
+    saved_at: datetime  # when it was written (UTC)
+
+
 class DraftStore:
     """The intake form's draft as a JSON file, replaced atomically (a crash mid-write leaves the
     previous draft whole). Safe from worker threads and from a signal handler: writes are
-    numbered, and a write older than the newest write or discard is dropped."""
+    numbered, and a write older than the newest write or discard is dropped.
 
-    def __init__(self, path: Path) -> None:
+    A write goes through a temporary named after this host and process, so the next start can
+    tell the ones a killed desk left (``remove_stale``) from those another desk is writing."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime] = utcnow) -> None:
         self.path = path
+        self._clock = clock
         self._lock = threading.RLock()  # re-entrant: a signal may arrive while this thread writes
         self._newest = -1
+        self._closed = False  # the process is ending: its last write is made
+        self._writing: set[Path] = set()  # temporaries being written (under the lock)
 
     @classmethod
     def for_desk(cls, desk: Desk, user: str) -> DraftStore:
         return cls(draft_path(desk.settings.db, user))
 
-    def load(self) -> dict[str, Any] | None:
-        """The saved draft's fields, or None when there is none (or it cannot be read)."""
+    def load(self) -> SavedDraft | None:
+        """The saved draft, or None when there is none (or it cannot be read)."""
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
+            written = self.path.stat().st_mtime
         except (OSError, ValueError):
             return None
         if not isinstance(raw, dict) or raw.get("version") != DRAFT_VERSION:
             return None
         fields = raw.get("fields")
-        return fields if isinstance(fields, dict) else None
+        if not isinstance(fields, dict):
+            return None
+        try:
+            saved_at = datetime.fromisoformat(raw["saved_at"]).astimezone(UTC)
+        except (KeyError, TypeError, ValueError):
+            saved_at = datetime.fromtimestamp(written, UTC)
+        return SavedDraft(fields, saved_at)
 
     def save(self, fields: dict[str, Any], generation: int) -> bool:
         """Write ``fields`` unless something newer was written or discarded already."""
         with self._lock:
-            if generation <= self._newest:
+            if generation <= self._newest or self._closed:
                 return False
             self._newest = generation
-            self._write({"version": DRAFT_VERSION, "fields": fields})
+            self._write(fields)
             return True
 
     def discard(self, generation: int | None = None) -> None:
         """Delete the draft (after registration, or when the agent throws it away)."""
         with self._lock:
+            if self._closed:
+                return
             if generation is not None:
                 if generation < self._newest:
                     return  # the agent has typed since: that draft is kept
                 self._newest = generation
             self.path.unlink(missing_ok=True)
 
-    def _write(self, document: dict[str, Any]) -> None:
+    def save_now(self, fields: dict[str, Any] | None, generation: int, *, last: bool = False) -> None:
+        """Make ``fields`` the draft (None: there is none) at once, whatever was written before:
+        the form closes, or the desk is being ended from outside. With ``last`` the process ends
+        right after: nothing is written after this, and a write this thread was interrupted in
+        (by the signal that ends it) is abandoned without leaving its temporary behind."""
+        with self._lock:  # a worker's write in progress finishes first
+            if self._closed:
+                return
+            self._newest = max(self._newest, generation)
+            try:
+                if fields is None:
+                    self.path.unlink(missing_ok=True)
+                else:
+                    self._write(fields)
+            finally:
+                if last:
+                    self._closed = True
+                    for temp in self._writing:  # only this thread can be inside _write now
+                        temp.unlink(missing_ok=True)
+
+    def remove_stale(self) -> list[Path]:
+        """Delete the temporaries of this draft that desks which ended without finishing their
+        write left behind (killed with SIGKILL, the machine went down): those of processes of
+        this host that are gone. Those of other users, databases or hosts are left alone."""
+        removed = []
+        with self._lock:
+            for temp in self.path.parent.glob(f"{self.path.stem}.*.tmp"):
+                host, _, rest = temp.name[len(self.path.stem) + 1:].partition(".")
+                pid = rest.partition(".")[0]
+                if host != HOST or not pid.isdigit() or not _ended(int(pid)):
+                    continue
+                try:
+                    temp.unlink(missing_ok=True)
+                except OSError:  # not ours to delete after all: left alone
+                    continue
+                removed.append(temp)
+        return removed
+
+    def _write(self, fields: dict[str, Any]) -> None:
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Customer data: readable by this user only, from the first byte written.
-        fd, temp = tempfile.mkstemp(prefix=self.path.stem + ".", suffix=".tmp", dir=folder)
+        document = {"version": DRAFT_VERSION, "saved_at": self._clock().isoformat(), "fields": fields}
+        temp = temporary_path(self.path, os.getpid())
+        self._writing.add(temp)  # before it exists: a signal can come between any two lines
         try:
+            # Customer data: readable by this user only, from the first byte written.
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(document, out, ensure_ascii=False)
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, self.path)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
+        finally:
+            self._writing.discard(temp)
+
+
+# This host in a temporary's name: a home folder shared by several machines holds the
+# temporaries of desks running elsewhere, whose process numbers mean nothing here.
+HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:64] or "host"
+
+
+def temporary_path(draft: Path, pid: int) -> Path:
+    """A new temporary for writing ``draft`` in process ``pid`` of this host."""
+    return draft.with_name(f"{draft.stem}.{HOST}.{pid}.{secrets.token_hex(4)}.tmp")
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process ``pid`` of this host is gone (this process never is): no such
+    process, or a zombie (killed, and its terminal has not collected it yet)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # someone else's process: alive
+        return False
+    try:  # Linux: the state follows the command name, which may hold ") "
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
