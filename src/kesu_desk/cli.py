@@ -351,8 +351,9 @@ def cmd_tui(args: argparse.Namespace, settings: Any, lang: str) -> int:
     actor = whoami(desk, settings.login())  # unknown login: a clear message, no access
     from kesu_desk.app import KesuDesk
 
-    KesuDesk(desk, actor, lang).run()
-    return 0
+    app = KesuDesk(desk, actor, lang)
+    app.run()
+    return app.return_code or 0  # 128 + 15 after SIGTERM, as a killed command's
 
 
 def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
