@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -94,3 +95,23 @@ def to_follow_up(desk: Desk, view: CaseView) -> CaseView:
         accountability="供应商来料检验",
         version=view.version,
     )
+
+
+def terminals_at_once(target: Callable[..., None], url: str, agents: list[str], timeout: float) -> list[Any]:
+    """Run ``target(url, agent, barrier, results)`` in a process per agent (each its own
+    terminal, its own engine), released together by ``barrier``; what each put in ``results``."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(agents))
+    results = ctx.Queue()
+    processes = [ctx.Process(target=target, args=(url, agent, barrier, results)) for agent in agents]
+    for p in processes:
+        p.start()
+    try:
+        return [results.get(timeout=timeout) for _ in processes]
+    finally:
+        for p in processes:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.terminate()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import traceback
 from collections import defaultdict
@@ -11,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from casesteps import terminals_at_once
 from kesu_desk.config import Settings
 from kesu_desk.services import cases, users
 from kesu_desk.services.desk import Desk
@@ -45,19 +45,7 @@ def test_terminals_registering_together_never_share_a_number(tmp_path: Path) -> 
     for name in agents:
         users.add_user(desk, name, "agent")
 
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Barrier(TERMINALS)
-    results = ctx.Queue()
-    processes = [ctx.Process(target=terminal, args=(url, a, start, results)) for a in agents]
-    for p in processes:
-        p.start()
-    try:
-        outcomes = [results.get(timeout=RESULT_TIMEOUT_S) for _ in processes]
-    finally:
-        for p in processes:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
+    outcomes = terminals_at_once(terminal, url, agents, RESULT_TIMEOUT_S)
 
     errors = {agent: error for agent, _, error in outcomes if error}
     assert not errors, errors

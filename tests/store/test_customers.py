@@ -3,7 +3,6 @@ new caller at the same moment, and in databases that already hold duplicates."""
 
 from __future__ import annotations
 
-import multiprocessing
 import traceback
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from alembic import command
 from sqlalchemy import exc, func, select, text
 
-from casesteps import desk_settings, draft
+from casesteps import desk_settings, draft, terminals_at_once
 from kesu_desk.services import cases, intake
 from kesu_desk.services.desk import Desk
 from kesu_desk.store import schema
@@ -43,19 +42,7 @@ def test_two_terminals_registering_one_new_caller_make_one_customer(
     desk: Desk, people: dict[str, Any]
 ) -> None:
     url = desk.engine.url.render_as_string(hide_password=False)
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    results = ctx.Queue()
-    processes = [ctx.Process(target=_terminal, args=(url, agent, barrier, results)) for agent in ("ag", "sup")]
-    for p in processes:
-        p.start()
-    try:
-        outcomes = [results.get(timeout=TIMEOUT_S) for _ in processes]
-    finally:
-        for p in processes:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
+    outcomes = terminals_at_once(_terminal, url, ["ag", "sup"], TIMEOUT_S)
     assert not [error for _, _, error in outcomes if error], outcomes
 
     with desk.uow(write=False) as uow:
