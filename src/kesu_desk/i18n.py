@@ -54,6 +54,8 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
         params["field"] = t(f"field.{params['field']}", lang)
     if "action" in params:
         params["action"] = t(f"action.{params['action']}", lang)
+    if "use" in params:
+        params["use"] = t(f"access.use.{params['use']}", lang)
     for name in ("status", "role"):
         if name in params:
             params[name] = t(f"{name}.{params[name]}", lang)
@@ -62,7 +64,7 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
         parts = [f"{t(f'field.{f}', lang)}: {t(f'error.{code}', lang, **field_params(f))}"
                  for f, code in errors.items()]
         return t("error.invalid_input", lang, details="; ".join(parts))
-    return t(f"error.{error.code}", lang, **params)
+    return t(f"{error.catalogue}.{error.code}", lang, **params)
 
 
 def describe_setting(problem: SettingProblem, lang: str = FALLBACK) -> str:

@@ -7,6 +7,9 @@ from typing import Any
 
 
 class DeskError(Exception):
+    # The catalogue namespace of the message: ``<catalogue>.<code>`` (kesu_desk.i18n.describe).
+    catalogue = "error"
+
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = params
@@ -27,3 +30,9 @@ class NotFoundError(DeskError):
 
 class InvalidInput(DeskError):
     """Input that fails validation; ``params['errors']`` maps field names to message codes."""
+
+
+class AccessDenied(DeskError):
+    """The person acting may not see or do this (domain/access.py); nothing was read or written."""
+
+    catalogue = "access"

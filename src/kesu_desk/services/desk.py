@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from kesu_desk.config import Settings
-from kesu_desk.domain.errors import DeskError
+from kesu_desk.domain.access import Identity, Scope, case_scope
+from kesu_desk.domain.errors import AccessDenied, DeskError
+from kesu_desk.domain.workflow import Actor
 from kesu_desk.sla import Calendar, DeadlinePolicy
 from kesu_desk.store.engine import make_engine, shown_url, sqlite_file
 from kesu_desk.store.uow import UnitOfWork
@@ -21,6 +23,27 @@ class Desk:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
         self.engine = engine if engine is not None else make_engine(settings.db)
+        # Who is at the keyboard (services/identity.py signs in); None is the desk itself:
+        # migrations, the demo generator, a test calling a service directly.
+        self.identity: Identity | None = None
+
+    def sign_in(self, identity: Identity) -> None:
+        self.identity = identity
+
+    @property
+    def reader(self) -> Actor | None:
+        """The user whose view of the data every read takes (domain/access.py)."""
+        return self.identity.user if self.identity else None
+
+    @property
+    def scope(self) -> Scope:
+        """The cases the reader may see."""
+        return case_scope(self.reader)
+
+    def check_actor(self, name: str) -> None:
+        """A change made in ``name``'s name on a signed-in desk must be by the person signed in."""
+        if self.identity is not None and name != self.identity.user.name:
+            raise AccessDenied("not_you", user=name, signed_in=self.identity.user.name)
 
     @classmethod
     def open(cls, settings: Settings, *, create: bool = True) -> Desk:
