@@ -86,7 +86,7 @@ ADMINS = frozenset({Role.ADMIN})
 PERMISSIONS: dict[Use, frozenset[Role]] = {
     Use.WORK: EVERYONE,
     Use.REPORT: STAFF | {Role.HANDLER},
-    Use.OVERVIEW: STAFF | {Role.HANDLER},
+    Use.OVERVIEW: STAFF,
     Use.EXPORT: STAFF,
     Use.IMPORT: STAFF,
     Use.PRINT: EVERYONE,
