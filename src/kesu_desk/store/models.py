@@ -48,6 +48,9 @@ class Customer(SQLModel, table=True):
     dealer_id: int | None = Field(default=None, foreign_key="customers.id")
     region: str = Field(default="CN", max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+    # When the customer's name, phone and e-mail were erased at their request (PIPL art. 47,
+    # GDPR art. 17): the record and its cases stay for the counts, without the person.
+    erased_at: datetime | None = None
 
 
 class Case(SQLModel, table=True):
@@ -143,6 +146,8 @@ class CaseEvent(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id")
     at: datetime = Field(default_factory=utcnow)
     actor_id: int = Field(foreign_key="users.id")
+    # The admin who acted as ``actor_id`` (kesu-desk --user), or None.
+    admin_id: int | None = Field(default=None, foreign_key="users.id")
     action: str = Field(max_length=24)
     from_status: str | None = Field(default=None, max_length=16)
     to_status: str | None = Field(default=None, max_length=16)
@@ -150,6 +155,9 @@ class CaseEvent(SQLModel, table=True):
     visibility: str = Field(default="internal", max_length=16)
     # Structured details (the fields an action set), as JSON text.
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    # The erasure (an access-log entry) that masked a customer's personal data in the comment
+    # and details: the only change the database lets an event undergo (migration 0011).
+    erasure_id: int | None = Field(default=None, foreign_key="access_log.id")
 
 
 class Proposal(SQLModel, table=True):
@@ -248,3 +256,26 @@ class CorrectiveAction(SQLModel, table=True):
     opened_by: int = Field(foreign_key="users.id")
     opened_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AccessEntry(SQLModel, table=True):
+    """One line of the access log: a bulk read of personal data (export, print, a report naming
+    repeat complainants) or an erasure, by whom and what was asked. Append-only: the database
+    refuses UPDATE and DELETE (migration 0011)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_at", "at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int = Field(foreign_key="users.id")
+    # The admin acting as ``user_id`` (kesu-desk --user), or None.
+    admin_id: int | None = Field(default=None, foreign_key="users.id")
+    # What identified the person: the login name of the process or the database role.
+    login: str = Field(default="", max_length=64)
+    use: str = Field(max_length=16)  # domain.access.Use
+    # What was asked (filters, period, case number, format) and how many cases it returned, JSON.
+    # Never the personal data itself: an erasure names the customer by id only.
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    rows: int | None = None
+    customer_id: int | None = Field(default=None, foreign_key="customers.id")
