@@ -29,6 +29,15 @@ PEOPLE: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
+def real_login() -> str:
+    """The login name a desk started in a subprocess sees (in-process the tests set their own,
+    tests/conftest.py)."""
+    import os
+    import pwd
+
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
 def desk_settings(db: str) -> Settings:
     return Settings(db=db, approval_threshold=APPROVAL_THRESHOLD)
 

@@ -32,6 +32,17 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
 
 
+# The login name the desk sees in-process: the admin of PEOPLE (tests/casesteps.py). The desk
+# reads the name from the operating system (services/identity.py); a test of identity itself
+# sets another with as_login().
+TEST_LOGIN = "adm"
+
+
+@pytest.fixture(autouse=True)
+def login_of_the_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kesu_desk.services.identity.login_name", lambda: TEST_LOGIN)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'kesu-desk.db'}"

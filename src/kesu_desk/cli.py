@@ -23,7 +23,11 @@ PG_DUMP_FOLDERS = "/usr/lib/postgresql/*/bin"
 DESCRIPTION = """\
 kesu-desk: a keyboard-first terminal service desk for customer complaints (客诉).
 
-Without a command it starts the desk (TUI). Settings come from, lowest first: the TOML config file
+Without a command it starts the desk (TUI). The person acting is the login name of the process
+(or, with identity = "database", the PostgreSQL role of the connection), which must be a desk
+user; only a desk admin may act as someone else with --user. While a database has no users,
+anyone may add the first one (an admin) or fill it with demo data.
+Settings come from, lowest first: the TOML config file
 (in the platformdirs config folder, or KESU_DESK_CONFIG), KESU_DESK_* environment variables
 (KESU_DESK_DB, KESU_DESK_USER, KESU_DESK_LANG, …), then these flags. A wrong setting is reported,
 one line each, and nothing runs.
@@ -35,7 +39,7 @@ not there rather than make an empty one).
 EPILOG = """\
 examples:
   kesu-desk                                  start the desk as the current login
-  kesu-desk --user wang --lang zh            start as user wang, in Chinese
+  kesu-desk --user wang --lang zh            an admin acting as user wang, in Chinese
   kesu-desk demo --cases 100000              fill an empty database with demo data
   kesu-desk users add li --role handler --dept QA
   kesu-desk --db postgresql+psycopg://kesu@db/kesu db upgrade
@@ -45,6 +49,8 @@ examples:
   kesu-desk rules check my-rules.toml
   kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
   kesu-desk print KS-20261125-0001 --8d
+  kesu-desk audit --from 2026-11-01          who exported, printed or erased what (admins)
+  kesu-desk customers erase 13800138000      erase a customer's personal data (admins)
 """
 
 
@@ -73,7 +79,8 @@ def _common(parser: argparse.ArgumentParser, default: Any) -> None:
     parser.add_argument("--db", metavar="URL", default=default,
                         help="database URL (sqlite:///PATH or postgresql+psycopg://…)")
     parser.add_argument("--user", metavar="NAME", default=default,
-                        help="who is working (default: the login name)")
+                        help="act as this desk user (desk admins only; every event then says "
+                             "\"admin X acting as NAME\")")
     parser.add_argument("--lang", choices=["zh", "en", "es"], default=default,
                         help="interface language (default: config, then LANG)")
 
@@ -191,6 +198,31 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the 8D report (D1 team … D8 closure) of a quality (QA) case instead")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE instead of standard output")
+
+    aud = sub.add_parser(
+        "audit", parents=[common], help="the access log: who exported, printed, reported or erased what (admins)",
+        description="The access log, oldest first: every export, print, report naming repeat\n"
+                    "complainants, and erasure — when (local time), who (and the admin acting as\n"
+                    "them), from which login, what was asked. The log is append-only.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    aud.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD", help="first day (local)")
+    aud.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD", help="last day, included")
+    aud.add_argument("--who", metavar="NAME", help="only what this user did (or an admin acting as them)")
+    aud.add_argument("--limit", type=int, default=1000, metavar="N", help="the newest N entries (default 1000)")
+
+    cust = sub.add_parser("customers", parents=[common], help="customers' personal data")
+    cust_sub = cust.add_subparsers(dest="customers_command", metavar="ACTION", required=True,
+                                   parser_class=_Parser)
+    erase = cust_sub.add_parser(
+        "erase", parents=[common],
+        help="erase a customer's name, phone and e-mail at their request (PIPL art. 47, GDPR art. 17; admins)",
+        description="Removes the customer's name, phone and e-mail from their record and masks them\n"
+                    "(***) in the texts and timeline of their cases; the cases stay, so counts and\n"
+                    "statistics do not change. Logged in the access log. Cannot be undone.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    erase.add_argument("phone", metavar="PHONE", help="the customer's phone number")
     return parser
 
 
@@ -341,30 +373,59 @@ def _open(settings: Any, *, create: bool = True) -> Any:
     return Desk.open(settings, create=create)
 
 
+def _signed_in(settings: Any, use: Any, *, create: bool = False, bootstrap: bool = False) -> Any:
+    """The desk, signed in as the person at the keyboard, who must be allowed ``use``
+    (domain/access.py). With ``bootstrap``, a database without users is left to whoever comes
+    first (adding the first user, demo data, an upgrade)."""
+    from kesu_desk.domain.access import require
+    from kesu_desk.services import identity
+
+    desk = _open(settings, create=create)
+    try:
+        if bootstrap and identity.bootstrapping(desk):
+            return desk
+        me = identity.sign_in(desk, settings.user)
+        require(me.user, use)
+    except BaseException:
+        desk.close()
+        raise
+    return desk
+
+
 # -- commands ----------------------------------------------------------------------------------
 
 
 def cmd_tui(args: argparse.Namespace, settings: Any, lang: str) -> int:
-    from kesu_desk.services.users import whoami
+    from kesu_desk.domain.access import Use
 
-    desk = _open(settings)
-    actor = whoami(desk, settings.login())  # unknown login: a clear message, no access
+    desk = _signed_in(settings, Use.WORK)  # unknown login: a clear message, no access
     from kesu_desk.app import KesuDesk
 
-    app = KesuDesk(desk, actor, lang)
+    assert desk.identity is not None
+    app = KesuDesk(desk, desk.identity.user, lang)
     app.run()
     return app.return_code or 0  # 128 + 15 after SIGTERM, as a killed command's
 
 
 def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
-    from kesu_desk.domain.errors import DeskError
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.errors import AccessDenied, DeskError
     from kesu_desk.i18n import t
+    from kesu_desk.services import identity
     from kesu_desk.store import demo
 
     demo.check_cases(args.cases)  # before a database is made for it
-    desk = _open(settings)
     try:
-        report = demo.generate(desk, args.cases, seed=args.seed, login=settings.login(),
+        desk = _signed_in(settings, Use.MANAGE, create=True, bootstrap=True)
+    except AccessDenied:
+        # `make run` on a database that is already in use: nothing to fill, whoever runs it
+        if args.if_empty and identity.has_cases(desk := _open(settings, create=False)):
+            desk.close()
+            print(t("cli.demo_not_empty", lang))
+            return 0
+        raise
+    try:
+        report = demo.generate(desk, args.cases, seed=args.seed, login=identity.who_is_connected(desk),
                                progress=_progress(args.cases) if sys.stderr.isatty() else None)
     except DeskError as exc:
         if exc.code == "database_not_empty" and args.if_empty:
@@ -386,12 +447,18 @@ def _progress(total: int) -> Callable[[int], None]:
 
 
 def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.i18n import t
     from kesu_desk.services import users
     from kesu_desk.text import visible_line
 
-    desk = _open(settings, create=args.users_command == "add")
-    if args.users_command == "add":
+    adding = args.users_command == "add"
+    desk = _signed_in(settings, Use.MANAGE if adding else Use.USERS, create=adding, bootstrap=adding)
+    if adding and desk.identity is None:  # the first user of a new database
+        from kesu_desk.services.identity import check_first_user
+
+        check_first_user(args.role)
+    if adding:
         user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
         dept = f", {user.department}" if user.department else ""
         _say(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
@@ -404,22 +471,25 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_db(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.i18n import t
     from kesu_desk.services.desk import Desk
     from kesu_desk.store import schema
 
-    desk = Desk(settings)
-    before, after = schema.upgrade(desk.engine)
+    before = schema.current_revision(Desk(settings).engine)
+    desk = _signed_in(settings, Use.MANAGE, create=True, bootstrap=True)  # brings it up to date
+    after = schema.current_revision(desk.engine)
     key = "cli.up_to_date" if before == after else "cli.upgraded"
     print(t(key, lang, before=before or "-", after=after))
     return 0
 
 
 def cmd_backup(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.i18n import t
     from kesu_desk.store.engine import is_sqlite
 
-    desk = _open(settings, create=False)
+    desk = _signed_in(settings, Use.MANAGE)
     target: Path = args.path
     try:
         # Never over anything: "x" refuses an existing path, a dangling symbolic link included.
@@ -511,7 +581,9 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
         statuses = [Status(s) for s in args.status]
     except ValueError:
         raise InvalidInput("invalid_input", errors={"status": "enum"}) from None
-    desk = _open(settings, create=False)
+    from kesu_desk.domain.access import Use
+
+    desk = _signed_in(settings, Use.EXPORT)  # before FILE is made: a refusal leaves nothing
     if args.output:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export_cases(desk, out, args.format, statuses)
@@ -523,16 +595,15 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.i18n import t
     from kesu_desk.services.transfer import import_cases
-    from kesu_desk.services.users import whoami
 
     if not args.file.is_file():
         _say(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), err=True)
         return EXIT_ERROR
-    desk = _open(settings, create=False)
-    actor = whoami(desk, settings.login())
-    report = import_cases(desk, args.file, actor.name, lang=lang)
+    desk = _signed_in(settings, Use.IMPORT)
+    report = import_cases(desk, args.file, desk.identity.user.name, lang=lang)
     for line, reason in report.bad:
         _say(t("cli.import_bad_row", lang, line=line, reason=reason), err=True)
     _say(t("cli.import_done", lang, imported=report.imported, duplicates=report.duplicates,
@@ -561,7 +632,9 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
         raise InvalidInput("invalid_input", errors={"purchase_date": wrong_date})
     if args.rules:
         settings = settings.model_copy(update={"rules": args.rules})
-    desk = _open(settings)
+    from kesu_desk.domain.access import Use
+
+    desk = _signed_in(settings, Use.WORK, create=True, bootstrap=True)  # no users: no data to guard
     for problem in desk.rule_problems:
         _say(t("rules.fallback", lang, problem=str(problem)), err=True)
     result = suggest_case(
@@ -631,24 +704,60 @@ def _write(text: str, output: Path | None, lang: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.services.report import RENDERERS, build_report
 
-    desk = _open(settings, create=False)
+    desk = _signed_in(settings, Use.REPORT)
     report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
     _write(RENDERERS[args.format](report, lang), args.output, lang)
     return 0
 
 
 def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
     from kesu_desk.services.record_form import FORM_RENDERERS, build_form
 
-    desk = _open(settings, create=False)
+    desk = _signed_in(settings, Use.PRINT)
     form = build_form(desk, args.case, lang, eight_disciplines=args.eight_d)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services.audit import access_log
+    from kesu_desk.services.report import period_bounds
+
+    desk = _signed_in(settings, Use.AUDIT)
+    since = until = None
+    if args.start or args.end:
+        since, until = period_bounds(desk, args.start or date(1990, 1, 1), args.end or date(9998, 12, 31))
+    tz = desk.calendar.tz
+    for entry in access_log(desk, since=since, until=until, user=args.who, limit=max(1, args.limit)):
+        who = (t("access.acting_as", lang, admin=entry.admin, user=entry.user) if entry.admin
+               else entry.user)
+        asked = ", ".join(f"{k}={v}" for k, v in entry.details.items())
+        rows = f" ({entry.rows})" if entry.rows is not None else ""
+        _say(f"{entry.at.astimezone(tz):%Y-%m-%d %H:%M:%S}  {entry.use:<7} {who} [{entry.login}]  "
+             f"{asked}{rows}")
+    return 0
+
+
+def cmd_customers(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services.privacy import erase_customer
+
+    desk = _signed_in(settings, Use.ERASE)
+    done = erase_customer(desk, args.phone)
+    _say(t("cli.customer_erased", lang, id=done.customer_id, cases=done.cases, events=done.events))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "audit": cmd_audit,
+    "customers": cmd_customers,
     "report": cmd_report,
     "print": cmd_print,
     "suggest": cmd_suggest,

@@ -132,7 +132,11 @@ class Settings(BaseSettings):
     )
 
     db: str = Field(default_factory=default_db_url, description="SQLAlchemy database URL")
-    user: str | None = Field(default=None, description="who is working (login name if unset)")
+    # Act as this desk user: honoured for a desk admin only (services/identity.py).
+    user: str | None = Field(default=None, description="act as this desk user (admins only)")
+    # Who is acting: the login name of the process, or the PostgreSQL role the connection signed
+    # in with ("database": for a site that gives each person a database role of their own).
+    identity: Literal["login", "database"] = "login"
     lang: str | None = Field(default=None, description="interface language: zh, en or es")
     timezone: str = "Asia/Shanghai"
     country: str = "CN"
@@ -213,13 +217,6 @@ class Settings(BaseSettings):
     def language(self) -> str:
         """The interface language: flag/config/env first, then the locale, then English."""
         return interface_language(self.lang)
-
-    def login(self) -> str:
-        if self.user:
-            return self.user
-        import getpass
-
-        return getpass.getuser()
 
 
 def load_settings(**overrides: Any) -> Settings:

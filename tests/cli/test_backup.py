@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from casesteps import real_login
 from kesu_desk import cli
 from kesu_desk.cli import main
 
@@ -30,7 +31,9 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 @pytest.fixture
 def desk_url(sqlite_url: str) -> str:
-    assert main(["--db", sqlite_url, "users", "add", "li", "--role", "agent"]) == 0
+    assert main(["--db", sqlite_url, "users", "add", "adm", "--role", "admin"]) == 0
+    # who runs the commands started as processes
+    assert main(["--db", sqlite_url, "users", "add", real_login(), "--role", "admin"]) == 0
     return sqlite_url
 
 
@@ -105,7 +108,7 @@ def pg_database() -> Iterator[str]:
         conn.execute(text(f"CREATE DATABASE {name}"))
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     try:
-        assert main(["--db", url, "users", "add", "li", "--role", "agent"]) == 0
+        assert main(["--db", url, "users", "add", "adm", "--role", "admin"]) == 0
         yield url
     finally:
         with admin.connect() as conn:
@@ -141,7 +144,7 @@ def fake_pg_dump(folder: Path, script: str) -> None:
 
 
 def test_the_password_stays_off_pg_dumps_command_line(pg_url: str, tmp_path: Path) -> None:
-    assert main(["--db", pg_url, "users", "add", "li", "--role", "agent"]) == 0
+    assert main(["--db", pg_url, "users", "add", "adm", "--role", "admin"]) == 0
     bin_dir = tmp_path / "bin"
     fake_pg_dump(bin_dir, "echo dump")
     url = make_url(pg_url)
@@ -156,7 +159,7 @@ def test_the_password_stays_off_pg_dumps_command_line(pg_url: str, tmp_path: Pat
 
 
 def test_a_failing_pg_dump_is_a_failed_backup_and_leaves_no_file(pg_url: str, tmp_path: Path) -> None:
-    assert main(["--db", pg_url, "users", "add", "li", "--role", "agent"]) == 0
+    assert main(["--db", pg_url, "users", "add", "adm", "--role", "admin"]) == 0
     bin_dir = tmp_path / "bin"
     fake_pg_dump(bin_dir, "echo partial; echo 'pg_dump: error: server version mismatch' >&2; exit 1")
     target = tmp_path / "kesu.dump"
@@ -171,7 +174,7 @@ def test_a_failing_pg_dump_is_a_failed_backup_and_leaves_no_file(pg_url: str, tm
 def test_no_pg_dump_is_a_failed_backup(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", pg_url, "users", "add", "li", "--role", "agent"]) == 0
+    assert main(["--db", pg_url, "users", "add", "adm", "--role", "admin"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(cli, "PG_DUMP_FOLDERS", str(tmp_path / "none" / "*" / "bin"))

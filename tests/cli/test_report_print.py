@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from casesteps import PEOPLE, desk_settings, draft, to_follow_up
+from casesteps import PEOPLE, desk_settings, draft, real_login, to_follow_up
 from kesu_desk.cli import main
 from kesu_desk.services import cases, corrective, users
 from kesu_desk.services.desk import Desk
@@ -38,6 +38,7 @@ def data(sqlite_url: str) -> Iterator[Data]:
     desk = Desk.open(desk_settings(sqlite_url))
     for name, role, dept in PEOPLE:
         users.add_user(desk, name, role, dept)
+    users.add_user(desk, real_login(), "admin")  # who runs the commands started as processes
     qa = to_follow_up(desk, cases.register_case(desk, "ag", draft(description=HOSTILE, batch="B1",
                                                                   category="quality_defect")))
     qa = cases.record_follow_up(desk, "ag", qa.number, score=5, comments="满意", version=qa.version)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from casesteps import PEOPLE, desk_settings, draft
+from casesteps import PEOPLE, desk_settings, draft, real_login
 from kesu_desk.cli import main
 from kesu_desk.services import cases, users
 from kesu_desk.services.desk import Desk
@@ -47,6 +47,7 @@ def data(sqlite_url: str) -> Iterator[Data]:
     desk = Desk.open(desk_settings(sqlite_url))
     for name, role, dept in PEOPLE:
         users.add_user(desk, name, role, dept)
+    users.add_user(desk, real_login(), "admin")  # who runs the commands started as processes
     users.add_user(desk, f"eve{TITLE}", "agent", display_name=f"Eve{CLEAR}")
     view = cases.register_case(desk, "ag", draft(description=HOSTILE, customer_name=f"李{TITLE}",
                                                  customer_request=f"退款{LINK}"))
@@ -89,10 +90,10 @@ def test_import_errors_show_what_the_file_holds_as_pictures(
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(f"phone,description,colour{TITLE}\n13800138000,漏水,red\n", encoding="utf-8")
-    _, err = out_of(capsys, "--db", data.url, "--user", "ag", "import", str(bad), code=1)
+    _, err = out_of(capsys, "--db", data.url, "--user", "sup", "import", str(bad), code=1)
     assert clean(err) and "colour␛]0;pwned␇" in err
     missing = tmp_path / f"no{CLEAR}.csv"
-    _, err = out_of(capsys, "--db", data.url, "--user", "ag", "import", str(missing), code=1)
+    _, err = out_of(capsys, "--db", data.url, "--user", "sup", "import", str(missing), code=1)
     assert clean(err) and "no␛[2J.csv" in err
 
 

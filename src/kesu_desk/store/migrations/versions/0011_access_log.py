@@ -109,17 +109,12 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION kesu_event_update()")
         op.execute("CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events "
                    f"FOR EACH ROW EXECUTE FUNCTION kesu_refuse('{APPEND_ONLY}')")
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("erased_at")
-    with op.batch_alter_table("case_events") as batch:  # on SQLite: a new table, without triggers
-        batch.drop_column("erasure_id")
-        batch.drop_column("admin_id")
-    if sqlite:  # the guards of 0001 and 0007, as they were
-        for when, name in (("UPDATE", "no_update"), ("DELETE", "no_delete")):
-            op.execute(f"CREATE TRIGGER case_events_{name} BEFORE {when} ON case_events "
-                       f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
-        op.execute("CREATE TRIGGER case_events_no_replace BEFORE INSERT ON case_events "
-                   "WHEN EXISTS (SELECT 1 FROM case_events WHERE id = NEW.id) "
+    # SQLite (3.35 and later) drops a column in place: a batch rebuild of the tables would drop
+    # their triggers and, with the foreign keys on, refuse to drop the referenced customers.
+    for table, column in (("customers", "erased_at"), ("case_events", "erasure_id"), ("case_events", "admin_id")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    if sqlite:  # the guard of 0001, as it was
+        op.execute("CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events "
                    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END")
     op.drop_index("ix_access_log_at", table_name="access_log")
     op.drop_table("access_log")
