@@ -5,7 +5,8 @@
 - ``customers.erased_at`` and ``case_events.erasure_id``: an erasure masks a customer's name,
   phone and e-mail in their cases' timeline. The timeline stays append-only for everything
   else: the database lets an event change only its comment and details, only when the change
-  names a new erasure of the access log that is about the customer of the event's case.
+  names the newest entry of the access log, an erasure of the customer of the event's case, while
+  that erasure is under way (the customer is marked erased at its end, and stays so).
 
 Revision ID: 0011
 Revises: 0010
@@ -24,6 +25,7 @@ depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY = "the case timeline is append-only"
 LOG_APPEND_ONLY = "the access log is append-only"
+STAYS_ERASED = "an erased customer stays erased"
 
 # The columns an erasure may not change, and the erasure it must name (new, about this
 # customer). ``IS NOT DISTINCT FROM`` on PostgreSQL, ``IS`` on SQLite.
@@ -34,8 +36,10 @@ def _erasure(same: str) -> str:
     kept = " AND ".join(f"NEW.{c} {same} OLD.{c}" for c in _KEPT)
     return (
         f"NEW.erasure_id IS NOT NULL AND NEW.erasure_id > COALESCE(OLD.erasure_id, 0) AND {kept} "
+        "AND NEW.erasure_id = (SELECT max(id) FROM access_log) "
         "AND EXISTS (SELECT 1 FROM access_log a JOIN cases c ON c.customer_id = a.customer_id "
-        "WHERE a.id = NEW.erasure_id AND a.use = 'erase' AND c.id = NEW.case_id)"
+        "JOIN customers p ON p.id = a.customer_id "
+        "WHERE a.id = NEW.erasure_id AND a.use = 'erase' AND c.id = NEW.case_id AND p.erased_at IS NULL)"
     )
 
 
@@ -72,6 +76,11 @@ def upgrade() -> None:
         for when, name in (("UPDATE", "no_update"), ("DELETE", "no_delete")):
             op.execute(f"CREATE TRIGGER access_log_{name} BEFORE {when} ON access_log "
                        f"BEGIN SELECT RAISE(ABORT, '{LOG_APPEND_ONLY}'); END")
+        op.execute(
+            "CREATE TRIGGER customers_stay_erased BEFORE UPDATE OF erased_at ON customers "
+            "WHEN OLD.erased_at IS NOT NULL AND NEW.erased_at IS NOT OLD.erased_at "
+            f"BEGIN SELECT RAISE(ABORT, '{STAYS_ERASED}'); END"
+        )
         op.execute(  # REPLACE deletes without firing the delete trigger (see 0007)
             "CREATE TRIGGER access_log_no_replace BEFORE INSERT ON access_log "
             "WHEN EXISTS (SELECT 1 FROM access_log WHERE id = NEW.id) "
@@ -91,6 +100,9 @@ def upgrade() -> None:
     )
     op.execute("CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events "
                "FOR EACH ROW EXECUTE FUNCTION kesu_event_update()")
+    op.execute("CREATE TRIGGER customers_stay_erased BEFORE UPDATE OF erased_at ON customers FOR EACH ROW "
+               "WHEN (OLD.erased_at IS NOT NULL AND NEW.erased_at IS DISTINCT FROM OLD.erased_at) "
+               f"EXECUTE FUNCTION kesu_refuse('{STAYS_ERASED}')")
     op.execute("CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log "
                f"FOR EACH ROW EXECUTE FUNCTION kesu_refuse('{LOG_APPEND_ONLY}')")
     op.execute("CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log "
@@ -101,11 +113,12 @@ def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         for trigger in ("case_events_no_update", "access_log_no_update", "access_log_no_delete",
-                        "access_log_no_replace"):
+                        "access_log_no_replace", "customers_stay_erased"):
             op.execute(f"DROP TRIGGER {trigger}")
     else:
         op.execute("DROP TRIGGER case_events_no_update ON case_events")
         op.execute("DROP TRIGGER case_events_no_delete ON case_events")
+        op.execute("DROP TRIGGER customers_stay_erased ON customers")
         op.execute("DROP FUNCTION kesu_event_update()")
         op.execute("CREATE TRIGGER case_events_append_only BEFORE UPDATE OR DELETE ON case_events "
                    f"FOR EACH ROW EXECUTE FUNCTION kesu_refuse('{APPEND_ONLY}')")
