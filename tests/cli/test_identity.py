@@ -184,3 +184,48 @@ def test_erase_is_for_admins_and_masks_the_customer_everywhere(
     assert "No customer with the phone 13700137000" in text
     log = said(capsys, "--db", data.url, "audit", code=0)
     assert "erase" in log and "13700137000" not in log
+
+
+def test_the_identity_from_the_database_role(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """identity = "database": the PostgreSQL role the connection signed in as is the person (a
+    site that gives each person a role of their own); the login name does not matter."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url, text
+
+    desk = Desk.open(desk_settings(pg_url))
+    for name, role, dept in PEOPLE:
+        users.add_user(desk, name, role, dept)
+    role = f"kesu_li_{uuid.uuid4().hex[:8]}"
+    users.add_user(desk, role, "handler", "QA")
+    schema = make_url(pg_url).query["options"].removeprefix("-csearch_path=")
+    with desk.engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}"))
+        conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}"))
+    desk.close()
+    url = make_url(pg_url).set(username=role, password="pw").render_as_string(hide_password=False)
+    monkeypatch.setenv("KESU_DESK_IDENTITY", "database")
+    as_login(monkeypatch, "adm")  # the process's login is an admin: it does not count here
+    try:
+        assert said(capsys, "--db", url, "--lang", "en", "export", code=1) == (
+            f"kesu-desk: {role} (handler) may not export cases.\n")
+        assert "Only a desk admin" in said(capsys, "--db", url, "--lang", "en", "--user", "adm", "export", code=1)
+        monkeypatch.setenv("KESU_DESK_IDENTITY", "login")
+        assert said(capsys, "--db", url, "export", code=0) is not None  # as adm, by the login
+    finally:
+        admin = create_engine(pg_url)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+
+
+def test_the_database_identity_needs_postgresql(
+    data: Data, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KESU_DESK_IDENTITY", "database")
+    assert "SQLite database has none" in said(capsys, "--db", data.url, "--lang", "en", "export", code=1)
