@@ -290,6 +290,9 @@ class KesuDesk(App[None]):
     def _show_who(self) -> None:
         """Who works here, and how many approvals wait for them (seen from every screen)."""
         who = f"{self.actor.name} · {t(f'role.{self.actor.role.value}', self.lang)}"
+        identity = self.desk.identity
+        if identity is not None and identity.admin is not None:  # kesu-desk --user, by an admin
+            who = t("access.acting_as", self.lang, admin=identity.admin.name, user=who)
         if self._waiting:
             who += " · " + t("app.waiting_approvals", self.lang, count=self._waiting)
         self.sub_title = who
