@@ -108,6 +108,10 @@ class KesuDesk(App[None]):
         watch_changes: bool = True, **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if desk.identity is None:  # every read takes this user's view (domain/access.py)
+            from kesu_desk.domain.access import Identity
+
+            desk.sign_in(Identity(user=actor, login=actor.name))
         self.desk = desk
         self.actor = actor
         self.lang = lang
