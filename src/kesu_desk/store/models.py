@@ -248,3 +248,8 @@ class CorrectiveAction(SQLModel, table=True):
     opened_by: int = Field(foreign_key="users.id")
     opened_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+def column_length(model: type[SQLModel], name: str) -> int:
+    """The most characters column ``name`` of ``model``'s table holds."""
+    return int(model.__table__.c[name].type.length)  # type: ignore[attr-defined]
