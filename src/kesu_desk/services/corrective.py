@@ -54,11 +54,13 @@ def views(session: Any, *where: Any) -> list[CorrectiveView]:
 
 
 def get_action(desk: Desk, action_id: int) -> CorrectiveView:
+    """The action, for a reader who may see its case or who owns it."""
     with desk.uow(write=False) as uow:
         view = uow.corrective.view(action_id)
         if view is None:
             raise NotFoundError("corrective_not_found", id=action_id)
-        cases.check_visible(desk, uow.cases.get(view.case_number))
+        if desk.reader is None or desk.reader.name != view.owner:
+            cases.check_visible(desk, uow.cases.get(view.case_number))
     return view
 
 
@@ -83,11 +85,16 @@ def checks_due(desk: Desk, on: date) -> list[CorrectiveView]:
 # -- changing ------------------------------------------------------------------------------------
 
 
-def _for_change(desk: Desk, uow: UnitOfWork, action_id: int, version: int | None) -> tuple[CorrectiveAction, Case]:
-    """The action locked for a change, at ``version``, and its case, which the reader may see."""
+def _for_change(
+    desk: Desk, uow: UnitOfWork, action_id: int, version: int | None, *, owner_too: bool = False
+) -> tuple[CorrectiveAction, Case]:
+    """The action locked for a change, at ``version``, and its case, which the reader may see
+    — or, with ``owner_too``, of which the reader owns the action (an owner records progress
+    whatever their department, domain/workflow.py)."""
     ca = uow.corrective.for_change(action_id, version)
     case = uow.cases.by_id(ca.case_id)
-    cases.check_visible(desk, case)
+    if not (owner_too and desk.reader is not None and desk.reader.id == ca.owner_id):
+        cases.check_visible(desk, case)
     return ca, case
 
 
@@ -200,7 +207,7 @@ def record_progress(
     desk.check_actor(actor)
     with desk.uow() as uow:
         who = uow.users.actor(actor)
-        ca, case = _for_change(desk, uow, action_id, version)
+        ca, case = _for_change(desk, uow, action_id, version, owner_too=True)
         workflow.transition(Action.CORRECTIVE_PROGRESS, cases.case_facts(case), who, note=note)
         if who.id != ca.owner_id and who.role not in STAFF:
             raise WorkflowError("not_corrective_owner", id=action_id)
