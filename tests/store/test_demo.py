@@ -124,7 +124,7 @@ def test_later_registrations_on_demo_days_get_new_numbers(demo: tuple[Desk, Demo
     day, count = rows(desk, "SELECT day, last FROM case_counters ORDER BY day LIMIT 1")[0]
     numbers = {r[0] for r in rows(desk, "SELECT number FROM cases")}
     with desk.uow() as uow:
-        number = case_service.next_case_number(uow.session, datetime.strptime(day, "%Y%m%d").date())
+        number = uow.counters.next_number(datetime.strptime(day, "%Y%m%d").date())
         uow.rollback()
     assert number == f"KS-{day}-{count + 1:04d}"
     assert number not in numbers

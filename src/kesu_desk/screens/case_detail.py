@@ -102,10 +102,9 @@ class CaseScreen(DeskScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
     def _load(self) -> tuple[CaseView, list[Action], dict[str, str]]:
-        view = cases.get_case(self.desk, self.number)
-        allowed = cases.allowed_actions(self.desk, self.actor.name, self.number)
+        snapshot = cases.case_snapshot(self.desk, self.actor.name, self.number)
         departments = self.departments or {d.code: d.name(self.lang) for d in department_views(self.desk)}
-        return view, allowed, departments
+        return snapshot.view, snapshot.actions, departments
 
     def on_desk_changed(self, message: DeskChanged) -> None:
         self.reload()

@@ -2,22 +2,23 @@
 
 Every change goes through :mod:`kesu_desk.domain.workflow` and writes its timeline event in the
 same transaction; a change made against an older version of the case is refused (ConflictError).
+Every read and change of a case asks the access policy (:mod:`kesu_desk.domain.access`) first:
+a handler reaches only their department's cases, and a signed-in user acts in their own name.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
-
-from kesu_desk.domain import numbering, workflow
+from kesu_desk.domain import workflow
+from kesu_desk.domain.access import check_case
 from kesu_desk.domain.amounts import amount_cents
-from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.errors import NotFoundError, WorkflowError
 from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -38,18 +39,8 @@ from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
-from kesu_desk.store import search
-from kesu_desk.store.models import (
-    Approval,
-    Case,
-    CaseEvent,
-    Customer,
-    Department,
-    Proposal,
-    Survey,
-    User,
-)
-from kesu_desk.store.uow import UnitOfWork
+from kesu_desk.store.models import Approval, Case, Proposal, Survey, User
+from kesu_desk.store.uow import Repositories, UnitOfWork
 
 if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is first registered
     from kesu_desk.services.drafts import CaseDraft
@@ -57,19 +48,8 @@ if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is fir
 # -- helpers shared by the use cases -----------------------------------------------------------
 
 
-def actor_of(user: User) -> Actor:
-    assert user.id is not None
-    return Actor(user.id, user.name, Role(user.role), user.department_code)
-
-
-def load_actor(session: Session, name: str) -> tuple[User, Actor]:
-    user = session.exec(select(User).where(User.name == name)).first()
-    if user is None or not user.active:
-        raise NotFoundError("unknown_user", user=name)
-    return user, actor_of(user)
-
-
-def _facts(case: Case) -> CaseFacts:
+def case_facts(case: Case) -> CaseFacts:
+    """What the workflow needs to know about ``case`` to decide on an action."""
     return CaseFacts(
         status=Status(case.status),
         validity=Validity(case.validity),
@@ -79,12 +59,17 @@ def _facts(case: Case) -> CaseFacts:
     )
 
 
-def _load_for_change(session: Session, number: str, expected_version: int | None) -> Case:
-    case = session.exec(select(Case).where(Case.number == number).with_for_update()).first()
-    if case is None:
-        raise NotFoundError("case_not_found", number=number)
-    if expected_version is not None and case.version != expected_version:
-        raise ConflictError("conflict", number=number, yours=expected_version, theirs=case.version)
+def check_visible(desk: Desk, case: Case) -> None:
+    """AccessDenied unless the desk's reader may see ``case`` (domain/access.py)."""
+    check_case(desk.reader, case.department_code, case.number)
+
+
+def _for_change(
+    desk: Desk, uow: UnitOfWork, number: str, version: int | None, *, also_locks: tuple[str, ...] = ()
+) -> Case:
+    """The case locked for a change, at ``version``, and one the reader may see."""
+    case = uow.cases.for_change(number, version, also_locks=also_locks)
+    check_visible(desk, case)
     return case
 
 
@@ -116,46 +101,11 @@ def _apply_status(case: Case, status: Status, now: datetime) -> None:
     case.updated_at = now
 
 
-def _event(
-    session: Session,
-    case: Case,
-    actor: Actor,
-    action: Action,
-    before: str | None,
-    after: str | None,
-    comment: str = "",
-    *,
-    visibility: Visibility = Visibility.INTERNAL,
-    now: datetime | None = None,
-    **details: Any,
-) -> None:
-    assert case.id is not None
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=now or utcnow(),
-            actor_id=actor.id,
-            action=action.value,
-            from_status=before,
-            to_status=after,
-            comment=comment or "",
-            visibility=visibility.value,
-            details=json.dumps(
-                {k: _jsonable(v) for k, v in details.items() if v is not None}, ensure_ascii=False
-            ),
-        )
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 APPEND_ONLY_ACTIONS = frozenset({Action.NOTE, Action.CALL, Action.SUGGESTION})
+
+# What a use case does to the locked case inside _change: (uow, case, actor, target status, now)
+# -> the event's details, or None.
+Apply = Callable[[UnitOfWork, Case, Actor, Status, datetime], "dict[str, Any] | None"]
 
 
 def _change(
@@ -165,7 +115,7 @@ def _change(
     expected_version: int | None,
     action: Action,
     params: dict[str, Any],
-    apply: Any,
+    apply: Apply,
     *,
     comment: str = "",
     visibility: Visibility = Visibility.INTERNAL,
@@ -177,135 +127,88 @@ def _change(
     outcome stays secret until approved (:func:`keep_outcome_secret`). ``also_locks``: the other
     cases ``apply`` changes; all are locked at once, in id order, so two terminals changing the
     same cases from opposite ends (A merged into B, B into A) take turns instead of deadlocking."""
+    desk.check_actor(actor_name)
     only_appends = action in APPEND_ONLY_ACTIONS
     with desk.uow() as uow:
-        session = uow.session
-        _, actor = load_actor(session, actor_name)
-        if also_locks:
-            session.exec(select(Case.id).where(col(Case.number).in_((number, *also_locks)))
-                         .order_by(col(Case.id)).with_for_update()).all()
+        actor = uow.users.actor(actor_name)
         # A note or a call changes no field, so it cannot overwrite anyone's work.
-        case = _load_for_change(session, number, None if only_appends else expected_version)
+        case = _for_change(desk, uow, number, None if only_appends else expected_version,
+                           also_locks=also_locks)
         before = case.status
-        target = workflow.transition(action, _facts(case), actor, **params)
+        target = workflow.transition(action, case_facts(case), actor, **params)
         if visibility is Visibility.CUSTOMER:
-            keep_outcome_secret(session, case, comment)
+            keep_outcome_secret(uow, case, comment)
         now = utcnow()
-        details = apply(session, case, actor, target, now) or {}
+        details = apply(uow, case, actor, target, now) or {}
         if not only_appends:
             _apply_status(case, target, now)
-            session.add(case)
-        session.flush()
-        _event(session, case, actor, action, before, target.value, comment,
-               visibility=visibility, now=now, **details)
+        uow.flush()
+        uow.events.write(case, actor, action, before, target.value, comment,
+                         visibility=visibility, now=now, **details)
         uow.commit()
-        return _view(session, case)
+        return case_view(uow, case)
 
 
-def _view(session: Session, case: Case) -> CaseView:
-    customer = session.get(Customer, case.customer_id)
-    assert customer is not None
-    handler = session.get(User, case.handler_id).name if case.handler_id else None  # type: ignore[union-attr]
-    rows = session.exec(
-        select(CaseEvent, User.name)
-        .join(User, col(User.id) == CaseEvent.actor_id)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(col(CaseEvent.id))
-    ).all()
-    return CaseView.of(case, customer, handler, [EventView.of(e, name) for e, name in rows])
+def case_view(uow: Repositories, case: Case) -> CaseView:
+    """``case`` as the screens show it, with its customer and timeline, read through ``uow``
+    (a unit of work inside its ``with`` block)."""
+    customer = uow.customers.get(case.customer_id)
+    handler = uow.users.name_of(case.handler_id)
+    timeline = [EventView.of(event, name) for event, name in uow.events.timeline(case)]
+    return CaseView.of(case, customer, handler, timeline)
+
+
+# -- kept for the services helpers B1/B2 are moving (removed when they merge) -------------------
+
+
+def _view(session: Any, case: Case) -> CaseView:
+    """Use :func:`case_view` with the unit of work."""
+    return case_view(Repositories(session), case)
+
+
+def load_actor(session: Any, name: str) -> tuple[User, Actor]:
+    """Use ``uow.users.load(name)`` (or ``uow.users.actor(name)``)."""
+    return Repositories(session).users.load(name)
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CaseSnapshot:
+    """What a case screen shows, read at once: the case and what its user may do with it now."""
+
+    view: CaseView
+    actions: list[Action]
+
+
+def _visible_case(desk: Desk, uow: UnitOfWork, number: str) -> Case:
+    case = uow.cases.get(number)
+    check_visible(desk, case)
+    return case
+
+
+def case_snapshot(desk: Desk, actor_name: str, number: str) -> CaseSnapshot:
+    """The case ``number`` and the actions ``actor_name`` may take in it, from one read of the
+    case: the actions offered always fit the state shown."""
+    with desk.uow(write=False) as uow:
+        actor = uow.users.actor(actor_name)
+        case = _visible_case(desk, uow, number)
+        return CaseSnapshot(case_view(uow, case), workflow.allowed_actions(case_facts(case), actor))
+
+
 def get_case(desk: Desk, number: str) -> CaseView:
     with desk.uow(write=False) as uow:
-        case = uow.session.exec(select(Case).where(Case.number == number)).first()
-        if case is None:
-            raise NotFoundError("case_not_found", number=number)
-        return _view(uow.session, case)
+        return case_view(uow, _visible_case(desk, uow, number))
 
 
 def allowed_actions(desk: Desk, actor_name: str, number: str) -> list[Action]:
     with desk.uow(write=False) as uow:
-        _, actor = load_actor(uow.session, actor_name)
-        case = uow.session.exec(select(Case).where(Case.number == number)).first()
-        if case is None:
-            raise NotFoundError("case_not_found", number=number)
-        return workflow.allowed_actions(_facts(case), actor)
+        actor = uow.users.actor(actor_name)
+        return workflow.allowed_actions(case_facts(_visible_case(desk, uow, number)), actor)
 
 
 # -- 1. receive and register -------------------------------------------------------------------
-
-
-def next_case_number(session: Session, day: date) -> str:
-    """``KS-YYYYMMDD-NNNN``: a per-day counter bumped atomically, so two terminals never clash.
-    A day whose counter is at its end (:data:`numbering.COUNTER_MAX`) registers no more."""
-    last = session.execute(
-        text(
-            "INSERT INTO case_counters (day, last) VALUES (:day, 1) "
-            "ON CONFLICT (day) DO UPDATE SET last = case_counters.last + 1 "
-            "WHERE case_counters.last < :max RETURNING last"
-        ),
-        {"day": numbering.day_key(day), "max": numbering.COUNTER_MAX},
-    ).scalar()
-    if last is None:
-        raise WorkflowError("numbers_used_up", day=day.isoformat(), max=numbering.COUNTER_MAX)
-    return numbering.format_number(day, last)
-
-
-def _insert(session: Session, model: Any) -> Any:
-    """INSERT with the engine's ON CONFLICT clauses (SQLite and PostgreSQL spell them alike)."""
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(model)
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-    return pg_insert(model)
-
-
-def find_customer_by_contact(session: Session, phone: str, email: str) -> Customer | None:
-    """The customer with this phone, else with this e-mail address (each is unique)."""
-    customer = None
-    if phone:
-        customer = session.exec(select(Customer).where(Customer.phone == phone)).first()
-    if customer is None and email:
-        customer = session.exec(select(Customer).where(Customer.email == email)).first()
-    return customer
-
-
-def find_or_add_customer(session: Session, draft: CaseDraft, now: datetime) -> Customer:
-    """The caller's customer record, added if new: an insert that yields to a record another
-    terminal added at the same moment (the schema keeps phone and e-mail unique), so two
-    terminals registering one new caller together make one customer."""
-    phone, email = draft.phone or None, draft.email or None
-    customer = find_customer_by_contact(session, draft.phone, draft.email)
-    if customer is None:
-        added = session.execute(
-            _insert(session, Customer)
-            .values(name=draft.customer_name, phone=phone, email=email,
-                    customer_class=draft.customer_class.value, region=draft.region,
-                    created_at=now)
-            .on_conflict_do_nothing()
-            .returning(col(Customer.id))
-        ).scalar()
-        # Nothing added: another terminal's record came first; it is committed by now.
-        customer = (session.get(Customer, added) if added is not None
-                    else find_customer_by_contact(session, draft.phone, draft.email))
-        if customer is None:  # the other record took one of our values and is gone again
-            raise ConflictError("customer_changed")
-        return customer
-    # Fill in what the customer record lacked; never overwrite what is there, nor take a
-    # phone or address that is another customer's.
-    customer.name = customer.name or draft.customer_name
-    if customer.phone is None and phone and find_customer_by_contact(session, draft.phone, "") is None:
-        customer.phone = phone
-    if customer.email is None and email and find_customer_by_contact(session, "", draft.email) is None:
-        customer.email = email
-    session.add(customer)
-    session.flush()
-    return customer
 
 
 def register_case(
@@ -317,30 +220,13 @@ def register_case(
     with desk.uow() as uow:
         case = register_in(uow, desk, actor_name, draft, source_key=source_key)
         if suggested is not None:
-            _, actor = load_actor(uow.session, actor_name)
+            actor = uow.users.actor(actor_name)
             picked = chosen or {}
-            _event(uow.session, case, actor, Action.SUGGESTION, case.status, case.status,
-                   now=case.registered_at, suggested=suggested, chosen=picked,
-                   taken=_taken(suggested, picked))
+            uow.events.write(case, actor, Action.SUGGESTION, case.status, case.status,
+                             now=case.registered_at, suggested=suggested, chosen=picked,
+                             taken=_taken(suggested, picked))
         uow.commit()
-        return _view(uow.session, case)
-
-
-def keep_counter_past(session: Session, number: str) -> None:
-    """After a case arrives with its own number (an import), the day's counter moves past it so
-    the next case registered that day gets a new number."""
-    parsed = numbering.parse_number(number)
-    if parsed is None:
-        return
-    day, counter = parsed
-    larger = "MAX" if session.get_bind().dialect.name == "sqlite" else "GREATEST"
-    session.execute(
-        text(
-            "INSERT INTO case_counters (day, last) VALUES (:day, :last) ON CONFLICT (day) "
-            f"DO UPDATE SET last = {larger}(case_counters.last, excluded.last)"
-        ),
-        {"day": numbering.day_key(day), "last": counter},
-    )
+        return case_view(uow, case)
 
 
 def register_in(
@@ -356,19 +242,22 @@ def register_in(
 
     ``registered_at`` keeps the original time of an imported case; deadlines count from it.
     """
-    session = uow.session
-    _, actor = load_actor(session, actor_name)
+    desk.check_actor(actor_name)
+    actor = uow.users.actor(actor_name)
     if actor.role is Role.HANDLER:
         raise WorkflowError("wrong_role", action=Action.REGISTER.value, role=actor.role.value)
     now = registered_at or utcnow()
-    customer = find_or_add_customer(session, draft, now)
+    customer = uow.customers.find_or_add(
+        name=draft.customer_name, phone=draft.phone, email=draft.email,
+        customer_class=draft.customer_class.value, region=draft.region, now=now,
+    )
     severity = Severity.CRITICAL if draft.urgent else draft.severity
     due = desk.deadlines.on_register(now, severity)
     if draft.number:
         number = draft.number
-        keep_counter_past(session, number)
+        uow.counters.keep_past(number)
     else:
-        number = next_case_number(session, desk.calendar.local_date(now))
+        number = uow.counters.next_number(desk.calendar.local_date(now))
     assert customer.id is not None
     case = Case(
         number=number,
@@ -395,31 +284,13 @@ def register_in(
         at_risk_at=at_risk_from(now, due.acknowledge) if due.acknowledge else None,
         source_key=source_key,
     )
-    session.add(case)
-    session.flush()
-    index_case(session, case, customer)
-    _event(session, case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
-           channel=draft.channel.value, answer_due=due.answer)
+    uow.cases.add(case, customer)
+    uow.events.write(case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
+                     channel=draft.channel.value, answer_due=due.answer)
     if draft.urgent:
-        _event(session, case, actor, Action.ESCALATE, case.status, case.status, "urgent at registration", now=now)
+        uow.events.write(case, actor, Action.ESCALATE, case.status, case.status,
+                         "urgent at registration", now=now)
     return case
-
-
-def index_case(session: Session, case: Case, customer: Customer) -> None:
-    body = search.index_text(customer.name, case.description, case.customer_request, case.product)
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            text("INSERT OR REPLACE INTO case_search (rowid, body) VALUES (:id, :body)"),
-            {"id": case.id, "body": body},
-        )
-    else:
-        session.execute(
-            text(
-                "INSERT INTO case_search (case_id, body) VALUES (:id, :body) "
-                "ON CONFLICT (case_id) DO UPDATE SET body = excluded.body"
-            ),
-            {"id": case.id, "body": body},
-        )
 
 
 # -- 2. validity -------------------------------------------------------------------------------
@@ -430,7 +301,7 @@ def decide_validity(
 ) -> CaseView:
     check_lengths(reason=reason)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.validity = (Validity.FOUNDED if founded else Validity.NOT_FOUNDED).value
         case.validity_reason = reason
         if target is Status.CLOSED:
@@ -451,10 +322,10 @@ def assign(
 ) -> CaseView:
     check_lengths(comment=comment)
     with desk.uow(write=False) as uow:
-        handler_actor = load_actor(uow.session, handler)[1] if handler else None
+        handler_actor = uow.users.actor(handler) if handler else None
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        if session.get(Department, department) is None:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        if uow.users.department(department) is None:
             raise NotFoundError("unknown_department", department=department)
         case.department_code = department
         case.handler_id = handler_actor.id if handler_actor else None
@@ -486,7 +357,7 @@ def record_cause(
     check_lengths(comment=comment, **w5h2)
     factor = Fishbone(fishbone) if fishbone else None
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         for name in CAUSE_FIELDS:
             setattr(case, f"cause_{name}", w5h2.get(name, "") or "")
         case.fishbone_factor = factor.value if factor else None
@@ -509,10 +380,10 @@ def propose(
     # Whole cents in range, or refused: the amount stored is the one the approvals compare.
     stored = money(amount_cents(amount))
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
         needed = 2 if stored is not None and stored > threshold else 1
-        session.add(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=amount_cents(stored),
+        uow.cases.attach(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=amount_cents(stored),
                              details=details, proposed_by=who.id, proposed_at=now,
                              approvals_needed=needed))
         return {"remedy": chosen.value, "amount": stored, "approvals_needed": needed}
@@ -521,15 +392,12 @@ def propose(
                    {"remedy": chosen, "amount": stored}, apply, comment=details)
 
 
-def _pending_proposal(session: Session, case: Case) -> Proposal:
-    proposal = session.exec(
-        select(Proposal)
-        .where(Proposal.case_id == case.id, Proposal.status == ProposalStatus.PENDING.value)
-        .order_by(col(Proposal.id).desc())
-    ).first()
-    if proposal is None:
+def _pending_proposal(uow: UnitOfWork, case: Case) -> Proposal:
+    """The case's newest proposal waiting for approval."""
+    pending = uow.cases.proposals(case, ProposalStatus.PENDING)
+    if not pending:
         raise WorkflowError("no_pending_proposal")
-    return proposal
+    return pending[0]
 
 
 # -- 6. approval -------------------------------------------------------------------------------
@@ -537,54 +405,48 @@ def _pending_proposal(session: Session, case: Case) -> Proposal:
 
 def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: int | None = None) -> CaseView:
     check_lengths(comment=comment)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = load_actor(session, actor)
-        case = _load_for_change(session, number, version)
+        who = uow.users.actor(actor)
+        case = _for_change(desk, uow, number, version)
         before = case.status
-        workflow.check(Action.APPROVE, _facts(case), who)
-        proposal = _pending_proposal(session, case)
-        prior_users = session.exec(
-            select(User).join(Approval, col(Approval.approver_id) == User.id)
-            .where(Approval.proposal_id == proposal.id, Approval.decision == "approved")
-        ).all()
+        workflow.check(Action.APPROVE, case_facts(case), who)
+        proposal = _pending_proposal(uow, case)
+        prior = uow.cases.approvers(proposal)
         target = workflow.transition(
-            Action.APPROVE, _facts(case), who,
+            Action.APPROVE, case_facts(case), who,
             proposer_id=proposal.proposed_by,
             amount=money(proposal.amount_cents),
             threshold=desk.settings.approval_threshold,
-            prior_approvals=[actor_of(u) for u in prior_users],
+            prior_approvals=prior,
         )
         now = utcnow()
         assert proposal.id is not None
-        session.add(Approval(proposal_id=proposal.id, approver_id=who.id, decision="approved",
-                             comment=comment, at=now))
-        level = len(prior_users) + 1
+        uow.cases.attach(Approval(proposal_id=proposal.id, approver_id=who.id, decision="approved",
+                                  comment=comment, at=now))
+        level = len(prior) + 1
         if target is Status.APPROVED:
             proposal.status = ProposalStatus.APPROVED.value
             case.remedy = proposal.remedy
             case.amount_cents = proposal.amount_cents
-        session.add(proposal)
         _apply_status(case, target, now)
-        session.add(case)
-        session.flush()
-        _event(session, case, who, Action.APPROVE, before, target.value, comment, now=now,
-               level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
-               amount=money(proposal.amount_cents))
+        uow.flush()
+        uow.events.write(case, who, Action.APPROVE, before, target.value, comment, now=now,
+                         level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
+                         amount=money(proposal.amount_cents))
         uow.commit()
-        return _view(session, case)
+        return case_view(uow, case)
 
 
 def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        proposal = _pending_proposal(session, case)
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        proposal = _pending_proposal(uow, case)
         assert proposal.id is not None
         proposal.status = ProposalStatus.RETURNED.value
-        session.add(proposal)
-        session.add(Approval(proposal_id=proposal.id, approver_id=who.id, decision="returned",
-                             comment=comment, at=now))
+        uow.cases.attach(Approval(proposal_id=proposal.id, approver_id=who.id, decision="returned",
+                                  comment=comment, at=now))
         return {"remedy": proposal.remedy}
 
     return _change(desk, actor, number, version, Action.RETURN, {"comment": comment}, apply, comment=comment)
@@ -598,14 +460,9 @@ def record_customer_answer(
 ) -> CaseView:
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        proposal = session.exec(
-            select(Proposal).where(Proposal.case_id == case.id,
-                                   Proposal.status == ProposalStatus.APPROVED.value)
-        ).first()
-        if proposal is not None:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        for proposal in uow.cases.proposals(case, ProposalStatus.APPROVED)[-1:]:
             proposal.status = (ProposalStatus.ACCEPTED if agrees else ProposalStatus.REFUSED).value
-            session.add(proposal)
         if not agrees:
             case.remedy = None
             case.amount_cents = None
@@ -626,7 +483,7 @@ def implement(
     check_lengths(implementation=implementation, accountability=accountability,
                   preventive_action=preventive_action)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.implementation = implementation
         case.accountability = accountability
         case.preventive_action = preventive_action
@@ -648,10 +505,10 @@ def record_follow_up(
 ) -> CaseView:
     check_lengths(comment=comments)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
-        session.add(Survey(case_id=case.id, score=score, solved=solved, comments=comments,
-                           recorded_by=who.id, at=now))
+        uow.cases.attach(Survey(case_id=case.id, score=score, solved=solved, comments=comments,
+                                recorded_by=who.id, at=now))
         case.satisfaction = score
         if target is Status.CLOSED:
             case.closure = Closure.SATISFIED.value
@@ -670,7 +527,7 @@ def record_follow_up(
 def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> None:
         case.closure = Closure.BY_SUPERVISOR.value
         case.closed_at = now
 
@@ -680,7 +537,7 @@ def close(desk: Desk, actor: str, number: str, *, comment: str, version: int | N
 def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> None:
         if case.closure == Closure.NOT_FOUNDED.value:
             # Reopening overrides the earlier decision; the comment says why.
             case.validity = Validity.FOUNDED.value
@@ -699,7 +556,7 @@ def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | 
 def escalate(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.urgent = True
         case.severity = SEVERITY_LEVELS[Severity.CRITICAL]
         return {"severity": Severity.CRITICAL.value}
@@ -732,7 +589,7 @@ def log_call(
 # Until a remedy is approved nobody tells the customer the outcome (DOMAIN.md step 7): in these
 # states a proposal waits for approval or for a new proposal after being returned.
 OUTCOME_UNDECIDED = frozenset({Status.PROPOSED, Status.RETURNED})
-_UNDECIDED_PROPOSALS = (ProposalStatus.PENDING.value, ProposalStatus.RETURNED.value)
+_UNDECIDED_PROPOSALS = (ProposalStatus.PENDING, ProposalStatus.RETURNED)
 _CASE_NUMBER_IN_TEXT = re.compile(r"KS-\d{8}-\d+", re.IGNORECASE)
 # An amount as people write it: 300, 300.00, 1,000.50, 1.000,50, 1 000 (thousands grouped).
 _AMOUNT_IN_TEXT = re.compile(
@@ -740,14 +597,11 @@ _AMOUNT_IN_TEXT = re.compile(
 )
 
 
-def keep_outcome_secret(session: Session, case: Case, text: str) -> None:
+def keep_outcome_secret(uow: UnitOfWork, case: Case, text: str) -> None:
     """Refuse customer-visible ``text`` that names a not yet approved remedy or its amount."""
     if Status(case.status) not in OUTCOME_UNDECIDED:
         return
-    undecided = session.exec(
-        select(Proposal).where(Proposal.case_id == case.id,
-                               col(Proposal.status).in_(_UNDECIDED_PROPOSALS))
-    ).all()
+    undecided = uow.cases.proposals(case, *_UNDECIDED_PROPOSALS)
     found = outcome_mentions(
         text, {p.remedy for p in undecided},
         {a for a in (money(p.amount_cents) for p in undecided) if a},
@@ -810,17 +664,15 @@ def merge(
     if into == number:
         raise WorkflowError("merge_into_itself")
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        survivor = session.exec(select(Case).where(Case.number == into).with_for_update()).first()
-        if survivor is None:
-            raise NotFoundError("case_not_found", number=into)
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        survivor = _for_change(desk, uow, into, None)  # locked already (also_locks)
         if survivor.status == Status.CLOSED.value:
             raise WorkflowError("merge_into_closed", number=into)
         case.merged_into_id = survivor.id
         case.closure = Closure.MERGED.value
         case.closed_at = now
-        _event(session, survivor, who, Action.NOTE, survivor.status, survivor.status,
-               comment, now=now, merged_from=case.number)
+        uow.events.write(survivor, who, Action.NOTE, survivor.status, survivor.status,
+                         comment, now=now, merged_from=case.number)
         return {"into": into}
 
     return _change(desk, actor, number, version, Action.MERGE, {"comment": comment}, apply,
@@ -831,10 +683,10 @@ def await_customer(desk: Desk, actor: str, number: str, *, comment: str, version
     """The department needs something from the customer (photos, a receipt…): its clock stops."""
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> None:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> None:
         # The event is internal, but its text is what the customer is asked for (the dialog
         # offers canned replies addressed to them), and a returned proposal may be pending.
-        keep_outcome_secret(session, case, comment)
+        keep_outcome_secret(uow, case, comment)
         case.waiting_since = now
 
     return _change(desk, actor, number, version, Action.AWAIT_CUSTOMER, {"comment": comment}, apply,
@@ -848,7 +700,7 @@ def customer_replied(
     working time it waited."""
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.waiting_since is not None
         waited = desk.calendar.working_time_between(case.waiting_since, now)
         if case.department_due_at is not None:
@@ -886,7 +738,7 @@ def mark_typical(
     """Keep a case for training (or stop keeping it): a supervisor's choice, in any state."""
     check_lengths(comment=comment)
 
-    def apply(session: Session, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.typical = typical
         return {"typical": typical}
 
@@ -896,14 +748,10 @@ def mark_typical(
 # -- 9. follow-up: a call nobody answered ---------------------------------------------------------
 
 
-def unanswered_attempts(session: Session, case: Case) -> int:
+def unanswered_attempts(uow: UnitOfWork, case: Case) -> int:
     """Unanswered follow-up calls since the remedy was last implemented: a case reopened and
     implemented again starts its attempts afresh."""
-    since = case.implemented_at or case.registered_at
-    return len(session.exec(
-        select(Survey.id).where(Survey.case_id == case.id, col(Survey.answered).is_(False),
-                                col(Survey.at) >= since)
-    ).all())
+    return uow.cases.unanswered_calls(case, since=case.implemented_at or case.registered_at)
 
 
 def record_no_answer(
@@ -913,29 +761,28 @@ def record_no_answer(
     internal timeline event; the last of ``settings.follow_up_attempts`` closes the case as
     "no answer"."""
     check_lengths(comment=comment)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = load_actor(session, actor)
-        case = _load_for_change(session, number, version)
+        who = uow.users.actor(actor)
+        case = _for_change(desk, uow, number, version)
         before = case.status
-        workflow.check(Action.FOLLOW_UP, _facts(case), who)  # role and state before counting
-        attempt = unanswered_attempts(session, case) + 1
+        workflow.check(Action.FOLLOW_UP, case_facts(case), who)  # role and state before counting
+        attempt = unanswered_attempts(uow, case) + 1
         attempts = max(1, desk.settings.follow_up_attempts)
-        target = workflow.transition(Action.FOLLOW_UP, _facts(case), who, answered=False,
+        target = workflow.transition(Action.FOLLOW_UP, case_facts(case), who, answered=False,
                                      attempt=attempt, attempts=attempts)
         now = utcnow()
         assert case.id is not None
-        session.add(Survey(case_id=case.id, score=None, solved=None, comments=comment,
-                           answered=False, recorded_by=who.id, at=now))
+        uow.cases.attach(Survey(case_id=case.id, score=None, solved=None, comments=comment,
+                                answered=False, recorded_by=who.id, at=now))
         if target is Status.CLOSED:
             case.closure = Closure.NO_ANSWER.value
             case.closed_at = now
         _apply_status(case, target, now)
-        session.add(case)
-        session.flush()
+        uow.flush()
         # Internal: the customer was not reached, so nothing here was said to them.
-        _event(session, case, who, Action.FOLLOW_UP, before, target.value, comment, now=now,
-               answered=False, attempt=attempt, of=attempts,
-               closure=case.closure if target is Status.CLOSED else None)
+        uow.events.write(case, who, Action.FOLLOW_UP, before, target.value, comment, now=now,
+                         answered=False, attempt=attempt, of=attempts,
+                         closure=case.closure if target is Status.CLOSED else None)
         uow.commit()
-        return _view(session, case)
+        return case_view(uow, case)

@@ -28,155 +28,78 @@ The life of an action::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
-
 from kesu_desk.domain import workflow
-from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.errors import NotFoundError, WorkflowError
 from kesu_desk.domain.limits import TEXT_LIMITS, check_lengths
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus, Status
 from kesu_desk.domain.workflow import STAFF, Actor
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
+from kesu_desk.store import corrective as store
+from kesu_desk.store.corrective import CorrectiveView as CorrectiveView  # the screens see it here
 from kesu_desk.store.models import Case, CorrectiveAction, User
-
-UNFINISHED = (CorrectiveStatus.OPEN.value, CorrectiveStatus.DONE.value)
-
-
-@dataclass(frozen=True)
-class CorrectiveView:
-    """One corrective action as the screens and the report show it."""
-
-    id: int
-    version: int  # goes back with the next change (a change on an older one is refused)
-    case_number: str
-    product: str
-    batch: str
-    action: str
-    owner: str
-    due_date: date
-    status: CorrectiveStatus
-    rounds: int
-    progress: str
-    completed_at: datetime | None
-    check_due: date | None
-    effective: bool | None
-    checked_at: datetime | None
-    checked_by: str | None
-    check_comment: str
-    opened_by: str
-    opened_at: datetime
-
-    @property
-    def for_batch(self) -> bool:
-        return bool(self.product and self.batch)
-
-    def overdue(self, today: date) -> bool:
-        """Open past its due date, or done and its check not recorded past the check's date."""
-        if self.status is CorrectiveStatus.OPEN:
-            return today > self.due_date
-        return self.status is CorrectiveStatus.DONE and self.check_due is not None and today > self.check_due
-
+from kesu_desk.store.uow import UnitOfWork
 
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _select_views() -> sa.Select[CorrectiveAction, str, str, str, str]:
-    owner, opener, checker = aliased(User), aliased(User), aliased(User)
-    return (
-        sa.select(CorrectiveAction, col(Case.number), col(owner.name), col(opener.name),
-                  col(checker.name))
-        .join(Case, col(Case.id) == CorrectiveAction.case_id)
-        .join(owner, col(owner.id) == CorrectiveAction.owner_id)
-        .join(opener, col(opener.id) == CorrectiveAction.opened_by)
-        .outerjoin(checker, col(checker.id) == CorrectiveAction.checked_by)
-    )
-
-
-def _to_view(row: Any) -> CorrectiveView:
-    ca, number, owner, opener, checker = row
-    assert ca.id is not None
-    return CorrectiveView(
-        id=ca.id, version=ca.version, case_number=number, product=ca.product, batch=ca.batch,
-        action=ca.action,
-        owner=owner, due_date=ca.due_date, status=CorrectiveStatus(ca.status), rounds=ca.rounds,
-        progress=ca.progress, completed_at=ca.completed_at, check_due=ca.check_due,
-        effective=ca.effective, checked_at=ca.checked_at, checked_by=checker,
-        check_comment=ca.check_comment, opened_by=opener, opened_at=ca.opened_at,
-    )
-
-
-def views(session: Session, *where: Any) -> list[CorrectiveView]:
-    """The actions matching ``where`` (SQL conditions on CorrectiveAction/Case), oldest first."""
-    stmt = _select_views().where(*where).order_by(col(CorrectiveAction.id))
-    return [_to_view(row) for row in session.execute(stmt).all()]
+def views(session: Any, *where: Any) -> list[CorrectiveView]:
+    """Kept for the report and the record form until B1/B2 merge: use
+    ``store.corrective.views`` (with the reader's scope) or ``uow.corrective.listed``."""
+    return store.views(session, *where)
 
 
 def get_action(desk: Desk, action_id: int) -> CorrectiveView:
+    """The action, for a reader who may see its case or who owns it."""
     with desk.uow(write=False) as uow:
-        found = views(uow.session, col(CorrectiveAction.id) == action_id)
-    if not found:
-        raise NotFoundError("corrective_not_found", id=action_id)
-    return found[0]
+        view = uow.corrective.view(action_id)
+        if view is None:
+            raise NotFoundError("corrective_not_found", id=action_id)
+        if desk.reader is None or desk.reader.name != view.owner:
+            cases.check_visible(desk, uow.cases.get(view.case_number))
+    return view
 
 
 def list_actions(
     desk: Desk, *, case_number: str | None = None, product: str | None = None,
     batch: str | None = None, statuses: tuple[CorrectiveStatus, ...] = (),
 ) -> list[CorrectiveView]:
-    """Corrective actions of a case, of a product (and batch), in some statuses; all by default."""
-    where: list[Any] = []
-    if case_number is not None:
-        where.append(col(Case.number) == case_number)
-    if product is not None:
-        where.append(col(CorrectiveAction.product) == product)
-    if batch is not None:
-        where.append(col(CorrectiveAction.batch) == batch)
-    if statuses:
-        where.append(col(CorrectiveAction.status).in_([s.value for s in statuses]))
+    """Corrective actions of a case, of a product (and batch), in some statuses; all by default
+    — those of the cases the reader may see."""
     with desk.uow(write=False) as uow:
-        return views(uow.session, *where)
+        return uow.corrective.listed(case_number=case_number, product=product, batch=batch,
+                                     statuses=statuses, scope=desk.scope)
 
 
 def checks_due(desk: Desk, on: date) -> list[CorrectiveView]:
     """Done actions whose effectiveness check falls due on or before ``on``."""
     with desk.uow(write=False) as uow:
-        return views(
-            uow.session,
-            col(CorrectiveAction.status) == CorrectiveStatus.DONE.value,
-            col(CorrectiveAction.check_due) <= on,
-        )
+        return uow.corrective.listed(statuses=(CorrectiveStatus.DONE,), check_due_by=on,
+                                     scope=desk.scope)
 
 
 # -- changing ------------------------------------------------------------------------------------
 
 
-def _case(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    assert case is not None
-    return case
+def _for_change(
+    desk: Desk, uow: UnitOfWork, action_id: int, version: int | None, *, owner_too: bool = False
+) -> tuple[CorrectiveAction, Case]:
+    """The action locked for a change, at ``version``, and its case, which the reader may see
+    — or, with ``owner_too``, of which the reader owns the action (an owner records progress
+    whatever their department, domain/workflow.py)."""
+    ca = uow.corrective.for_change(action_id, version)
+    case = uow.cases.by_id(ca.case_id)
+    if not (owner_too and desk.reader is not None and desk.reader.id == ca.owner_id):
+        cases.check_visible(desk, case)
+    return ca, case
 
 
-def _load_action(session: Session, action_id: int, expected_version: int | None) -> CorrectiveAction:
-    ca = session.exec(
-        select(CorrectiveAction).where(CorrectiveAction.id == action_id).with_for_update()
-    ).first()
-    if ca is None:
-        raise NotFoundError("corrective_not_found", id=action_id)
-    if expected_version is not None and ca.version != expected_version:
-        raise ConflictError("corrective_conflict", id=action_id, yours=expected_version,
-                            theirs=ca.version)
-    return ca
-
-
-def _owner(session: Session, name: str) -> User:
-    user, _ = cases.load_actor(session, name)  # an unknown or inactive owner is refused
+def _owner(uow: UnitOfWork, name: str) -> User:
+    user, _ = uow.users.load(name)  # an unknown or inactive owner is refused
     return user
 
 
@@ -185,9 +108,11 @@ def _not_past(desk: Desk, due: date, today: date | None = None) -> None:
         raise WorkflowError("due_in_past", date=due.isoformat())
 
 
-def _written(session: Session, ca: CorrectiveAction) -> CorrectiveView:
-    session.flush()
-    return views(session, col(CorrectiveAction.id) == ca.id)[0]
+def _written(uow: UnitOfWork, ca: CorrectiveAction) -> CorrectiveView:
+    assert ca.id is not None
+    view = uow.corrective.view(ca.id)
+    assert view is not None
+    return view
 
 
 def open_action(
@@ -196,28 +121,22 @@ def open_action(
 ) -> CorrectiveView:
     """Open a corrective action on case ``number`` (for its batch problem with ``for_batch``)."""
     check_lengths(corrective_text=text)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = cases.load_actor(session, actor)
+        who = uow.users.actor(actor)
         # Locked, so two supervisors opening one at the same moment take turns (and the second
         # is told it exists).
-        case = session.exec(select(Case).where(Case.number == number).with_for_update()).first()
-        if case is None:
-            raise NotFoundError("case_not_found", number=number)
-        workflow.transition(Action.CORRECTIVE_ACTION, cases._facts(case), who,
+        case = uow.cases.for_change(number)
+        cases.check_visible(desk, case)
+        workflow.transition(Action.CORRECTIVE_ACTION, cases.case_facts(case), who,
                             owner=owner, due=due, text=text)
         assert due is not None and case.id is not None
         _not_past(desk, due)
-        owner_user = _owner(session, owner)
+        owner_user = _owner(uow, owner)
         if for_batch and not (case.product and case.batch):
             raise WorkflowError("no_batch", number=number)
         product, batch = (case.product, case.batch) if for_batch else ("", "")
-        unfinished = col(CorrectiveAction.status).in_(UNFINISHED)
-        same = (
-            (col(CorrectiveAction.product) == product) & (col(CorrectiveAction.batch) == batch)
-            if for_batch else col(CorrectiveAction.case_id) == case.id
-        )
-        existing = session.exec(select(CorrectiveAction.id).where(unfinished, same)).first()
+        existing = uow.corrective.unfinished(case, for_batch=for_batch)
         if existing is not None:
             raise WorkflowError("corrective_exists", id=existing)
         now = utcnow()
@@ -226,11 +145,10 @@ def open_action(
             case_id=case.id, product=product, batch=batch, action=text.strip(),
             owner_id=owner_user.id, due_date=due, opened_by=who.id, opened_at=now, updated_at=now,
         )
-        session.add(ca)
-        session.flush()
-        _tell(session, case, who, Action.CORRECTIVE_ACTION, ca.action, now, ca,
+        uow.corrective.add(ca)
+        _tell(uow, case, who, Action.CORRECTIVE_ACTION, ca.action, now, ca,
               opened=True, owner=owner_user.name, due=due)
-        view = _written(session, ca)
+        view = _written(uow, ca)
         uow.commit()
         return view
 
@@ -243,21 +161,20 @@ def change_action(
     timeline. With ``version`` (the action as the user saw it) a change made meanwhile by someone
     else is refused (ConflictError), as for cases."""
     check_lengths(corrective_text=text)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id, version)
-        case = _case(session, ca.case_id)
-        old_owner = session.get(User, ca.owner_id)
+        who = uow.users.actor(actor)
+        ca, case = _for_change(desk, uow, action_id, version)
+        old_owner = uow.users.name_of(ca.owner_id)
         assert old_owner is not None
-        workflow.transition(Action.CORRECTIVE_ACTION, cases._facts(case), who,
-                            owner=owner or old_owner.name, due=due or ca.due_date,
+        workflow.transition(Action.CORRECTIVE_ACTION, cases.case_facts(case), who,
+                            owner=owner or old_owner, due=due or ca.due_date,
                             text=ca.action if text is None else text)
         if ca.status == CorrectiveStatus.EFFECTIVE.value:
             raise WorkflowError("corrective_finished", id=action_id)
         changed: dict[str, Any] = {}
-        if owner is not None and owner != old_owner.name:
-            new_owner = _owner(session, owner)
+        if owner is not None and owner != old_owner:
+            new_owner = _owner(uow, owner)
             assert new_owner.id is not None
             ca.owner_id = new_owner.id
             changed["owner"] = new_owner.name
@@ -269,14 +186,13 @@ def change_action(
             ca.action = text.strip()
             changed["text"] = True
         if not changed:
-            return _written(session, ca)
+            return _written(uow, ca)
         now = utcnow()
         ca.updated_at = now
         ca.version += 1
-        session.add(ca)
-        _tell(session, case, who, Action.CORRECTIVE_ACTION, ca.action if "text" in changed else "",
+        _tell(uow, case, who, Action.CORRECTIVE_ACTION, ca.action if "text" in changed else "",
               now, ca, **changed)
-        view = _written(session, ca)
+        view = _written(uow, ca)
         uow.commit()
         return view
 
@@ -288,12 +204,11 @@ def record_progress(
     """The owner (or staff) says how far the action is; ``done`` finishes it, and its
     effectiveness check falls due ``corrective_check_days`` later."""
     check_lengths(corrective_note=note)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id, version)
-        case = _case(session, ca.case_id)
-        workflow.transition(Action.CORRECTIVE_PROGRESS, cases._facts(case), who, note=note)
+        who = uow.users.actor(actor)
+        ca, case = _for_change(desk, uow, action_id, version, owner_too=True)
+        workflow.transition(Action.CORRECTIVE_PROGRESS, cases.case_facts(case), who, note=note)
         if who.id != ca.owner_id and who.role not in STAFF:
             raise WorkflowError("not_corrective_owner", id=action_id)
         if ca.status != CorrectiveStatus.OPEN.value:
@@ -307,10 +222,9 @@ def record_progress(
             ca.check_due = finished + timedelta(days=desk.settings.corrective_check_days)
         ca.updated_at = now
         ca.version += 1
-        session.add(ca)
-        _tell(session, case, who, Action.CORRECTIVE_PROGRESS, ca.progress, now, ca,
+        _tell(uow, case, who, Action.CORRECTIVE_PROGRESS, ca.progress, now, ca,
               done=done or None, check_due=ca.check_due if done else None)
-        view = _written(session, ca)
+        view = _written(uow, ca)
         uow.commit()
         return view
 
@@ -323,12 +237,11 @@ def record_check(
     (``comment``: what came back; ``due``: the new due date) opens it again and reopens its case
     when that is closed."""
     check_lengths(comment=comment)
+    desk.check_actor(actor)
     with desk.uow() as uow:
-        session = uow.session
-        _, who = cases.load_actor(session, actor)
-        ca = _load_action(session, action_id, version)
-        case = _case(session, ca.case_id)
-        workflow.transition(Action.EFFECTIVENESS_CHECK, cases._facts(case), who,
+        who = uow.users.actor(actor)
+        ca, case = _for_change(desk, uow, action_id, version)
+        workflow.transition(Action.EFFECTIVENESS_CHECK, cases.case_facts(case), who,
                             effective=effective, comment=comment, due=due)
         if ca.status == CorrectiveStatus.EFFECTIVE.value:
             raise WorkflowError("corrective_finished", id=action_id)
@@ -354,10 +267,9 @@ def record_check(
             ca.check_due = None
         ca.updated_at = now
         ca.version += 1
-        session.add(ca)
-        _tell(session, case, who, Action.EFFECTIVENESS_CHECK, ca.check_comment, now, ca,
+        _tell(uow, case, who, Action.EFFECTIVENESS_CHECK, ca.check_comment, now, ca,
               effective=effective, due=None if effective else due)
-        view = _written(session, ca)
+        view = _written(uow, ca)
         reopen = not effective and case.status == Status.CLOSED.value
         uow.commit()
     if reopen:
@@ -377,9 +289,9 @@ def _shortened(text: str, limit: int) -> str:
 
 
 def _tell(
-    session: Session, case: Case, who: Actor, action: Action, comment: str, now: datetime,
+    uow: UnitOfWork, case: Case, who: Actor, action: Action, comment: str, now: datetime,
     ca: CorrectiveAction, **details: Any,
 ) -> None:
     """The timeline event of a change to ``ca``; the case's status and version stay as they are."""
-    cases._event(session, case, who, action, case.status, case.status, comment, now=now,
-                 corrective=ca.id, status=ca.status, rounds=ca.rounds, **details)
+    uow.events.write(case, who, action, case.status, case.status, comment, now=now,
+                     corrective=ca.id, status=ca.status, rounds=ca.rounds, **details)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from kesu_desk.config import Settings
 from kesu_desk.domain.access import Identity, Scope, case_scope
 from kesu_desk.domain.errors import AccessDenied, DeskError
@@ -16,6 +14,8 @@ from kesu_desk.store.engine import make_engine, shown_url, sqlite_file
 from kesu_desk.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from kesu_desk.rules import RuleProblem, RuleSet
 
 

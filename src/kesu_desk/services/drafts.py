@@ -14,19 +14,14 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlmodel import col
 
 from kesu_desk.domain import numbering
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS, purchase_date_problem
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
-from kesu_desk.store.models import Case
+from kesu_desk.store.models import Case, column_length
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-
-
-def _length(column: Any) -> int:
-    return int(column.type.length)
 
 
 def _limit(field: str) -> Any:
@@ -87,7 +82,7 @@ class CaseDraft(BaseModel):
     customer_request: Text = _limit("customer_request")
     caller_mood: Mood | None = None
     region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
-    number: str | None = Field(default=None, max_length=_length(col(Case.number)))
+    number: str | None = Field(default=None, max_length=column_length(Case, "number"))
     """Given only by imports that keep an existing case number."""
 
     @field_validator("number")

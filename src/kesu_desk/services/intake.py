@@ -16,18 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url
-from sqlmodel import select
-
 from kesu_desk.config import data_dir
 from kesu_desk.domain.vocabulary import OPEN_STATUSES
-from kesu_desk.services.cases import find_customer_by_contact
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import normalise_email, normalise_phone
+from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CustomerView
 from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
-from kesu_desk.store.models import Department
+from kesu_desk.store.engine import shown_url
 from kesu_desk.store.queries import QueueRow
 
 # The customer card lists this many of the newest cases; one more is read to know there are more.
@@ -56,7 +53,8 @@ class CustomerHistory:
 
 def find_customer(desk: Desk, *, phone: str = "", email: str = "", region: str | None = None) -> CustomerHistory | None:
     """The customer registration would attach a case to (same phone, else same e-mail), with
-    their past cases; None while what was typed matches nobody (or is not a number yet)."""
+    their past cases (a handler's: those of their department); None while what was typed
+    matches nobody (or is not a number yet)."""
     region = region or desk.settings.country
     e164 = ""
     if phone.strip():
@@ -68,28 +66,28 @@ def find_customer(desk: Desk, *, phone: str = "", email: str = "", region: str |
     if not e164 and not email:
         return None
     with desk.uow(write=False) as uow:
-        session = uow.session
         # The same lookup as registration's, so the card shows whom the case will get.
-        customer = find_customer_by_contact(session, e164, email)
+        customer = uow.customers.by_contact(e164, email)
         if customer is None or customer.id is None:
             return None
-        rows = queries.customer_cases(session, customer.id, limit=PAST_CASES + 1)
+        rows = queries.customer_cases(uow.session, customer.id, limit=PAST_CASES + 1,
+                                      scope=desk.scope)
         return CustomerHistory(CustomerView.of(customer), rows[:PAST_CASES], len(rows) > PAST_CASES)
 
 
 def other_open_cases(desk: Desk, customer_id: int, *, excluding: str, limit: int = PAST_CASES) -> list[QueueRow]:
     """The customer's open cases but ``excluding``, newest first: what that case may be merged
-    into (closed ones, merged ones among them, are left out: a merge into them is refused)."""
+    into (closed ones, merged ones among them, are left out: a merge into them is refused);
+    a handler's: those of their department."""
     with desk.uow(write=False) as uow:
-        rows = queries.customer_cases(uow.session, customer_id, limit=limit + 1, open_only=True)
+        rows = queries.customer_cases(uow.session, customer_id, limit=limit + 1, open_only=True,
+                                      scope=desk.scope)
     return [r for r in rows if r.number != excluding][:limit]
 
 
 def department_names(desk: Desk) -> dict[str, dict[str, str]]:
     """Department code → {language: name}, as the business configured them."""
-    with desk.uow(write=False) as uow:
-        departments = uow.session.exec(select(Department)).all()
-        return {d.code: {"zh": d.name_zh, "en": d.name_en, "es": d.name_es} for d in departments}
+    return {d.code: d.names for d in department_views(desk)}
 
 
 def known_categories(desk: Desk) -> list[str]:
@@ -111,11 +109,8 @@ DRAFT_VERSION = 1
 def draft_path(db_url: str, user: str, folder: Path | None = None) -> Path:
     """Where ``user``'s draft for the database at ``db_url`` lives: one file per user and
     database, named by a hash so neither the URL nor its password shows in a file name."""
-    try:
-        shown = make_url(db_url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL still gets a stable name of its own
-        shown = db_url
-    digest = hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
+    # an unparsable URL is kept as it is: it still gets a stable name of its own
+    digest = hashlib.sha256(shown_url(db_url).encode("utf-8")).hexdigest()[:16]
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", user)[:32] or "user"
     return (folder or data_dir() / "drafts") / f"{safe}-{digest}.json"
 

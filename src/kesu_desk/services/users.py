@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from kesu_desk.domain.errors import DeskError, InvalidInput, NotFoundError
 from kesu_desk.domain.vocabulary import Role
 from kesu_desk.domain.workflow import Actor
-from kesu_desk.services.cases import load_actor
 from kesu_desk.services.desk import Desk
 from kesu_desk.store.models import Department, User
 
@@ -36,33 +33,31 @@ def add_user(
     if chosen is Role.HANDLER and not department:
         raise DeskError("handler_needs_department")
     with desk.uow() as uow:
-        session = uow.session
-        if department and session.get(Department, department) is None:
+        if department and uow.users.department(department) is None:
             raise NotFoundError("unknown_department", department=department)
-        if session.exec(select(User).where(User.name == name)).first() is not None:
+        if uow.users.find(name) is not None:
             raise DeskError("user_exists", user=name)
         user = User(name=name, display_name=display_name or name, role=chosen.value,
                     department_code=department)
-        session.add(user)
+        uow.users.add(user)
         uow.commit()
         return _view(user)
 
 
 def list_users(desk: Desk) -> list[UserView]:
     with desk.uow(write=False) as uow:
-        users = uow.session.exec(select(User).order_by(col(User.name))).all()
-        return [_view(u) for u in users]
+        return [_view(u) for u in uow.users.all()]
 
 
 def whoami(desk: Desk, name: str) -> Actor:
     """The actor behind a login name; NotFoundError('unknown_user') if the database has none."""
     with desk.uow(write=False) as uow:
-        return load_actor(uow.session, name)[1]
+        return uow.users.actor(name)
 
 
 def departments(desk: Desk) -> list[Department]:
     with desk.uow(write=False) as uow:
-        return list(uow.session.exec(select(Department).order_by(col(Department.code))).all())
+        return uow.users.departments()
 
 
 def _view(user: User) -> UserView:
@@ -81,5 +76,5 @@ class DepartmentView:
 def department_views(desk: Desk) -> list[DepartmentView]:
     """The departments as plain data, with their names in each language, by code."""
     with desk.uow(write=False) as uow:
-        rows = uow.session.exec(select(Department).order_by(col(Department.code))).all()
-        return [DepartmentView(d.code, {"zh": d.name_zh, "en": d.name_en, "es": d.name_es}) for d in rows]
+        return [DepartmentView(d.code, {"zh": d.name_zh, "en": d.name_en, "es": d.name_es})
+                for d in uow.users.departments()]

@@ -279,3 +279,8 @@ class AccessEntry(SQLModel, table=True):
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     rows: int | None = None
     customer_id: int | None = Field(default=None, foreign_key="customers.id")
+
+
+def column_length(model: type[SQLModel], name: str) -> int:
+    """The most characters column ``name`` of ``model``'s table holds."""
+    return int(model.__table__.c[name].type.length)  # type: ignore[attr-defined]

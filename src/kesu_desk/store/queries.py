@@ -26,6 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from kesu_desk.domain.access import EVERYTHING, Scope
 from kesu_desk.domain.numbering import day_key
 from kesu_desk.domain.vocabulary import (
     OPEN_STATUSES,
@@ -526,18 +527,26 @@ def search(
 
 
 def customer_cases(
-    session: Session, customer_id: int, limit: int = 20, *, open_only: bool = False
+    session: Session, customer_id: int, limit: int = 20, *, open_only: bool = False,
+    scope: Scope = EVERYTHING,
 ) -> list[QueueRow]:
-    """The customer's newest cases (only the open ones with ``open_only``)."""
+    """The customer's newest cases (only the open ones with ``open_only``) in ``scope``."""
+    departments = None if scope.departments is None else sorted(scope.departments)
+    if departments == []:
+        return []
 
     def build() -> Select[Any]:
         query = _row_select().where(col(Case.customer_id) == bindparam("customer"))
         if open_only:
             query = query.where(col(Case.status) != Status.CLOSED.value)
+        if departments is not None:
+            query = query.where(col(Case.department_code).in_(
+                [bindparam(f"dept{i}") for i in range(len(departments))]))
         return query.order_by(col(Case.id).desc()).limit(bindparam("lim"))
 
-    params = {"customer": customer_id, "lim": limit}
-    return [_to_row(r) for r in _fetch(session, ("customer_cases", open_only), build, params)]
+    params = {"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
+    shape = ("customer_cases", open_only, None if departments is None else len(departments))
+    return [_to_row(r) for r in _fetch(session, shape, build, params)]
 
 
 def batch_count(session: Session, product: str, batch: str) -> int:

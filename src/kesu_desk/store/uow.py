@@ -1,4 +1,5 @@
-"""Unit of work: one transaction per use case, committed or rolled back as a whole."""
+"""Unit of work: one transaction per use case, committed or rolled back as a whole, and the
+repositories the use case reads and changes through (store/repositories.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,50 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from kesu_desk.domain.errors import ConflictError
+from kesu_desk.store.corrective import CorrectiveRepository
 from kesu_desk.store.engine import WRITE_OPTION
+from kesu_desk.store.repositories import (
+    CaseRepository,
+    CustomerRepository,
+    DayCounter,
+    EventWriter,
+    UserRepository,
+)
 
 # PostgreSQL's deadlock_detected and serialization_failure: another transaction got in the way;
 # this one was rolled back whole, and the same change may simply be made again.
 CONCURRENT_STATES = frozenset({"40P01", "40001"})
 
 
-class UnitOfWork:
-    """``with uow: …; uow.commit()`` — leaving the block without commit rolls everything back."""
+class Repositories:
+    """The repositories over one session."""
+
+    cases: CaseRepository
+    customers: CustomerRepository
+    events: EventWriter
+    counters: DayCounter
+    users: UserRepository
+    corrective: CorrectiveRepository
+
+    def __init__(self, session: Session | None = None) -> None:
+        if session is not None:
+            self._attach(session)
+
+    def _attach(self, session: Session) -> None:
+        self.cases = CaseRepository(session)
+        self.customers = CustomerRepository(session)
+        self.events = EventWriter(session)
+        self.counters = DayCounter(session)
+        self.users = UserRepository(session)
+        self.corrective = CorrectiveRepository(session)
+
+
+class UnitOfWork(Repositories):
+    """``with uow: …; uow.commit()`` — leaving the block without commit rolls everything back.
+    Inside the block ``uow.cases``, ``uow.events``… are the repositories of its transaction."""
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
+        super().__init__()
         self.engine = engine
         self.write = write
         self._session: Session | None = None
@@ -35,6 +69,7 @@ class UnitOfWork:
         self._session = Session(self.engine, expire_on_commit=False)
         # Procure the connection now so the write option reaches the BEGIN.
         self._session.connection(execution_options={WRITE_OPTION: self.write})
+        self._attach(self._session)
         return self
 
     def __exit__(
@@ -60,3 +95,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def flush(self) -> None:
+        """Write what the use case changed so far, inside its transaction (ids, constraints)."""
+        self.session.flush()
