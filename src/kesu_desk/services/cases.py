@@ -154,7 +154,7 @@ def case_view(uow: Repositories, case: Case) -> CaseView:
     (a unit of work inside its ``with`` block)."""
     customer = uow.customers.get(case.customer_id)
     handler = uow.users.name_of(case.handler_id)
-    timeline = [EventView.of(event, name) for event, name in uow.events.timeline(case)]
+    timeline = [EventView.of(event, name, admin) for event, name, admin in uow.events.timeline(case)]
     return CaseView.of(case, customer, handler, timeline)
 
 
@@ -413,6 +413,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
         workflow.check(Action.APPROVE, case_facts(case), who)
         proposal = _pending_proposal(uow, case)
         prior = uow.cases.approvers(proposal)
+        _four_eyes_behind(desk, uow, case, proposal, prior)
         target = workflow.transition(
             Action.APPROVE, case_facts(case), who,
             proposer_id=proposal.proposed_by,
@@ -436,6 +437,22 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
                          amount=money(proposal.amount_cents))
         uow.commit()
         return case_view(uow, case)
+
+
+def _four_eyes_behind(desk: Desk, uow: UnitOfWork, case: Case, proposal: Proposal, prior: list[Actor]) -> None:
+    """Four-eyes counts people, not names: an admin who proposed or approved acting as a
+    colleague (kesu-desk --user) may not approve the same proposal under another name."""
+    person = desk.identity.person if desk.identity else None
+    if person is None:
+        return
+    if person.id == proposal.proposed_by or person.id in uow.events.admins_behind(
+        case, Action.PROPOSE, proposal.proposed_at
+    ):
+        raise WorkflowError("own_proposal")
+    if any(a.id == person.id for a in prior) or person.id in uow.events.admins_behind(
+        case, Action.APPROVE, proposal.proposed_at
+    ):
+        raise WorkflowError("already_approved")
 
 
 def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, version: int | None = None) -> CaseView:

@@ -95,7 +95,8 @@ class Desk:
         return self._rules[1]
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.engine, write=write)
+        admin = self.identity.admin if self.identity else None
+        return UnitOfWork(self.engine, write=write, admin_id=admin.id if admin else None)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -42,13 +42,14 @@ class EventView:
     comment: str
     visibility: str
     details: dict[str, Any]
+    admin: str | None = None  # the admin who acted as ``actor`` (kesu-desk --user)
 
     @classmethod
-    def of(cls, e: CaseEvent, actor: str) -> EventView:
+    def of(cls, e: CaseEvent, actor: str, admin: str | None = None) -> EventView:
         assert e.id is not None
         return cls(
             e.id, e.at, actor, e.action, e.from_status, e.to_status, e.comment, e.visibility,
-            json.loads(e.details or "{}"),
+            json.loads(e.details or "{}"), admin,
         )
 
 

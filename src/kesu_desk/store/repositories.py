@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, text
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import numbering
@@ -237,8 +238,9 @@ class CaseRepository:
 class EventWriter:
     """The timeline: events are only ever added (the database refuses UPDATE and DELETE)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, admin_id: int | None = None) -> None:
         self.session = session
+        self.admin_id = admin_id
 
     def write(
         self,
@@ -260,6 +262,7 @@ class EventWriter:
                 case_id=case.id,
                 at=now or utcnow(),
                 actor_id=actor.id,
+                admin_id=self.admin_id,
                 action=action.value,
                 from_status=before,
                 to_status=after,
@@ -271,15 +274,25 @@ class EventWriter:
             )
         )
 
-    def timeline(self, case: Case) -> list[tuple[CaseEvent, str]]:
-        """The case's events, oldest first, each with its actor's name."""
+    def admins_behind(self, case: Case, action: Action, since: datetime) -> set[int]:
+        """The admins who acted as someone else in the case's ``action`` events from ``since`` on."""
+        return {a for a in self.session.exec(
+            select(CaseEvent.admin_id).where(CaseEvent.case_id == case.id, CaseEvent.action == action.value,
+                                             col(CaseEvent.at) >= since, col(CaseEvent.admin_id).is_not(None))
+        ).all() if a is not None}
+
+    def timeline(self, case: Case) -> list[tuple[CaseEvent, str, str | None]]:
+        """The case's events, oldest first, each with its actor's name and the name of the admin
+        who acted as them (or None)."""
+        admin = aliased(User)
         rows = self.session.exec(
-            select(CaseEvent, User.name)
+            select(CaseEvent, User.name, admin.name)
             .join(User, col(User.id) == CaseEvent.actor_id)
+            .outerjoin(admin, col(admin.id) == CaseEvent.admin_id)
             .where(CaseEvent.case_id == case.id)
             .order_by(col(CaseEvent.id))
         ).all()
-        return [(event, name) for event, name in rows]
+        return [(event, name, by) for event, name, by in rows]
 
 
 def _jsonable(value: Any) -> Any:

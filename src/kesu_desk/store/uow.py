@@ -36,14 +36,17 @@ class Repositories:
     users: UserRepository
     corrective: CorrectiveRepository
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, *, admin_id: int | None = None) -> None:
+        # The admin acting as the user whose changes these are (kesu-desk --user), or None:
+        # every timeline event written through them names that admin.
+        self.admin_id = admin_id
         if session is not None:
             self._attach(session)
 
     def _attach(self, session: Session) -> None:
         self.cases = CaseRepository(session)
         self.customers = CustomerRepository(session)
-        self.events = EventWriter(session)
+        self.events = EventWriter(session, admin_id=self.admin_id)
         self.counters = DayCounter(session)
         self.users = UserRepository(session)
         self.corrective = CorrectiveRepository(session)
@@ -53,8 +56,8 @@ class UnitOfWork(Repositories):
     """``with uow: …; uow.commit()`` — leaving the block without commit rolls everything back.
     Inside the block ``uow.cases``, ``uow.events``… are the repositories of its transaction."""
 
-    def __init__(self, engine: Engine, *, write: bool = True) -> None:
-        super().__init__()
+    def __init__(self, engine: Engine, *, write: bool = True, admin_id: int | None = None) -> None:
+        super().__init__(admin_id=admin_id)
         self.engine = engine
         self.write = write
         self._session: Session | None = None

@@ -181,10 +181,17 @@ def event_body(event: EventView, lang: str, tz: tzinfo) -> str:
     return "\n".join(lines)
 
 
+def who(event: EventView, lang: str) -> str:
+    """Who did it: the user, or "admin X acting as Y" (kesu-desk --user)."""
+    if event.admin:
+        return one_line(t("access.acting_as", lang, admin=event.admin, user=event.actor))
+    return one_line(event.actor)
+
+
 def event_summary(event: EventView, lang: str, tz: tzinfo) -> str:
     """The event on one line (for lists of what changed)."""
     body = one_line(event_body(event, lang, tz).replace("\n", " · "))
-    text = f"{local_time(event.at, tz)} {one_line(event.actor)}: {headline(event, lang)}"
+    text = f"{local_time(event.at, tz)} {who(event, lang)}: {headline(event, lang)}"
     return f"{text} — {body}" if body else text
 
 
@@ -215,7 +222,7 @@ class EventRow(Vertical, can_focus=True):
         head.append("› " if self.has_focus else "  ")
         head.append(local_time(e.at, self.tz))
         head.append("  ")
-        head.append(one_line(e.actor), style="bold")
+        head.append(who(e, self.lang), style="bold")
         head.append("  ")
         head.append(headline(e, self.lang), style="bold")
         marked = mark(e, self.lang)
