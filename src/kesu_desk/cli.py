@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextlib.contextmanager
 def _stopped_cleanly_by_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP end a command the way Ctrl+C does: by an exception, so that whatever
-    it was writing is rolled back and its scratch files removed (see store/demo.py), then exit
+    it was writing is rolled back and its scratch files removed (see demo/scratch.py), then exit
     128 + the signal's number. A signal somebody chose to ignore (nohup) stays ignored."""
     import signal
     import threading
@@ -357,9 +357,9 @@ def cmd_tui(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk import demo
     from kesu_desk.domain.errors import DeskError
     from kesu_desk.i18n import t
-    from kesu_desk.store import demo
 
     demo.check_cases(args.cases)  # before a database is made for it
     desk = _open(settings)

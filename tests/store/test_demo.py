@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from kesu_desk.config import Settings
+from kesu_desk.demo import DemoReport, generate
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.vocabulary import (
     DEFAULT_DEPARTMENTS,
@@ -26,7 +27,6 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.queue import search_cases
 from kesu_desk.sla import CaseDeadlines, as_utc, at_risk_from, clock_start, next_deadline
-from kesu_desk.store.demo import DemoReport, generate
 from kesu_desk.store.search import index_text
 
 CASES = 2_000
