@@ -51,7 +51,8 @@ def generate(
 
     Refuses (DeskError "database_not_empty") when the database already holds a case, and
     (DeskError "demo_cases") a number of cases below 0 or above :data:`MAX_CASES`. Demo users
-    of every role are added when missing, and ``login`` as a supervisor.
+    of every role are added when missing, and ``login`` as an admin; an existing account keeps its
+    role.
     """
     check_cases(cases)
     started = time.perf_counter()
@@ -98,7 +99,9 @@ def _wanted_users(login: str | None) -> list[tuple[str, str, Role, str | None, s
     wanted += [(n, d, Role.MANAGER, None, "managers") for n, d in MANAGERS]
     wanted += [(n, d, Role.ADMIN, None, "admins") for n, d in ADMINS]
     if login:
-        wanted.append((login, login, Role.SUPERVISOR, None, "supervisors"))
+        # The person who runs the demo administers the desk (and may act as any of its users to
+        # try each role); like the demo's own admin, they take no part in its cases.
+        wanted.append((login, login, Role.ADMIN, None, "admins"))
     return wanted
 
 
