@@ -228,7 +228,8 @@ class Sql:
         for level, severity in sorted(SEVERITY_BY_LEVEL.items()):
             levels.setdefault(days(severity), []).append(level)
         usual = max(levels, key=lambda value: len(levels[value]))
-        whens = " ".join(f"WHEN dc.sev IN ({', '.join(map(str, these))}) THEN {value}"
+        whens = " ".join(f"WHEN dc.sev = {these[0]} THEN {value}" if len(these) == 1 else
+                         f"WHEN dc.sev IN ({', '.join(map(str, these))}) THEN {value}"
                          for value, these in levels.items() if value != usual)
         return f"(CASE {whens} ELSE {usual} END)" if whens else str(usual)
 
