@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="fill an empty database with demo data (your login becomes its admin)")
     demo.add_argument("--cases", type=int, default=10_000, metavar="N",
                       help="how many cases, 0 to 10000000 (default 10000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
