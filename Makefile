@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Fill an empty default database with demo data (the current login becomes a supervisor), then start.
+# Fill an empty default database with demo data (the current login becomes its admin), then start.
 run: $(VENV)/.installed
 	$(BIN)/kesu-desk demo --if-empty --cases $(DEMO_CASES)
 	$(BIN)/kesu-desk

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from kesu_desk.config import Settings
+from kesu_desk.demo import generate
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import phone_prefixes
 from kesu_desk.store import queries
 from kesu_desk.store import search as fts
-from kesu_desk.store.demo import generate
 from kesu_desk.store.queries import SUMMARY_CHARS, QueueFilter, Sort
 
 TARGET_MS = 50.0
@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.verbose:
         logging.basicConfig(format="    %(message)s")
-        logging.getLogger("kesu_desk.store.demo").setLevel(logging.DEBUG)
+        logging.getLogger("kesu_desk.demo").setLevel(logging.DEBUG)
     db = args.db or Path(tempfile.gettempdir()) / f"kesu-desk-bench-{args.cases}.sqlite"
     db = db.expanduser().resolve()
     print(f"kesu-desk store benchmark — Python {platform.python_version()}, "

@@ -8,9 +8,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kesu_desk import __version__
+
+if TYPE_CHECKING:
+    from kesu_desk.config import SettingProblem
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -99,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", parents=[common], help="fill an empty database with demo data")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="fill an empty database with demo data (your login becomes its admin)")
     demo.add_argument("--cases", type=int, default=10_000, metavar="N",
                       help="how many cases, 0 to 10000000 (default 10000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
@@ -234,11 +238,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(db=args.db, user=args.user, lang=args.lang)
     except InvalidSettings as exc:  # every wrong setting, one line each
-        from kesu_desk.i18n import describe_setting, t
+        from kesu_desk.i18n import t
 
         lang = interface_language(exc.lang)  # exc.lang is None when the language is what is wrong
         for problem in exc.problems:
-            _say(t("cli.error_prefix", lang) + describe_setting(problem, lang), err=True)
+            _say(t("cli.error_prefix", lang) + _describe_setting(problem, lang), err=True)
         return EXIT_ERROR
     except Exception as exc:  # not foreseen: still one line, never a traceback
         _say(f"kesu-desk: invalid settings: {_first_line(exc)}", err=True)
@@ -255,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 @contextlib.contextmanager
 def _stopped_cleanly_by_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP end a command the way Ctrl+C does: by an exception, so that whatever
-    it was writing is rolled back and its scratch files removed (see store/demo.py), then exit
+    it was writing is rolled back and its scratch files removed (see demo/scratch.py), then exit
     128 + the signal's number. A signal somebody chose to ignore (nohup) stays ignored."""
     import signal
     import threading
@@ -330,6 +334,17 @@ def _os_reason(exc: OSError, path: Path, lang: str, *, creating: bool = False) -
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _describe_setting(problem: SettingProblem, lang: str) -> str:
+    """One line for a wrong setting: its name (and value), where it came from, what is allowed.
+    (Here, not in i18n: the settings read the catalogues, so i18n sits below config.)"""
+    from kesu_desk.i18n import t
+
+    setting = f"{problem.name} = {problem.value}" if problem.value else problem.name
+    allowed = t(f"settings.allowed.{problem.allowed}", lang, **problem.params) if problem.allowed else ""
+    return t(f"settings.{problem.code}", lang, **problem.params, setting=setting, allowed=allowed,
+             source=problem.source or t("settings.defaults", lang))
 
 
 def _guarded(handler: Callable[..., int], args: argparse.Namespace, settings: Any, lang: str) -> int:
@@ -408,11 +423,11 @@ def cmd_tui(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk import demo
     from kesu_desk.domain.access import Use
     from kesu_desk.domain.errors import AccessDenied, DeskError
     from kesu_desk.i18n import t
     from kesu_desk.services import identity
-    from kesu_desk.store import demo
 
     demo.check_cases(args.cases)  # before a database is made for it
     try:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.limits import limit_text
-
-if TYPE_CHECKING:
-    from kesu_desk.config import SettingProblem
 
 FALLBACK = "en"
 
@@ -65,14 +62,6 @@ def describe(error: DeskError, lang: str = FALLBACK) -> str:
                  for f, code in errors.items()]
         return t("error.invalid_input", lang, details="; ".join(parts))
     return t(f"{error.catalogue}.{error.code}", lang, **params)
-
-
-def describe_setting(problem: SettingProblem, lang: str = FALLBACK) -> str:
-    """One line for a wrong setting: its name (and value), where it came from, what is allowed."""
-    setting = f"{problem.name} = {problem.value}" if problem.value else problem.name
-    allowed = t(f"settings.allowed.{problem.allowed}", lang, **problem.params) if problem.allowed else ""
-    return t(f"settings.{problem.code}", lang, **problem.params, setting=setting, allowed=allowed,
-             source=problem.source or t("settings.defaults", lang))
 
 
 def field_params(field: str) -> dict[str, Any]:

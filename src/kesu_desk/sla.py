@@ -95,25 +95,37 @@ class DeadlinePolicy:
         self.calendar = calendar
         self.deadlines = deadlines
 
-    def on_register(self, registered_at: datetime, severity: Severity) -> CaseDeadlines:
-        d = self.deadlines
-        days = d.critical_answer_working_days if severity is Severity.CRITICAL else d.answer_working_days
-        return CaseDeadlines(
-            acknowledge=registered_at + timedelta(hours=d.acknowledge_hours),
-            answer=self.calendar.add_working_days(registered_at, days),
-        )
+    @property
+    def acknowledge_within(self) -> timedelta:
+        return timedelta(hours=self.deadlines.acknowledge_hours)
 
-    def department_due(self, assigned_at: datetime, severity: Severity) -> datetime:
+    def answer_working_days(self, severity: Severity) -> int:
         d = self.deadlines
-        days = (
+        return d.critical_answer_working_days if severity is Severity.CRITICAL else d.answer_working_days
+
+    def department_working_days(self, severity: Severity) -> int:
+        d = self.deadlines
+        return (
             d.critical_department_working_days
             if severity is Severity.CRITICAL
             else d.department_working_days
         )
-        return self.calendar.add_working_days(assigned_at, days)
+
+    @property
+    def follow_up_working_days(self) -> int:
+        return self.deadlines.follow_up_working_days
+
+    def on_register(self, registered_at: datetime, severity: Severity) -> CaseDeadlines:
+        return CaseDeadlines(
+            acknowledge=registered_at + self.acknowledge_within,
+            answer=self.calendar.add_working_days(registered_at, self.answer_working_days(severity)),
+        )
+
+    def department_due(self, assigned_at: datetime, severity: Severity) -> datetime:
+        return self.calendar.add_working_days(assigned_at, self.department_working_days(severity))
 
     def follow_up_due(self, implemented_at: datetime) -> datetime:
-        return self.calendar.add_working_days(implemented_at, self.deadlines.follow_up_working_days)
+        return self.calendar.add_working_days(implemented_at, self.follow_up_working_days)
 
 
 def next_deadline(status: Status, deadlines: CaseDeadlines) -> datetime | None:
@@ -135,16 +147,20 @@ class DeadlineState(StrEnum):
     OVERDUE = "overdue"
 
 
+# At risk: in the last of this many equal parts of the span from the clock's start to the deadline.
+AT_RISK_PARTS = 4
+
+
 def at_risk_from(start: datetime, due: datetime) -> datetime:
     """The moment from which under a quarter of the span from ``start`` to ``due`` is left."""
-    return due - (due - start) / 4
+    return due - (due - start) / AT_RISK_PARTS
 
 
 def deadline_state(start: datetime, due: datetime, now: datetime) -> DeadlineState:
     """On time, at risk (under a quarter of the span from ``start`` to ``due`` left) or overdue."""
     if now >= due:
         return DeadlineState.OVERDUE
-    if (due - now) * 4 < due - start:
+    if (due - now) * AT_RISK_PARTS < due - start:
         return DeadlineState.AT_RISK
     return DeadlineState.ON_TIME
 

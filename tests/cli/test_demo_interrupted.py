@@ -86,7 +86,7 @@ def test_the_scratch_file_of_a_killed_demo_is_removed_by_the_next_one(tmp_path: 
 
 def test_a_scratch_file_in_use_by_another_demo_is_left_alone(tmp_path: Path) -> None:
     """The next demo removes only what nobody uses: a running demo holds a lock on its file."""
-    from kesu_desk.store.demo import remove_stale_scratch_files, scratch_file
+    from kesu_desk.demo.scratch import remove_stale_scratch_files, scratch_file
 
     database = tmp_path / "kesu-desk.db"
     stale = tmp_path / "kesu-desk.db.abc123.search"

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from kesu_desk.config import Settings
+from kesu_desk.demo import DemoReport, generate
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.vocabulary import (
     DEFAULT_DEPARTMENTS,
@@ -26,7 +27,6 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.queue import search_cases
 from kesu_desk.sla import CaseDeadlines, as_utc, at_risk_from, clock_start, next_deadline
-from kesu_desk.store.demo import DemoReport, generate
 from kesu_desk.store.search import index_text
 
 CASES = 2_000
@@ -285,9 +285,14 @@ def test_foreign_keys_hold(demo: tuple[Desk, DemoReport]) -> None:
     assert rows(desk, "PRAGMA foreign_key_check") == []
 
 
-def test_login_exists_as_supervisor(demo: tuple[Desk, DemoReport]) -> None:
+def test_login_exists_as_admin_outside_the_demo_history(demo: tuple[Desk, DemoReport]) -> None:
+    """Issue 12: the person who ran the demo administers it (and may act as its other users)."""
     desk, _ = demo
-    assert rows(desk, "SELECT role FROM users WHERE name = :n", n=LOGIN) == [("supervisor",)]
+    assert rows(desk, "SELECT role, department_code FROM users WHERE name = :n", n=LOGIN) == [
+        ("admin", None)]
+    acted = rows(desk, "SELECT count(*) FROM case_events e JOIN users u ON u.id = e.actor_id "
+                       "WHERE u.name = :n", n=LOGIN)
+    assert acted == [(0,)]
 
 
 def test_refuses_a_database_that_has_cases(demo: tuple[Desk, DemoReport]) -> None:

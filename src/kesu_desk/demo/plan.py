@@ -1,0 +1,307 @@
+"""The plan: everything Python decides before the database works.
+
+Small tables, not cases: the registration days with the calendar days to each following working
+day, complete complaint texts with their search tokens, customer names, the hash constants that
+make each case's choices, and the profiles (paths.py).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from kesu_desk.demo.paths import BUCKETS, Profile, profiles
+from kesu_desk.demo.texts import (
+    ACCOUNTABILITY,
+    BRAND,
+    CATEGORIES,
+    CAUSES,
+    CLOSED_BY_SUPERVISOR,
+    CLOSERS,
+    DEPARTMENTS,
+    EN_DEALER,
+    EN_FIRST,
+    EN_LAST,
+    ES_DEALER,
+    ES_FIRST,
+    ES_LAST,
+    FOODS,
+    IMPLEMENTED,
+    ITEMS,
+    LANG_SHARE,
+    LANGS,
+    NOT_FOUNDED,
+    OPENERS,
+    PREVENTION,
+    PROPOSALS,
+    REFUSED,
+    REQUESTS,
+    RETURNED,
+    SURVEY_BAD,
+    SURVEY_GOOD,
+    ZH_CITIES,
+    ZH_DEALER,
+    ZH_GIVEN,
+    ZH_SHOP,
+    ZH_SURNAMES,
+    ZH_TRADES,
+)
+from kesu_desk.domain.vocabulary import MONEY_REMEDIES, Remedy, Severity
+from kesu_desk.store.search import index_text
+
+if TYPE_CHECKING:
+    from kesu_desk.services.desk import Desk
+
+R = Remedy
+
+
+def _hash_constants(rng: random.Random, n: int) -> list[tuple[int, int, int]]:
+    return [(rng.randrange(1 << 20, 1 << 31), rng.randrange(1 << 20, 1 << 31),
+             rng.randrange(1 << 31)) for _ in range(n)]
+
+
+P = 2_147_483_647  # a prime: hashes are quadratic polynomials of the id modulo it
+DAY = 86_400
+OPENING = 8 * 3600  # complaints arrive between 08:00 and 22:00 local time
+HOURS_OPEN = 14 * 3600
+
+
+@dataclass
+class Plan:
+    n: int
+    days: list[date]  # registration days, oldest first
+    templates: list[dict[str, Any]]  # complete complaints, rows of demo_tpl
+    names: list[tuple[int, str, str]]  # (k, name, its search tokens)
+    segments: dict[str, dict[str, int]]  # per language: template, customer and name ranges
+    hashes: list[tuple[int, int, int]]
+    profiles: list[Profile]
+    day_rows: list[tuple[Any, ...]]
+    fixed_offset: bool  # the time zone keeps one UTC offset over the whole period
+
+
+def _fill_in(text: str, item: str, n: int) -> str:
+    return text.replace("{item}", item).replace("{n}", str(n))
+
+
+def _products(lang: str, item: str) -> list[str]:
+    zh, en, es, prefix, _price = ITEMS[item]
+    models = [f"{prefix}-{m}" for m in ("30A", "52S", "80X")]
+    if lang == "zh":
+        return [f"{BRAND['zh']}{zh} {m}" for m in models]
+    if lang == "en":
+        return [f"{BRAND['en']} {en.title()} {m}" for m in models]
+    return [f"{es.capitalize()} {BRAND['es']} {m}" for m in models]
+
+
+def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]:
+    """``size`` rows, categories in proportion to their weight; each a complete complaint."""
+    rows: list[dict[str, Any]] = []
+    total = sum(c.weight for c in CATEGORIES)
+    for cat in CATEGORIES:
+        count = max(2, round(size * cat.weight / total))
+        for j in range(count):
+            danger = bool(cat.danger) and j % 12 == 0
+            sentences = (cat.danger if danger else cat.texts)[lang]
+            item_key = rng.choice(cat.items) if cat.items else ""
+            item = str(ITEMS[item_key][LANGS.index(lang)]) if item_key else ""
+            products = _products(lang, item_key) if item_key else [""]
+            product = rng.choice(products)
+            sentence = _fill_in(rng.choice(sentences), item, rng.randint(2, 9))
+            description = rng.choice(OPENERS[lang]) + sentence + rng.choice(CLOSERS[lang])
+            if lang == "zh" and not description.endswith(("。", "！", "？")):
+                description += "。" if description[-1] not in "，" else ""
+            remedy = rng.choice(cat.remedies)
+            request = rng.choice(REQUESTS[remedy][lang])
+            price = ITEMS[item_key][4] if item_key else 200
+            if remedy is R.REFUND:
+                base = price * 100
+            elif remedy is R.COMPENSATION:
+                # Food: 2 to 5 times the product's price (DOMAIN.md).
+                base = price * 350 if item_key in FOODS else max(price * 30, 20_000)
+            elif remedy is R.DISCOUNT:
+                base = max(price * 20, 5_000)
+            else:
+                base = 0
+            cause = CAUSES[cat.department][lang]
+            # A few products have one production batch with many complaints: batch problems.
+            hot = cat.batch and item_key in ("rice_cooker", "dumplings", "purifier") and product == products[0]
+            rows.append({
+                "lang": LANGS.index(lang),
+                "category": cat.code,
+                "dept": cat.department,
+                "dept_idx": DEPARTMENTS.index(cat.department),
+                "danger": int(danger),
+                "sev_lo": 2 if danger else cat.severities[0],
+                "sev_n": 2 if danger else cat.severities[1] - cat.severities[0] + 1,
+                "product": product,
+                "has_product": int(bool(item_key)),
+                "batch": int(cat.batch),
+                "hot": int(hot),
+                "description": description,
+                "request": request,
+                "remedy": remedy.value,
+                "money": int(remedy in MONEY_REMEDIES),
+                "amount": base,
+                "fishbone": rng.choice(cat.fishbone).value,
+                "cause_what": cause[0] if lang != "zh" else f"{item}{cause[0]}" if item else cause[0],
+                "cause_why": cause[1],
+                "cause_where": cause[2],
+                "cause_who": cause[3],
+                "cause_how": cause[4],
+                "cause_how_much": cause[5],
+                "proposal": PROPOSALS[remedy][lang],
+                "implementation": IMPLEMENTED[remedy][lang],
+                "accountability": ACCOUNTABILITY[lang],
+                "prevention": PREVENTION[cat.department][lang],
+                "not_founded": rng.choice(NOT_FOUNDED[lang]),
+                "survey_good": rng.choice(SURVEY_GOOD[lang]),
+                "survey_bad": rng.choice(SURVEY_BAD[lang]),
+                "returned": RETURNED[lang][0 if remedy in MONEY_REMEDIES else 1],
+                "refused": REFUSED[lang],
+                "closed": CLOSED_BY_SUPERVISOR[lang],
+                "tokens": index_text(description, request, product),
+                # Timeline details, written the way services.cases writes them (json.dumps).
+                "d_assign": f'{{"department": "{cat.department}"}}',
+                "d_cause": '{"fishbone": "{fishbone}"}',
+                "d_prop1": f'{{"remedy": "{remedy.value}", "approvals_needed": 1}}',
+                "d_prop2": f'{{"remedy": "{remedy.value}", "approvals_needed": 2}}',
+                "d_appr11": f'{{"level": 1, "of": 1, "remedy": "{remedy.value}"}}',
+                "d_appr12": f'{{"level": 1, "of": 2, "remedy": "{remedy.value}"}}',
+                "d_appr22": f'{{"level": 2, "of": 2, "remedy": "{remedy.value}"}}',
+            })
+            rows[-1]["d_cause"] = rows[-1]["d_cause"].replace("{fishbone}", rows[-1]["fishbone"])
+    rng.shuffle(rows)
+    return rows
+
+
+def _people(rng: random.Random, lang: str, count: int) -> list[str]:
+    names: set[str] = set()
+    while len(names) < count:
+        if lang == "zh":
+            names.add(rng.choice(ZH_SURNAMES) + rng.choice(ZH_GIVEN))
+        elif lang == "en":
+            names.add(f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}")
+        else:
+            first, second = rng.sample(ES_LAST, 2)
+            names.add(f"{rng.choice(ES_FIRST)} {first} {second}")
+    return sorted(names)
+
+
+def _dealers(lang: str) -> list[str]:
+    if lang == "zh":
+        return [f"{c}{t}{s}" for c in ZH_CITIES for t in ZH_TRADES for s in ZH_DEALER + ZH_SHOP]
+    return list(EN_DEALER if lang == "en" else ES_DEALER)
+
+
+# Working-day offsets of a day, 7 bits each, PER_WORD to a 64-bit integer: cheaper to take
+# apart in SQL than a string.
+PER_WORD, WORDS = 9, 8
+
+
+def _packed(values: list[int]) -> list[int]:
+    if len(values) > PER_WORD * WORDS or any(not 0 <= v < 128 for v in values):
+        raise ValueError("deadlines too long for the demo generator")
+    words = [0] * WORDS
+    for c, v in enumerate(values):
+        words[c // PER_WORD] |= v << (7 * (c % PER_WORD))
+    return words
+
+
+def make_plan(desk: Desk, cases: int, seed: int, now: datetime) -> Plan:
+    rng = random.Random(seed)
+    calendar = desk.calendar
+    today = calendar.local_date(now)
+    # Spread over up to two years, at most 9,000 a day so numbers keep four digits.
+    span = max(30, min(730, cases // 200), -(-cases // 9000))
+    days = [today - timedelta(days=span - d) for d in range(span)]
+    profs = profiles()
+    policy = desk.deadlines
+    longest = max(policy.follow_up_working_days, *(
+        days(s) for s in Severity for days in (policy.answer_working_days,
+                                               policy.department_working_days)))
+    needed = max(p.span for p in profs) + 2 * longest + 2
+    working: dict[date, bool] = {}
+
+    def is_working(d: date) -> bool:
+        if d not in working:
+            working[d] = calendar.is_working_day(d)
+        return working[d]
+
+    def local_noon(d: date) -> int:
+        moment = datetime(d.year, d.month, d.day, 12, tzinfo=calendar.tz)
+        return int(moment.timestamp())
+
+    offsets = set()
+    day_rows = []
+    per_day = [0] * span
+    first = [0] * span
+    for i in range(span):
+        # Case ids 1..cases in registration order: day r holds ids with (id-1)*span//cases == r.
+        first[i] = -(-i * cases // span) + 1
+    for i in range(span):
+        per_day[i] = (first[i + 1] if i + 1 < span else cases + 1) - first[i]
+    # Working days after each registration day up to yesterday: how old its cases are.
+    ages = [0] * span
+    for r in range(span - 2, -1, -1):
+        ages[r] = ages[r + 1] + is_working(days[r + 1])
+    for r, d in enumerate(days):
+        e0 = local_noon(d) - DAY // 2
+        deltas, shifts = [], []
+        w, c = d, 0
+        while c < needed:
+            if c:
+                w += timedelta(days=1)
+                while not is_working(w):
+                    w += timedelta(days=1)
+            shift = local_noon(w) - DAY // 2 - e0 - (w - d).days * DAY
+            offsets.add(shift)
+            deltas.append((w - d).days)
+            shifts.append(64 + shift // 900)
+            c += 1
+        bucket = max(b for b, least in enumerate(BUCKETS) if ages[r] >= least)
+        step = max(1, HOURS_OPEN // max(1, per_day[r]))
+        ymd = d.strftime("%Y%m%d")
+        day_rows.append((r, ymd, f"KS-{ymd}-", f"SO{ymd}", d.strftime("%Y-%m"), e0, first[r],
+                         per_day[r], step, bucket, *_packed(deltas), *_packed(shifts)))
+
+    share = LANG_SHARE
+    lang_counts = {lang: ((cases // 100) + 1) * share[lang] for lang in LANGS}
+    templates: list[dict[str, Any]] = []
+    segments: dict[str, dict[str, int]] = {}
+    names: list[tuple[int, str, str]] = []
+    customer_base = 0
+    start = 0
+    for lang in LANGS:
+        size = {"zh": 4000, "en": 600, "es": 600}[lang]
+        rows = _templates(rng, lang, size)
+        people = _people(rng, lang, {"zh": 6000, "en": 400, "es": 1500}[lang])
+        dealers = _dealers(lang)
+        dealer_base = len(names)
+        names += [(dealer_base + j, n, index_text(n)) for j, n in enumerate(dealers)]
+        person_base = len(names)
+        names += [(person_base + j, n, index_text(n)) for j, n in enumerate(people)]
+        expected = max(1, cases * share[lang] // 100)
+        customers = max(20, expected * 55 // 100)
+        seg = {
+            "tbase": len(templates), "tn": len(rows),
+            "start": start, "share": share[lang], "nl": lang_counts[lang],
+            "cbase": customer_base, "cn": customers,
+            "ca": max(2, customers // 250), "cs": max(2, customers // 80),
+            "cf": max(5, customers // 40),
+            "dbase": dealer_base, "dn": len(dealers), "pbase": person_base, "pn": len(people),
+        }
+        segments[lang] = seg
+        for row in rows:
+            row.update({k: seg[k] for k in ("start", "share", "nl", "cbase", "cn", "ca", "cs",
+                                             "cf", "dbase", "dn", "pbase", "pn")})
+        templates += rows
+        customer_base += customers
+        start += share[lang]
+    return Plan(
+        n=cases, days=days, templates=templates, names=names, segments=segments,
+        hashes=_hash_constants(rng, 8), profiles=profs, day_rows=day_rows,
+        fixed_offset=offsets == {0},
+    )
+
