@@ -381,6 +381,8 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
         return "amount", _bounds(Settings, head)
     if head == "lang":
         return "choice", {"choices": ", ".join(LANGUAGES)}
+    if head == "identity":
+        return "choice", {"choices": "login, database"}
     return {"db": "db", "user": "text", "timezone": "timezone", "country": "country",
             "closed_days": "dates", "rules": "path"}.get(head, "readme"), {}
 
