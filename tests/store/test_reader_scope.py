@@ -1,0 +1,149 @@
+"""What a reader may read of the lists (domain/access.py), decided in the services: a handler of
+the quality department never reads a finance case — in the queue, its counts, a search by text,
+name, number or phone, the follow-ups, the similar cases of a suggestion, the approval inbox or an
+export — whatever filter is asked for; agents may not export; a supervisor reads everything.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+
+from casesteps import to_assigned, to_follow_up, to_proposed
+from kesu_desk.domain.access import Identity, Scope
+from kesu_desk.domain.vocabulary import Status
+from kesu_desk.services import cases, users
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.queue import (
+    QueueFilter,
+    Sort,
+    queue_count,
+    queue_page,
+    queue_page_at,
+    search_cases,
+)
+from kesu_desk.services.users import UserView
+from kesu_desk.services.views import CaseView
+from kesu_desk.sla import utcnow
+from kesu_desk.store import queries
+
+Register = Callable[..., CaseView]
+QA_ONLY = Scope(frozenset({"QA"}))
+
+
+@contextmanager
+def signed_in(desk: Desk, name: str) -> Iterator[None]:
+    """The desk as ``name`` at the keyboard; the desk itself again afterwards."""
+    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
+    try:
+        yield
+    finally:
+        desk.identity = None
+
+
+@dataclass
+class Cases:
+    qa: list[CaseView]  # the quality department's
+    fin: list[CaseView]  # the finance department's
+    unassigned: CaseView
+
+    @property
+    def qa_numbers(self) -> set[str]:
+        return {c.number for c in self.qa}
+
+    @property
+    def fin_numbers(self) -> set[str]:
+        return {c.number for c in self.fin}
+
+    @property
+    def everyone(self) -> set[str]:
+        return self.qa_numbers | self.fin_numbers | {self.unassigned.number}
+
+
+@pytest.fixture
+def both(desk: Desk, people: dict[str, UserView], register: Register) -> Cases:
+    """The same complaint ("水壶漏水") in QA and in FIN at each stage, and one not yet assigned;
+    customers 客户 1…7 with phones 1390000000N."""
+    users.add_user(desk, "hf", "handler", "FIN")
+    made: dict[str, list[CaseView]] = {"QA": [], "FIN": []}
+    phone = iter(range(1, 100))
+    for dept, handler in (("QA", "hq"), ("FIN", "hf")):
+        def new(dept: str = dept) -> CaseView:
+            n = next(phone)
+            return register(description=f"电水壶漏水 {dept}", phone=f"1390000000{n}", customer_name=f"客户{n}")
+
+        team = {"department": dept, "handler": handler}
+        made[dept].append(to_assigned(desk, new(), **team))
+        made[dept].append(to_proposed(desk, new(), **team))
+        made[dept].append(to_follow_up(desk, new(), **team))
+        done = to_follow_up(desk, new(), **team)
+        made[dept].append(cases.record_follow_up(desk, "ag", done.number, score=5, version=done.version))
+    unassigned = register(description="电水壶漏水 还没分派", phone="13900000099", customer_name="客户99")
+    return Cases(made["QA"], made["FIN"], unassigned)
+
+
+def numbers(rows: list[queries.QueueRow]) -> set[str]:
+    return {r.number for r in rows}
+
+
+def test_a_handlers_queue_pages_and_counts_hold_only_their_departments_cases(
+    desk: Desk, both: Cases
+) -> None:
+    with signed_in(desk, "hq"):
+        assert numbers(queue_page(desk, limit=50)) == both.qa_numbers
+        assert queue_count(desk) == len(both.qa)
+        for sort in Sort:
+            # By deadline: the cases that have one (the closed case has none).
+            expected = both.qa_numbers - ({both.qa[3].number} if sort is Sort.DUE else set())
+            assert numbers(queue_page(desk, sort=sort, limit=50, from_end=True)) == expected
+            assert numbers(queue_page_at(desk, QueueFilter(), sort, 0, 50)) == expected
+        # Asking for another department, or for their cases by another filter, reads nothing more.
+        fin = QueueFilter(department="FIN")
+        assert queue_page(desk, fin) == [] and queue_count(desk, fin) == 0
+        assert queue_page_at(desk, fin, Sort.NEWEST, 0) == []
+        assert numbers(queue_page(desk, QueueFilter(department="QA"))) == both.qa_numbers
+        follow_up = QueueFilter(statuses=(Status.FOLLOW_UP,))
+        assert numbers(queue_page(desk, follow_up)) == {both.qa[2].number}
+        assert queue_count(desk, follow_up) == 1
+        later = QueueFilter(overdue_at=utcnow().replace(year=utcnow().year + 1))  # counted, not kept
+        assert numbers(queue_page(desk, later, Sort.DUE)) <= both.qa_numbers
+        assert queue_count(desk, later) == len(queue_page(desk, later, Sort.DUE))
+        last = queue_page(desk, limit=1)[0]
+        assert numbers(queue_page(desk, after=(last.id,))) == both.qa_numbers - {last.number}
+    with signed_in(desk, "sup"):
+        assert numbers(queue_page(desk, limit=50)) == both.everyone
+        assert queue_count(desk) == len(both.everyone)
+        assert numbers(queue_page(desk, QueueFilter(department="FIN"))) == both.fin_numbers
+
+
+def test_a_handlers_search_finds_only_their_departments_cases(
+    desk: Desk, both: Cases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fin_case = both.fin[0]
+    with signed_in(desk, "hq"):
+        assert numbers(search_cases(desk, "漏水")) == both.qa_numbers
+        assert numbers(search_cases(desk, "FIN")) == set()
+        assert numbers(search_cases(desk, "客户")) == both.qa_numbers
+        assert search_cases(desk, fin_case.number) == []
+        assert numbers(search_cases(desk, fin_case.number[:12])) == both.qa_numbers  # KS-<today>-
+        assert numbers(search_cases(desk, both.qa[0].number)) == {both.qa[0].number}
+        # A phone prefix: most of a number (the phone index), then a few digits shared by many
+        # customers (walking the cases newest first).
+        assert numbers(search_cases(desk, "139000000")) == both.qa_numbers
+        assert search_cases(desk, "13900000005") == []  # the first FIN case's customer
+        monkeypatch.setattr(queries, "DENSE_PHONE_PREFIX", 1)
+        assert numbers(search_cases(desk, "139")) == both.qa_numbers
+        # Newest first, page after page, never a finance case.
+        first = search_cases(desk, "漏水", limit=2)
+        rest = search_cases(desk, "漏水", limit=10, before_id=first[-1].id)
+        assert numbers(first) | numbers(rest) == both.qa_numbers
+        # Another department asked for by name reads nothing.
+        assert search_cases(desk, "漏水", department="FIN") == []
+    with signed_in(desk, "sup"):
+        assert numbers(search_cases(desk, "漏水")) == both.everyone
+        assert numbers(search_cases(desk, "139")) == both.everyone
+        assert numbers(search_cases(desk, fin_case.number)) == {fin_case.number}
+        assert numbers(search_cases(desk, "漏水", department="FIN")) == both.fin_numbers
