@@ -14,9 +14,12 @@ import pytest
 
 from casesteps import to_assigned, to_follow_up, to_proposed
 from kesu_desk.domain.access import Identity, Scope
+from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.services import cases, users
+from kesu_desk.services.approvals import approval_inbox, pending_total, waiting_args, waiting_count
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.follow_ups import follow_ups_due
 from kesu_desk.services.queue import (
     QueueFilter,
     Sort,
@@ -25,6 +28,7 @@ from kesu_desk.services.queue import (
     queue_page_at,
     search_cases,
 )
+from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
@@ -147,3 +151,39 @@ def test_a_handlers_search_finds_only_their_departments_cases(
         assert numbers(search_cases(desk, "139")) == both.everyone
         assert numbers(search_cases(desk, fin_case.number)) == {fin_case.number}
         assert numbers(search_cases(desk, "漏水", department="FIN")) == both.fin_numbers
+
+
+def test_follow_ups_are_read_only_within_the_readers_departments(desk: Desk, both: Cases) -> None:
+    with signed_in(desk, "hq"), pytest.raises(WorkflowError):
+        follow_ups_due(desk, "hq", utcnow())  # handlers make no follow-up calls at all
+    with signed_in(desk, "ag"):
+        assert {i.number for i in follow_ups_due(desk, "ag", utcnow())} == {both.qa[2].number, both.fin[2].number}
+    # The read model keeps to a scope of departments, for whichever reader has one.
+    with desk.uow(write=False) as uow:
+        assert {r.number for r in queries.follow_up_page(uow.session, scope=QA_ONLY)} == {both.qa[2].number}
+
+
+def test_similar_closed_cases_come_only_from_the_readers_departments(desk: Desk, both: Cases) -> None:
+    qa_closed, fin_closed = both.qa[3].number, both.fin[3].number
+    with signed_in(desk, "hq"):
+        assert [s.number for s in suggest_case(desk, "电水壶漏水").similar] == [qa_closed]
+    with signed_in(desk, "hf"):
+        assert [s.number for s in suggest_case(desk, "电水壶漏水").similar] == [fin_closed]
+    with signed_in(desk, "sup"):
+        assert {s.number for s in suggest_case(desk, "电水壶漏水").similar} == {qa_closed, fin_closed}
+
+
+def test_the_approval_inbox_and_its_counts_keep_to_the_readers_scope(desk: Desk, both: Cases) -> None:
+    proposed = {both.qa[1].number, both.fin[1].number}
+    with signed_in(desk, "sup2"):
+        assert {i.number for i in approval_inbox(desk, "sup2")} == proposed
+        assert waiting_count(desk, "sup2") == 2 and pending_total(desk) == 2
+    with signed_in(desk, "hq"):
+        assert waiting_count(desk, "hq") == 0
+        assert pending_total(desk) == 1  # the QA proposal only
+    args = waiting_args(desk, users.whoami(desk, "sup2"))
+    with desk.uow(write=False) as uow:
+        pending = queries.pending_proposals(uow.session, **args, scope=QA_ONLY)
+        assert [p.number for p in pending] == [both.qa[1].number]
+        assert queries.count_waiting_for(uow.session, **args, scope=QA_ONLY) == 1
+        assert queries.count_pending(uow.session, Scope(frozenset())) == 0
