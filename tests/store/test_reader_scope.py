@@ -6,15 +6,18 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from casesteps import to_assigned, to_follow_up, to_proposed
 from kesu_desk.domain.access import Identity, Scope
-from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.errors import AccessDenied, WorkflowError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.services import cases, users
 from kesu_desk.services.approvals import approval_inbox, pending_total, waiting_args, waiting_count
@@ -29,6 +32,7 @@ from kesu_desk.services.queue import (
     search_cases,
 )
 from kesu_desk.services.suggestions import suggest_case
+from kesu_desk.services.transfer import export_cases, import_cases
 from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
@@ -187,3 +191,37 @@ def test_the_approval_inbox_and_its_counts_keep_to_the_readers_scope(desk: Desk,
         assert [p.number for p in pending] == [both.qa[1].number]
         assert queries.count_waiting_for(uow.session, **args, scope=QA_ONLY) == 1
         assert queries.count_pending(uow.session, Scope(frozenset())) == 0
+
+
+def exported(desk: Desk) -> set[str]:
+    out = io.StringIO()
+    export_cases(desk, out, "jsonl")
+    return {json.loads(line)["number"] for line in out.getvalue().splitlines()}
+
+
+def test_agents_and_handlers_may_not_export_and_nothing_is_written(desk: Desk, both: Cases) -> None:
+    for name in ("ag", "hq"):
+        out = io.StringIO()
+        with signed_in(desk, name), pytest.raises(AccessDenied) as refused:
+            export_cases(desk, out, "csv")
+        assert refused.value.code == "not_allowed" and out.getvalue() == ""
+    with signed_in(desk, "sup"):
+        assert exported(desk) == both.everyone
+    from kesu_desk.store import transfer as store_transfer
+
+    with desk.uow(write=False) as uow:
+        rows = store_transfer.export_batch(uow.session, 0, (), 100, QA_ONLY)
+        assert {r.number for r in rows} == both.qa_numbers
+
+
+def test_agents_may_not_import_and_nothing_is_stored(
+    desk: Desk, people: dict[str, UserView], tmp_path: Path
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"phone": "13800138000", "description": "壶盖漏水"}) + "\n", encoding="utf-8")
+    with signed_in(desk, "ag"), pytest.raises(AccessDenied):
+        import_cases(desk, path, "ag")
+    assert queue_count(desk) == 0
+    with signed_in(desk, "sup"):
+        assert import_cases(desk, path, "sup").imported == 1
+    assert queue_count(desk) == 1
