@@ -54,18 +54,19 @@ def draft(**fields: Any) -> CaseDraft:
     return CaseDraft.parse(data)
 
 
-def to_assigned(desk: Desk, view: CaseView) -> CaseView:
+# A case goes to the quality department's handler unless told otherwise (department=, handler=).
+def to_assigned(desk: Desk, view: CaseView, *, department: str = "QA", handler: str = "hq") -> CaseView:
     view = cases.decide_validity(desk, "ag", view.number, founded=True, version=view.version)
     return cases.assign(
-        desk, "ag", view.number, department="QA", handler="hq", version=view.version
+        desk, "ag", view.number, department=department, handler=handler, version=view.version
     )
 
 
-def to_investigating(desk: Desk, view: CaseView) -> CaseView:
-    view = to_assigned(desk, view)
+def to_investigating(desk: Desk, view: CaseView, *, department: str = "QA", handler: str = "hq") -> CaseView:
+    view = to_assigned(desk, view, department=department, handler=handler)
     return cases.record_cause(
         desk,
-        "hq",
+        handler,
         view.number,
         fishbone="material",
         what="密封圈漏水",
@@ -75,12 +76,13 @@ def to_investigating(desk: Desk, view: CaseView) -> CaseView:
 
 
 def to_proposed(
-    desk: Desk, view: CaseView, remedy: str = "refund", amount: str | None = "300"
+    desk: Desk, view: CaseView, remedy: str = "refund", amount: str | None = "300", *,
+    department: str = "QA", handler: str = "hq",
 ) -> CaseView:
-    view = to_investigating(desk, view)
+    view = to_investigating(desk, view, department=department, handler=handler)
     return cases.propose(
         desk,
-        "hq",
+        handler,
         view.number,
         remedy=remedy,
         amount=Decimal(amount) if amount else None,
@@ -88,17 +90,17 @@ def to_proposed(
     )
 
 
-def to_approved(desk: Desk, view: CaseView) -> CaseView:
-    view = to_proposed(desk, view)
+def to_approved(desk: Desk, view: CaseView, *, department: str = "QA", handler: str = "hq") -> CaseView:
+    view = to_proposed(desk, view, department=department, handler=handler)
     return cases.approve(desk, "sup", view.number, version=view.version)
 
 
-def to_follow_up(desk: Desk, view: CaseView) -> CaseView:
-    view = to_approved(desk, view)
+def to_follow_up(desk: Desk, view: CaseView, *, department: str = "QA", handler: str = "hq") -> CaseView:
+    view = to_approved(desk, view, department=department, handler=handler)
     view = cases.record_customer_answer(desk, "ag", view.number, agrees=True, version=view.version)
     return cases.implement(
         desk,
-        "hq",
+        handler,
         view.number,
         implementation="退款已到账",
         accountability="供应商来料检验",

@@ -25,6 +25,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.transfer import COLUMNS, ImportReport, export_cases, import_cases
 from kesu_desk.services.users import add_user
+from kesu_desk.store import transfer as store_transfer
 from kesu_desk.store.models import Case, Customer
 
 BAD_PHONE = "Please correct: Phone: not a valid phone number"
@@ -284,7 +285,7 @@ def test_the_unique_constraint_catches_what_the_check_missed(
     """Two imports racing: the check before inserting sees nothing, the constraint refuses."""
     path = write(tmp_path / "in.csv", CSV_WITH_BAD_ROWS)
     import_cases(source, path, "ag")
-    monkeypatch.setattr(transfer, "existing_keys", lambda *_: (set(), set()))
+    monkeypatch.setattr(store_transfer, "existing_keys", lambda *_: (set(), set()))
     report = import_cases(source, path, "ag")
     assert (report.imported, report.duplicates) == (0, 2)
     assert case_count(source) == 2
@@ -413,7 +414,7 @@ def test_export_streams_in_key_set_batches(tmp_path: Path) -> None:
 
     assert [written for _, written in reads] == [0, 1000, 2000, 3000]
     assert all(transfer.EXPORT_BATCH in params for params, _ in reads)
-    assert "LIMIT" in str(transfer._export_batch(0, (), transfer.EXPORT_BATCH))
+    assert "LIMIT" in str(store_transfer.export_select(0, (), transfer.EXPORT_BATCH))
 
 
 # -- case numbers and registration times that arrive with a row ----------------------------------

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from kesu_desk.app import HelpScreen, KesuDesk
 from kesu_desk.config import Settings, config_path
+from kesu_desk.domain.access import Identity
 from kesu_desk.screens.queue import FilterDialog, QueueScreen
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
@@ -159,6 +160,8 @@ async def test_a_handler_sees_the_cases_of_their_department_and_can_narrow_to_th
     cases.decide_validity(desk, "ag", elsewhere.number, founded=True)
     cases.assign(desk, "ag", elsewhere.number, department="LOG", handler="hl")
     register(description="水壶还没分派")
+    # The services keep a signed-in handler to their department (the screen no longer filters).
+    desk.sign_in(Identity(user=whoami(desk, "hq"), login="hq"))
     app = KesuDesk(desk, whoami(desk, "hq"), "en", watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -141,7 +141,7 @@ class QueueScreen(DeskScreen[None]):
         v, now = self.view, self.desk_app.now()
         return q.QueueFilter(
             statuses=tuple(Status(s) for s in v.statuses),
-            department=self.actor.department if v.my_department or self.department_only else None,
+            department=self.actor.department if v.my_department else None,
             severities=tuple(Severity(s) for s in v.severities),
             handler_id=self.actor.id if v.mine else None,
             overdue_at=now if v.overdue else None,
@@ -150,7 +150,8 @@ class QueueScreen(DeskScreen[None]):
 
     @property
     def department_only(self) -> bool:
-        """Handlers see their department's cases; everyone else sees every case."""
+        """Handlers see their department's cases only (the services keep them to it): shown as
+        the "my department" filter."""
         return self.actor.role is Role.HANDLER
 
     def reload(self, *, keep_cursor: bool = False) -> None:
@@ -300,11 +301,10 @@ class QueueScreen(DeskScreen[None]):
             return
         self.searching = query
         desk = self.desk
-        department = self.actor.department if self.department_only else None
 
         def load(request: PageRequest) -> list[q.QueueRow]:
             before = request.neighbour.id if request.neighbour is not None else None
-            return q.search_cases(desk, query, limit=request.limit, before_id=before, department=department)
+            return q.search_cases(desk, query, limit=request.limit, before_id=before)
 
         self.query_one(CaseTable).reset(load, None)
         self._show_status(None)

@@ -31,8 +31,6 @@ from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from sqlmodel import Session
-
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import DeskError, WorkflowError
 from kesu_desk.domain.vocabulary import Action, Role, Severity, Status
@@ -43,6 +41,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import DeadlineState, deadline_state, utcnow
 from kesu_desk.store import queries
+from kesu_desk.store.uow import UnitOfWork
 
 INBOX_PAGE = 100
 
@@ -112,8 +111,8 @@ def _limit_cents(threshold: Decimal) -> int:
     return int((threshold * 100).to_integral_value(rounding=ROUND_FLOOR))
 
 
-def _approver(session: Session, actor_name: str) -> Actor:
-    _, actor = load_actor(session, actor_name)
+def _approver(uow: UnitOfWork, actor_name: str) -> Actor:
+    _, actor = load_actor(uow.session, actor_name)
     if actor.role not in APPROVERS:
         raise WorkflowError("wrong_role", action=Action.APPROVE.value, role=actor.role.value)
     return actor
@@ -147,14 +146,15 @@ def approval_inbox(
     now: datetime | None = None,
 ) -> list[InboxItem]:
     """The proposals waiting for ``actor_name``'s approval, oldest first; a page of ``limit``
-    after the proposal ``after_id`` (key set). Refused (``wrong_role``) for agents and handlers."""
+    after the proposal ``after_id`` (key set), of the cases the reader may see. Refused
+    (``wrong_role``) for agents and handlers."""
     now = now or utcnow()
     threshold = desk.settings.approval_threshold
     with desk.uow(write=False) as uow:
         session = uow.session
-        actor = _approver(session, actor_name)
+        actor = _approver(uow, actor_name)
         pending = queries.pending_proposals(session, **waiting_args(desk, actor),
-                                            after_id=after_id, limit=limit)
+                                            after_id=after_id, limit=limit, scope=desk.scope)
         given: dict[int, list[queries.ApprovalBy]] = {}
         for a in queries.approvals_of(session, [p.proposal_id for p in pending]):
             given.setdefault(a.proposal_id, []).append(a)
@@ -194,16 +194,16 @@ def waiting_count(desk: Desk, actor_name: str) -> int:
     nothing (agents, handlers): nothing waits for them."""
     with desk.uow(write=False) as uow:
         try:
-            actor = _approver(uow.session, actor_name)
+            actor = _approver(uow, actor_name)
         except WorkflowError:
             return 0
-        return queries.count_waiting_for(uow.session, **waiting_args(desk, actor))
+        return queries.count_waiting_for(uow.session, **waiting_args(desk, actor), scope=desk.scope)
 
 
 def pending_total(desk: Desk) -> int:
-    """Every proposal waiting for an approval, whoever may give it."""
+    """Every proposal waiting for an approval, whoever may give it, of the cases the reader may see."""
     with desk.uow(write=False) as uow:
-        return queries.count_pending(uow.session)
+        return queries.count_pending(uow.session, desk.scope)
 
 
 def approve_many(

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlmodel import Session
-
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.vocabulary import Action, Severity
@@ -26,6 +24,7 @@ from kesu_desk.services.views import CaseView, money
 from kesu_desk.sla import DeadlineState, deadline_state
 from kesu_desk.store import queries
 from kesu_desk.store.queries import Key
+from kesu_desk.store.uow import UnitOfWork
 
 FOLLOW_UP_PAGE = 50
 
@@ -66,9 +65,9 @@ class FollowUpItem:
         return max(0, self.attempts_allowed - self.attempts)
 
 
-def _may_call(session: Session, actor_name: str) -> None:
+def _may_call(uow: UnitOfWork, actor_name: str) -> None:
     """Only who may record the survey sees whom to call (the same roles as the workflow's)."""
-    _, actor = load_actor(session, actor_name)
+    _, actor = load_actor(uow.session, actor_name)
     if actor.role not in workflow.RULES[Action.FOLLOW_UP].roles:
         raise WorkflowError("wrong_role", action=Action.FOLLOW_UP.value, role=actor.role.value)
 
@@ -78,11 +77,12 @@ def follow_ups_due(
     after: Key | None = None,
 ) -> list[FollowUpItem]:
     """Cases in follow-up, the nearest follow-up deadline first (overdue ones at the top); a page
-    of ``limit`` after ``after`` (the ``key`` of the last item shown)."""
+    of ``limit`` after ``after`` (the ``key`` of the last item shown); only the cases the reader
+    may see."""
     attempts = max(1, desk.settings.follow_up_attempts)
     with desk.uow(write=False) as uow:
-        _may_call(uow.session, actor_name)
-        rows = queries.follow_up_page(uow.session, after=after, limit=limit)
+        _may_call(uow, actor_name)
+        rows = queries.follow_up_page(uow.session, after=after, limit=limit, scope=desk.scope)
     return [
         FollowUpItem(
             number=r.number, version=r.version, customer=r.customer, phone=r.phone, email=r.email,

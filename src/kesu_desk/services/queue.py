@@ -1,7 +1,9 @@
-"""Reading the queue for screens and the command line: pages, counts and search."""
+"""Reading the queue for screens and the command line: pages, counts and search, each of only
+the cases the reader may see (a handler: their department's, whatever the filter asks for)."""
 
 from __future__ import annotations
 
+from kesu_desk.domain.access import NOTHING, Scope
 from kesu_desk.services.desk import Desk
 from kesu_desk.store import queries
 from kesu_desk.store.queries import ALL, Key, QueueFilter, QueueRow, Sort, row_key
@@ -17,30 +19,29 @@ def queue_page(
     after: Key | None = None, limit: int = 50, from_end: bool = False,
 ) -> list[QueueRow]:
     with desk.uow(write=False) as uow:
-        return queries.page(uow.session, flt, sort, after=after, limit=limit, from_end=from_end)
+        return queries.page(uow.session, flt, sort, after=after, limit=limit, from_end=from_end,
+                            scope=desk.scope)
 
 
 def queue_count(desk: Desk, flt: QueueFilter = ALL) -> int:
     with desk.uow(write=False) as uow:
-        return queries.count(uow.session, flt)
+        return queries.count(uow.session, flt, desk.scope)
 
 
 def search_cases(
     desk: Desk, query: str, *, limit: int = 50, before_id: int | None = None, department: str | None = None,
 ) -> list[QueueRow]:
-    """Cases matching ``query``, newest first; with ``department``, only that department's (a
-    handler's search): pages are read on until ``limit`` of them are found or none are left."""
+    """Cases matching ``query`` that the reader may see, newest first; with ``department``, only
+    that department's."""
     from kesu_desk.services.drafts import phone_prefixes
 
+    scope = desk.scope
+    if department is not None:
+        scope = Scope(frozenset({department})) if scope.sees(department) else NOTHING
     prefixes = phone_prefixes(query, desk.settings.country)
-    found: list[QueueRow] = []
     with desk.uow(write=False) as uow:
-        while True:
-            rows = queries.search(uow.session, query, limit=limit, before_id=before_id, phone_prefixes=prefixes)
-            found += [r for r in rows if department is None or r.department == department]
-            if department is None or len(found) >= limit or len(rows) < limit:
-                return found[:limit]
-            before_id = rows[-1].id
+        return queries.search(uow.session, query, limit=limit, before_id=before_id,
+                              phone_prefixes=prefixes, scope=scope)
 
 
 def batch_count(desk: Desk, product: str, batch: str) -> int:
@@ -60,4 +61,4 @@ def last_change(desk: Desk) -> int:
 
 def queue_page_at(desk: Desk, flt: QueueFilter, sort: Sort, offset: int, limit: int = 50) -> list[QueueRow]:
     with desk.uow(write=False) as uow:
-        return queries.page_at(uow.session, flt, sort, offset, limit)
+        return queries.page_at(uow.session, flt, sort, offset, limit, desk.scope)

@@ -1,5 +1,6 @@
 """The desk's suggestion for a case being taken: the rules' answer with what only the desk knows —
-how many cases share the batch, the deadlines the case would get, and similar closed cases."""
+how many cases share the batch, the deadlines the case would get, and similar closed cases (of
+those the reader may see)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import math
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session
-
+from kesu_desk.domain.access import Scope
 from kesu_desk.domain.vocabulary import Remedy, Severity
 from kesu_desk.rules import SimilarCase, SuggestedDeadlines, Suggestion, fold, suggest
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
 from kesu_desk.store.search import tokens
+from kesu_desk.store.uow import UnitOfWork
 
 SIMILAR_CASES = 5
 _CANDIDATES = 100  # newest closed cases sharing a term (founded, and not), ranked afterwards
@@ -48,7 +49,7 @@ def suggest_case(
             batch=batch, customer_class=customer_class, purchase_date=purchase_date,
             amount=amount, batch_count=count, today=desk.calendar.local_date(now),
         )
-        alike = _similar(uow.session, text, result, similar) if similar > 0 else []
+        alike = _similar(uow, desk.scope, text, result, similar) if similar > 0 else []
     return result.model_copy(update={"deadlines": deadlines_for(desk, result, now, urgent=urgent),
                                      "similar": alike})
 
@@ -87,7 +88,9 @@ def _terms(result: Suggestion, features: dict[str, None]) -> list[str]:
     return terms[:_TERMS]
 
 
-def _similar(session: Session, text: str, result: Suggestion, limit: int) -> list[SimilarCase]:
+def _similar(
+    uow: UnitOfWork, scope: Scope, text: str, result: Suggestion, limit: int
+) -> list[SimilarCase]:
     features = _features(text)
     mine = set(features)
     if not mine:
@@ -96,7 +99,8 @@ def _similar(session: Session, text: str, result: Suggestion, limit: int) -> lis
     terms = _terms(result, features)
     candidates = [
         case for founded in (True, False)
-        for case in queries.closed_cases_with_any(session, terms, founded=founded, limit=_CANDIDATES)
+        for case in queries.closed_cases_with_any(uow.session, terms, founded=founded,
+                                                  limit=_CANDIDATES, scope=scope)
     ]
     for case in candidates:
         theirs = set(_features(case.description))

@@ -1,4 +1,8 @@
-"""Case import and export: CSV or JSON Lines, exported in key-set batches, imported idempotently."""
+"""Case import and export: CSV or JSON Lines, exported in key-set batches, imported idempotently.
+
+Both are bulk work on customers' personal data: only the roles the access policy allows
+(``Use.EXPORT``, ``Use.IMPORT``) may ask for them, and an export holds only the cases the
+reader may see."""
 
 from __future__ import annotations
 
@@ -11,21 +15,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from sqlalchemy import Select, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlmodel import Session, col
-
+from kesu_desk.domain.access import Use, require
 from kesu_desk.domain.errors import DeskError, InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.numbering import plausible_registration
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
 from kesu_desk.i18n import FALLBACK, describe
-from kesu_desk.services.cases import load_actor, register_in
+from kesu_desk.services.cases import register_in
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.users import whoami
 from kesu_desk.services.views import money
 from kesu_desk.sla import utcnow
-from kesu_desk.store.models import Case, Customer
+from kesu_desk.store import transfer as store
 from kesu_desk.text import csv_cell, from_csv_cell, json_controls_escaped
 
 if TYPE_CHECKING:
@@ -101,7 +103,8 @@ def export_cases(
     *,
     batch_size: int = EXPORT_BATCH,
 ) -> int:
-    """Write every case (only ``statuses`` if given) in id order to ``out``; return how many.
+    """Write every case the reader may see (only ``statuses`` if given) in id order to ``out``;
+    return how many. AccessDenied, before anything is written, for a role that may not export.
 
     Reads ``batch_size`` cases at a time after the last id written, so memory stays flat however
     many cases there are. For CSV, ``out`` should be opened with ``newline=""``; a text cell that
@@ -110,6 +113,8 @@ def export_cases(
     """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
+    require(desk.reader, Use.EXPORT)
+    # access log: export
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
@@ -117,7 +122,7 @@ def export_cases(
     last_id = 0
     with desk.uow(write=False) as uow:
         while True:
-            rows = uow.session.execute(_export_batch(last_id, statuses, batch_size)).all()
+            rows = store.export_batch(uow.session, last_id, statuses, batch_size, desk.scope)
             for row in rows:
                 record = _export_record(row)
                 if writer is not None:
@@ -128,47 +133,6 @@ def export_cases(
             if len(rows) < batch_size:
                 return count
             last_id = rows[-1].id
-
-
-def _export_batch(after_id: int, statuses: Sequence[Status], limit: int) -> Select[Any]:
-    where = [col(Case.id) > after_id]
-    if statuses:
-        where.append(col(Case.status).in_([Status(s).value for s in statuses]))
-    columns: tuple[Any, ...] = (
-        col(Case.id),
-        col(Case.number),
-        col(Case.status),
-        col(Case.registered_at),
-        col(Case.channel),
-        col(Customer.name).label("customer_name"),
-        col(Customer.phone),
-        col(Customer.email),
-        col(Case.customer_class),
-        col(Case.product),
-        col(Case.order_no),
-        col(Case.batch),
-        col(Case.purchase_date),
-        col(Case.category),
-        col(Case.severity),
-        col(Case.urgent),
-        col(Case.description),
-        col(Case.customer_request),
-        col(Case.caller_mood),
-        col(Case.department_code),
-        col(Case.validity),
-        col(Case.validity_reason),
-        col(Case.remedy),
-        col(Case.amount_cents),
-        col(Case.satisfaction),
-        col(Case.closure),
-    )
-    return (
-        select(*columns)
-        .join(Customer, col(Customer.id) == col(Case.customer_id))
-        .where(*where)
-        .order_by(col(Case.id))
-        .limit(limit)
-    )
 
 
 def _export_record(row: Any) -> dict[str, Any]:
@@ -245,12 +209,12 @@ def import_cases(
 
     Idempotent: a row whose case number, or (without a number) whose content, is already in the
     database counts as a duplicate. ``region`` is how phone numbers without a country code are
-    read when the row has no region column. Raises OSError if the file cannot be opened and
-    DeskError if ``actor`` is unknown.
+    read when the row has no region column. Raises OSError if the file cannot be opened,
+    AccessDenied for a reader whose role may not import, and DeskError if ``actor`` is unknown.
     """
+    require(desk.reader, Use.IMPORT)
     path = Path(path)
-    with desk.uow(write=False) as uow:
-        load_actor(uow.session, actor)
+    whoami(desk, actor)
     report = ImportReport()
     fmt = _format_of(path)
     batch: list[_Row] = []
@@ -482,7 +446,7 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
     """One unit of work for a batch; each row in a savepoint so one refusal spares the others."""
     with desk.uow() as uow:
         session = uow.session
-        numbers, keys = existing_keys(
+        numbers, keys = store.existing_keys(
             session,
             {r.draft.number for r in rows if r.draft.number},
             {r.source_key for r in rows if r.source_key},
@@ -494,20 +458,19 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
                 report.duplicates += 1
                 continue
             try:
-                with session.begin_nested():
+                with store.row_savepoint(session):
                     case = register_in(
                         uow, desk, actor, row.draft, source_key=key, registered_at=row.registered_at
                     )
-            except IntegrityError:
+            except store.DuplicateRow:
                 # Another import got there between our check and our insert.
                 report.duplicates += 1
                 continue
             except DeskError as exc:
                 report.bad.append((row.line, describe(exc, lang)))
                 continue
-            except DBAPIError as exc:
-                reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-                report.bad.append((row.line, _reason("row_refused", lang, reason=reason)))
+            except store.RowRefused as refused:
+                report.bad.append((row.line, _reason("row_refused", lang, reason=refused.reason)))
                 continue
             imported.append(case.number)
             if number:
@@ -517,17 +480,3 @@ def _store(desk: Desk, actor: str, rows: list[_Row], report: ImportReport, lang:
         uow.commit()
     report.imported += len(imported)
 
-
-def existing_keys(
-    session: Session, numbers: set[str], keys: set[str]
-) -> tuple[set[str], set[str]]:
-    """Which of these case numbers and source keys the database already holds."""
-    found_numbers: set[str] = set()
-    found_keys: set[str] = set()
-    if numbers:
-        by_number = select(col(Case.number)).where(col(Case.number).in_(numbers))
-        found_numbers = set(session.execute(by_number).scalars())
-    if keys:
-        by_key = select(col(Case.source_key)).where(col(Case.source_key).in_(keys))
-        found_keys = {k for k in session.execute(by_key).scalars() if k}
-    return found_numbers, found_keys

@@ -1,5 +1,9 @@
 """Queue queries: filters, sorts, key-set pages (page 10,000 costs what page 1 costs), counts and
-search. Everything here uses an index; nothing loads more rows than a page."""
+search. Everything here uses an index; nothing loads more rows than a page.
+
+Every list takes the reader's ``scope`` (domain/access.py): a scope of some departments keeps the
+read to their cases, on the department's own index, and an empty one reads nothing; the whole
+desk's scope (``EVERYTHING``) leaves the statements as they are."""
 
 from __future__ import annotations
 
@@ -173,10 +177,54 @@ def _sort_columns(sort: Sort) -> tuple[list[Any], bool]:
     return [col(Case.severity), col(Case.id)], True
 
 
+# -- the reader's departments --------------------------------------------------------------------
+
+# Which departments a read keeps to: None for every case, () for none (nothing is read), else the
+# departments in order, so a set of them always makes the same statement.
+Departments = tuple[str, ...] | None
+
+
+def visible(scope: Scope, department: str | None = None) -> Departments:
+    """The departments a read of ``department``'s cases (None: of every department) keeps to
+    for a reader of ``scope``: asking for a department outside the scope reads nothing."""
+    if scope.departments is None:
+        return None if department is None else (department,)
+    if department is None:
+        return tuple(sorted(scope.departments))
+    return (department,) if department in scope.departments else ()
+
+
+def _dept_names(n: int) -> list[str]:
+    # One department is the common case (a handler's, or the queue's own filter): ``= :dept``.
+    return ["dept"] if n == 1 else [f"dept{i}" for i in range(n)]
+
+
+def _in_departments(column: Any, n: int) -> ColumnElement[bool]:
+    names = _dept_names(n)
+    if n == 1:
+        return column == bindparam(names[0])  # type: ignore[no-any-return]
+    return column.in_([bindparam(name) for name in names])  # type: ignore[no-any-return]
+
+
+def _departments_sql(column: str, n: int) -> str:
+    """The same condition in a text() statement."""
+    return f"{column} IN ({', '.join(f':{name}' for name in _dept_names(n))})"
+
+
+def _department_params(departments: Departments) -> dict[str, str]:
+    if not departments:
+        return {}
+    return dict(zip(_dept_names(len(departments)), departments, strict=True))
+
+
+def _n(departments: Departments) -> int:
+    return len(departments) if departments else 0
+
+
 @dataclass(frozen=True)
 class _FilterShape:
     statuses: int
-    department: bool
+    departments: int
     severities: int
     handler: bool
     overdue: bool
@@ -185,9 +233,9 @@ class _FilterShape:
     needs_due: bool
 
     @classmethod
-    def of(cls, flt: QueueFilter, sort: Sort) -> _FilterShape:
+    def of(cls, flt: QueueFilter, sort: Sort, departments: Departments) -> _FilterShape:
         return cls(
-            len(flt.statuses), flt.department is not None, len(flt.severities),
+            len(flt.statuses), _n(departments), len(flt.severities),
             flt.handler_id is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
             len(flt.case_ids), sort is Sort.DUE or flt.overdue_at is not None,
         )
@@ -197,8 +245,8 @@ class _FilterShape:
         where: list[ColumnElement[bool]] = []
         if self.statuses:
             where.append(status.in_([bindparam(f"st{i}") for i in range(self.statuses)]))
-        if self.department:
-            where.append(department == bindparam("dept"))
+        if self.departments:
+            where.append(_in_departments(department, self.departments))
         if self.severities:
             where.append(severity.in_([bindparam(f"sv{i}") for i in range(self.severities)]))
         return where
@@ -220,12 +268,11 @@ class _FilterShape:
         return where
 
 
-def _filter_params(flt: QueueFilter) -> dict[str, Any]:
+def _filter_params(flt: QueueFilter, departments: Departments) -> dict[str, Any]:
     params: dict[str, Any] = {f"st{i}": s.value for i, s in enumerate(flt.statuses)}
     params.update({f"sv{i}": SEVERITY_LEVELS[s] for i, s in enumerate(flt.severities)})
     params.update({f"id{i}": case_id for i, case_id in enumerate(flt.case_ids)})
-    if flt.department is not None:
-        params["dept"] = flt.department
+    params.update(_department_params(departments))
     if flt.handler_id is not None:
         params["handler"] = flt.handler_id
     if flt.overdue_at is not None:
@@ -285,13 +332,17 @@ def page(
     after: Key | None = None,
     limit: int = 50,
     from_end: bool = False,
+    scope: Scope = EVERYTHING,
 ) -> list[QueueRow]:
     """One page in sort order, starting after ``after`` (key set, never OFFSET).
 
     ``from_end`` reads the page that ends the list (the last page), still in sort order.
     With ``from_end`` and ``after``, reads the page just before ``after``.
     """
-    shape = _FilterShape.of(flt, sort)
+    departments = visible(scope, flt.department)
+    if departments == ():
+        return []
+    shape = _FilterShape.of(flt, sort, departments)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -305,7 +356,7 @@ def page(
         order = [c.desc() if desc else c.asc() for c in columns]
         return _row_select().where(*where).order_by(*order).limit(bindparam("lim"))
 
-    params = _filter_params(flt) | {"lim": limit}
+    params = _filter_params(flt, departments) | {"lim": limit}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(after)})
     rows = [_to_row(r) for r in _fetch(session, ("page", shape, sort, after is not None, from_end), build, params)]
@@ -327,8 +378,11 @@ def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
     ]
 
 
-def count(session: Session, flt: QueueFilter = ALL) -> int:
-    shape = _FilterShape.of(flt, Sort.NEWEST)
+def count(session: Session, flt: QueueFilter = ALL, scope: Scope = EVERYTHING) -> int:
+    departments = visible(scope, flt.department)
+    if departments == ():
+        return 0
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
     kept = _kept_count(flt)
 
     def build() -> Select[Any]:
@@ -336,13 +390,18 @@ def count(session: Session, flt: QueueFilter = ALL) -> int:
             return select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(shape))
         return select(func.count()).select_from(Case).where(*shape.conditions())
 
-    return int(_fetch(session, ("count", shape, kept), build, _filter_params(flt))[0][0])
+    return int(_fetch(session, ("count", shape, kept), build, _filter_params(flt, departments))[0][0])
 
 
-def _count_grouped(session: Session, flt: QueueFilter, by: str) -> Sequence[Any]:
+def _count_grouped(
+    session: Session, flt: QueueFilter, by: str, scope: Scope = EVERYTHING
+) -> Sequence[Any]:
     """(value, cases) per value of ``by`` ("status" or "department"), from the kept counts
     when they can answer."""
-    shape = _FilterShape.of(flt, Sort.NEWEST)
+    departments = visible(scope, flt.department)
+    if departments == ():
+        return []
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
     kept = _kept_count(flt)
 
     def build() -> Any:
@@ -353,11 +412,13 @@ def _count_grouped(session: Session, flt: QueueFilter, by: str) -> Sequence[Any]
         column = col(Case.status) if by == "status" else col(Case.department_code)
         return select(column, func.count()).where(*shape.conditions()).group_by(column)
 
-    return _fetch(session, ("count_by", by, shape, kept), build, _filter_params(flt))
+    return _fetch(session, ("count_by", by, shape, kept), build, _filter_params(flt, departments))
 
 
-def count_by_status(session: Session, flt: QueueFilter = ALL) -> dict[Status, int]:
-    rows = _count_grouped(session, flt, "status")
+def count_by_status(
+    session: Session, flt: QueueFilter = ALL, scope: Scope = EVERYTHING
+) -> dict[Status, int]:
+    rows = _count_grouped(session, flt, "status", scope)
     counts = {Status(s): int(n) for s, n in rows}
     return {s: counts.get(s, 0) for s in Status}
 
@@ -382,12 +443,21 @@ def _range(name: str, prefix: str) -> dict[str, str]:
 
 
 def _id_query(session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any],
-              before_id: int | None, limit: int) -> list[int]:
-    params = params | {"lim": limit} | ({"before": before_id} if before_id is not None else {})
-    return [r[0] for r in _fetch(session, (shape, before_id is not None), build, params)]
+              before_id: int | None, limit: int, departments: Departments) -> list[int]:
+    params = (params | {"lim": limit} | _department_params(departments)
+              | ({"before": before_id} if before_id is not None else {}))
+    return [r[0] for r in _fetch(session, (shape, before_id is not None, _n(departments)), build, params)]
 
 
-def _newest(stmt: Select[Any], id_column: Any, before: bool) -> Select[Any]:
+def _newest(
+    stmt: Select[Any], id_column: Any, before: bool, n_departments: int = 0, *,
+    department_index: bool = True,
+) -> Select[Any]:
+    """Newest first, before an id; within departments, on their index or (without it, when
+    another index finds the few candidates sooner) by checking each candidate's department."""
+    if n_departments:
+        department = col(Case.department_code)
+        stmt = stmt.where(_in_departments(department if department_index else department + "", n_departments))
     if before:
         stmt = stmt.where(id_column < bindparam("before"))
     return stmt.order_by(id_column.desc()).limit(bindparam("lim"))
@@ -403,9 +473,13 @@ DENSE_PHONE_PREFIX = 500
 SPARSE_PHONE_DIGITS = 7
 
 
-def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None, limit: int) -> list[int]:
+def _phone_ids(
+    session: Session, prefixes: Sequence[str], before_id: int | None, limit: int,
+    departments: Departments,
+) -> list[int]:
     found: set[int] = set()
     before = before_id is not None
+    n_dept = _n(departments)
     sparse = [p for p in prefixes if sum(ch.isdigit() for ch in p) >= SPARSE_PHONE_DIGITS]
     if sparse:
         n = len(sparse)
@@ -418,13 +492,15 @@ def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None,
                 .where(or_(*(_prefix_range(phone, f"phone{i}") for i in range(n))))
             )
             # `id + 0` keeps SQLite from walking all cases in id order to honour ORDER BY … LIMIT:
-            # the few matching customers' cases are found by index and sorted.
-            return _newest(stmt, col(Case.id) + 0, before)
+            # the few matching customers' cases are found by index and sorted (and a
+            # department's cases are those of them that are the department's).
+            return _newest(stmt, col(Case.id) + 0, before, n_dept, department_index=False)
 
         bounds: dict[str, Any] = {}
         for i, prefix in enumerate(sparse):
             bounds |= _range(f"phone{i}", prefix)
-        found.update(_id_query(session, ("phone_sparse", n), build_sparse, bounds, before_id, limit))
+        found.update(_id_query(session, ("phone_sparse", n), build_sparse, bounds, before_id, limit,
+                               departments))
     sqlite = session.get_bind().dialect.name == "sqlite"
     for prefix in (p for p in prefixes if p not in sparse):
         bounds = _range("phone", prefix)
@@ -436,7 +512,8 @@ def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None,
             ),
             bounds | {"cap": DENSE_PHONE_PREFIX + 1},
         )[0][0] > DENSE_PHONE_PREFIX
-        # On SQLite `phone || ''` keeps the planner off the phone index, so it walks cases by id.
+        # On SQLite `phone || ''` keeps the planner off the phone index, so it walks cases by id
+        # (or a department's cases, on its index); few customers are found on the phone index.
         dense = many and sqlite
 
         def build(dense: bool = dense) -> Select[Any]:
@@ -446,58 +523,68 @@ def _phone_ids(session: Session, prefixes: Sequence[str], before_id: int | None,
                 .join(Customer, col(Customer.id) == col(Case.customer_id))
                 .where(_prefix_range(phone, "phone"))
             )
-            return _newest(stmt, col(Case.id), before)
+            return _newest(stmt, col(Case.id), before, n_dept, department_index=dense)
 
-        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit))
+        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit, departments))
     return sorted(found, reverse=True)[:limit]
 
 
-def _number_rows(session: Session, number: str, before_id: int | None, limit: int) -> list[QueueRow]:
+def _number_rows(
+    session: Session, number: str, before_id: int | None, limit: int, departments: Departments
+) -> list[QueueRow]:
     """A whole case number is that case; a partial one (KS-…) the numbers it begins."""
     exact = bool(_FULL_NUMBER.fullmatch(number))
     before = before_id is not None
+    n_dept = _n(departments)
 
     def build() -> Select[Any]:
         where = col(Case.number) == bindparam("number") if exact else _prefix_range(col(Case.number), "number")
-        return _newest(_row_select().where(where), col(Case.id), before)
+        # The number index finds the numbers; a department keeps those of them that are its own.
+        return _newest(_row_select().where(where), col(Case.id), before, n_dept, department_index=False)
 
     params: dict[str, Any] = {"number": number} if exact else _range("number", number)
-    params |= {"lim": limit} | ({"before": before_id} if before else {})
-    return [_to_row(r) for r in _fetch(session, ("number_rows", exact, before), build, params)]
+    params |= {"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
+    return [_to_row(r) for r in _fetch(session, ("number_rows", exact, before, n_dept), build, params)]
 
 
 def search_ids(
     session: Session, query: str, *, limit: int = 50, before_id: int | None = None,
-    phone_prefixes: Sequence[str] = (),
+    phone_prefixes: Sequence[str] = (), scope: Scope = EVERYTHING,
 ) -> list[int]:
     """Ids of cases matching ``query``, newest first: the customer's name and the texts by
     full-text search and, when it looks like one, the customer's phone number by prefix."""
     query = query.strip()
-    if not query:
+    departments = visible(scope)
+    if not query or departments == ():
         return []
     found: set[int] = set()
     if _PHONE_LIKE.fullmatch(query):
-        found.update(_phone_ids(session, phone_prefixes, before_id, limit))
+        found.update(_phone_ids(session, phone_prefixes, before_id, limit, departments))
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_query(query) if sqlite else fts.tsquery(query)
     if match:
         before = before_id is not None
-        found.update(_id_query(session, "text", lambda: _text_search(sqlite, before), {"q": match},
-                               before_id, limit))
+        n_dept = _n(departments)
+        found.update(_id_query(session, ("text", sqlite), lambda: _text_search(sqlite, before, n_dept),
+                               {"q": match}, before_id, limit, departments))
     return sorted(found, reverse=True)[:limit]
 
 
-def _text_search(sqlite: bool, before: bool) -> Any:
+def _text_search(sqlite: bool, before: bool, n_departments: int) -> Any:
     if sqlite:
-        below = "AND rowid < :before " if before else ""
-        return text(
-            f"SELECT rowid FROM case_search WHERE case_search MATCH :q {below}"
-            "ORDER BY rowid DESC LIMIT :lim"
-        )
-    below = "AND case_id < :before " if before else ""
+        rowid, found = "rowid", "case_search MATCH :q"
+    else:
+        rowid, found = "case_id", "to_tsvector('simple', body) @@ to_tsquery('simple', :q)"
+    below = f"AND {rowid} < :before " if before else ""
+    if not n_departments:
+        return text(f"SELECT {rowid} FROM case_search WHERE {found} {below}ORDER BY {rowid} DESC LIMIT :lim")
+    # Within departments each match's case is looked up by id and kept when it is theirs,
+    # newest first, until a page is found.
+    below = f"AND s.{rowid} < :before " if before else ""
     return text(
-        "SELECT case_id FROM case_search WHERE to_tsvector('simple', body) "
-        f"@@ to_tsquery('simple', :q) {below}ORDER BY case_id DESC LIMIT :lim"
+        f"SELECT s.{rowid} FROM case_search s JOIN cases c ON c.id = s.{rowid} WHERE {found} "
+        f"AND {_departments_sql('c.department_code', n_departments)} {below}"
+        f"ORDER BY s.{rowid} DESC LIMIT :lim"
     )
 
 
@@ -516,13 +603,16 @@ def rows_by_ids(session: Session, ids: Sequence[int]) -> list[QueueRow]:
 
 def search(
     session: Session, query: str, *, limit: int = 50, before_id: int | None = None,
-    phone_prefixes: Sequence[str] = (),
+    phone_prefixes: Sequence[str] = (), scope: Scope = EVERYTHING,
 ) -> list[QueueRow]:
-    """Cases matching ``query`` by case number, phone, customer name or text, newest first."""
+    """Cases matching ``query`` by case number, phone, customer name or text, newest first;
+    only those ``scope`` lets the reader see."""
     upper = query.strip().upper()
     if upper.startswith("KS"):
-        return _number_rows(session, upper, before_id, limit)
-    ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes)
+        departments = visible(scope)
+        return [] if departments == () else _number_rows(session, upper, before_id, limit, departments)
+    ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes,
+                     scope=scope)
     return rows_by_ids(session, ids)
 
 
@@ -572,19 +662,25 @@ class ClosedCase:
 
 
 def closed_cases_with_any(
-    session: Session, terms: Sequence[str], *, founded: bool, limit: int = 100
+    session: Session, terms: Sequence[str], *, founded: bool, limit: int = 100,
+    scope: Scope = EVERYTHING,
 ) -> list[ClosedCase]:
     """The newest closed cases, founded or not (merged ones left out), whose texts contain any
-    of ``terms``. Asked apart because a founded case closes weeks after a not-founded one: among
-    the newest closed cases the not-founded ones would crowd the others out."""
+    of ``terms``, of those ``scope`` lets the reader see. Asked apart because a founded case
+    closes weeks after a not-founded one: among the newest closed cases the not-founded ones
+    would crowd the others out."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_any(terms) if sqlite else fts.tsquery_any(terms)
-    if not match:
+    departments = visible(scope)
+    if not match or departments == ():
         return []
+    n_dept = _n(departments)
     columns = ("c.id, c.number, c.description, c.department_code, c.remedy, c.satisfaction, "
                "c.validity")
     closed = (f"c.status = '{Status.CLOSED.value}' AND c.merged_into_id IS NULL AND c.validity "
               f"{'=' if founded else '<>'} '{Validity.FOUNDED.value}'")
+    if n_dept:
+        closed += f" AND {_departments_sql('c.department_code', n_dept)}"
 
     def build() -> Any:
         if sqlite:
@@ -598,7 +694,8 @@ def closed_cases_with_any(
             "ORDER BY s.case_id DESC LIMIT :lim"
         )
 
-    rows = _fetch(session, ("closed_like", sqlite, founded), build, {"q": match, "lim": limit})
+    params = {"q": match, "lim": limit} | _department_params(departments)
+    rows = _fetch(session, ("closed_like", sqlite, founded, n_dept), build, params)
     return [ClosedCase(*r) for r in rows]
 
 
@@ -609,11 +706,17 @@ def last_event_id(session: Session) -> int:
     return int(_fetch(session, "last_event", build, {})[0][0] or 0)
 
 
-def page_at(session: Session, flt: QueueFilter, sort: Sort, offset: int, limit: int = 50) -> list[QueueRow]:
+def page_at(
+    session: Session, flt: QueueFilter, sort: Sort, offset: int, limit: int = 50,
+    scope: Scope = EVERYTHING,
+) -> list[QueueRow]:
     """The page starting at row ``offset`` in sort order. Only for a jump into the middle of a
     long list (a scrollbar dragged): OFFSET walks the index up to it, so pages next to rows
     already shown go by key set (:func:`page`)."""
-    shape = _FilterShape.of(flt, sort)
+    departments = visible(scope, flt.department)
+    if departments == ():
+        return []
+    shape = _FilterShape.of(flt, sort, departments)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -621,7 +724,7 @@ def page_at(session: Session, flt: QueueFilter, sort: Sort, offset: int, limit: 
         return (_row_select().where(*shape.conditions()).order_by(*order)
                 .limit(bindparam("lim")).offset(bindparam("off")))
 
-    params = _filter_params(flt) | {"lim": limit, "off": offset}
+    params = _filter_params(flt, departments) | {"lim": limit, "off": offset}
     return [_to_row(r) for r in _fetch(session, ("page_at", shape, sort), build, params)]
 
 
@@ -714,14 +817,21 @@ def _waiting_params(me: int, senior_roles: Sequence[str], limit_cents: int) -> d
 
 def pending_proposals(
     session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int,
-    after_id: int | None = None, limit: int = 100,
+    after_id: int | None = None, limit: int = 100, scope: Scope = EVERYTHING,
 ) -> list[PendingProposal]:
-    """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id."""
+    """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id;
+    only those of cases ``scope`` lets the reader see."""
     n_roles = len(senior_roles)
+    departments = visible(scope)
+    if departments == ():
+        return []
+    n_dept = _n(departments)
 
     def build() -> Any:
         proposer = aliased(User)
         where = _waiting_conditions(senior, n_roles, own=True)
+        if n_dept:
+            where.append(_in_departments(col(Case.department_code), n_dept))
         if after_id is not None:
             where.append(col(Proposal.id) > bindparam("after"))
         return (
@@ -745,9 +855,11 @@ def pending_proposals(
         )
 
     params = _waiting_params(me, senior_roles, limit_cents) | {"lim": limit}
+    params |= _department_params(departments)
     if after_id is not None:
         params["after"] = after_id
-    rows = _fetch(session, ("pending_proposals", senior, n_roles, after_id is not None), build, params)
+    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept)
+    rows = _fetch(session, shape, build, params)
     found = []
     for r in rows:
         status = _STATUS[r[11]]
@@ -766,26 +878,45 @@ def pending_proposals(
     return found
 
 
+def _proposals_of(departments: int) -> Select[Any]:
+    """Counting proposals: of every case, or (joined to their cases) of some departments'."""
+    stmt = select(func.count()).select_from(Proposal)
+    if departments:
+        stmt = stmt.join(Case, col(Case.id) == col(Proposal.case_id)).where(
+            _in_departments(col(Case.department_code), departments))
+    return stmt
+
+
 def count_waiting_for(
-    session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int
+    session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int,
+    scope: Scope = EVERYTHING,
 ) -> int:
     """How many proposals ``me`` may approve now (their own left out): one statement on the
     (status, id) index of proposals and the proposal index of approvals."""
     n_roles = len(senior_roles)
+    departments = visible(scope)
+    if departments == ():
+        return 0
+    n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        where = _waiting_conditions(senior, n_roles, own=False)
-        return select(func.count()).select_from(Proposal).where(*where)
+        return _proposals_of(n_dept).where(*_waiting_conditions(senior, n_roles, own=False))
 
-    params = _waiting_params(me, senior_roles, limit_cents)
-    return int(_fetch(session, ("count_waiting", senior, n_roles), build, params)[0][0])
+    params = _waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
+    return int(_fetch(session, ("count_waiting", senior, n_roles, n_dept), build, params)[0][0])
 
 
-def count_pending(session: Session) -> int:
+def count_pending(session: Session, scope: Scope = EVERYTHING) -> int:
+    departments = visible(scope)
+    if departments == ():
+        return 0
+    n_dept = _n(departments)
+
     def build() -> Select[Any]:
-        return select(func.count()).select_from(Proposal).where(col(Proposal.status) == "pending")
+        return _proposals_of(n_dept).where(col(Proposal.status) == "pending")
 
-    return int(_fetch(session, "count_pending", build, {})[0][0])
+    params = _department_params(departments)
+    return int(_fetch(session, ("count_pending", n_dept), build, params)[0][0])
 
 
 @dataclass(frozen=True)
@@ -862,9 +993,14 @@ class FollowUpRow:
 
 
 def follow_up_page(
-    session: Session, *, after: Key | None = None, limit: int = 50
+    session: Session, *, after: Key | None = None, limit: int = 50, scope: Scope = EVERYTHING,
 ) -> list[FollowUpRow]:
-    """Cases in follow-up, the nearest follow-up deadline first; key set ``(due, id)``."""
+    """Cases in follow-up, the nearest follow-up deadline first; key set ``(due, id)``; only
+    those ``scope`` lets the reader see."""
+    departments = visible(scope)
+    if departments == ():
+        return []
+    n_dept = _n(departments)
 
     def build() -> Any:
         since = func.coalesce(col(Case.implemented_at), col(Case.registered_at))
@@ -878,6 +1014,8 @@ def follow_up_page(
             .order_by(col(Proposal.id).desc()).limit(1).scalar_subquery()
         )
         where = [col(Case.status) == Status.FOLLOW_UP.value]
+        if n_dept:
+            where.append(_in_departments(col(Case.department_code), n_dept))
         if after is not None:
             due = bindparam("k0", type_=DateTime(timezone=True))
             where.append(tuple_(col(Case.follow_up_due_at), col(Case.id)) > tuple_(due, bindparam("k1")))
@@ -897,11 +1035,11 @@ def follow_up_page(
             .limit(bindparam("lim"))
         )
 
-    params: dict[str, Any] = {"lim": limit}
+    params: dict[str, Any] = {"lim": limit} | _department_params(departments)
     if after is not None:
         params |= {"k0": after[0], "k1": after[1]}
     found = []
-    for r in _fetch(session, ("follow_up_page", after is not None), build, params):
+    for r in _fetch(session, ("follow_up_page", after is not None, n_dept), build, params):
         registered = _from_db(r[20])
         assert registered is not None
         implemented = _from_db(r[18])
