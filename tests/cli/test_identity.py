@@ -229,3 +229,20 @@ def test_the_database_identity_needs_postgresql(
 ) -> None:
     monkeypatch.setenv("KESU_DESK_IDENTITY", "database")
     assert "SQLite database has none" in said(capsys, "--db", data.url, "--lang", "en", "export", code=1)
+
+
+def test_bulk_reads_of_personal_data_are_in_the_access_log(
+    data: Data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    as_login(monkeypatch, "sup")
+    said(capsys, "--db", data.url, "export", "--status", "assigned", "-o", str(tmp_path / "a.csv"), code=0)
+    said(capsys, "--db", data.url, "print", data.qa, code=0)
+    as_login(monkeypatch, "adm")
+    said(capsys, "--db", data.url, "--user", "mgr", "export", "--format", "jsonl", code=0)
+    log = said(capsys, "--db", data.url, "--lang", "en", "audit", code=0).splitlines()
+    assert len(log) == 3
+    assert "export  sup [sup]" in log[0] and "format=csv" in log[0] and "statuses=['assigned']" in log[0]
+    assert "print   sup [sup]" in log[1] and data.qa in log[1]
+    assert "admin adm acting as mgr [adm]" in log[2] and "format=jsonl" in log[2]
+    only = said(capsys, "--db", data.url, "--lang", "en", "audit", "--who", "mgr", code=0).splitlines()
+    assert only == log[2:]

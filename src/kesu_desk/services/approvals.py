@@ -36,7 +36,6 @@ from kesu_desk.domain.errors import DeskError, WorkflowError
 from kesu_desk.domain.vocabulary import Action, Role, Severity, Status
 from kesu_desk.domain.workflow import APPROVERS, SENIOR_APPROVERS, Actor, CaseFacts
 from kesu_desk.services import cases
-from kesu_desk.services.cases import load_actor
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import DeadlineState, deadline_state, utcnow
@@ -112,7 +111,7 @@ def _limit_cents(threshold: Decimal) -> int:
 
 
 def _approver(uow: UnitOfWork, actor_name: str) -> Actor:
-    _, actor = load_actor(uow.session, actor_name)
+    actor = uow.users.actor(actor_name)
     if actor.role not in APPROVERS:
         raise WorkflowError("wrong_role", action=Action.APPROVE.value, role=actor.role.value)
     return actor

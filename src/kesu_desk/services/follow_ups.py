@@ -18,7 +18,6 @@ from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.vocabulary import Action, Severity
 from kesu_desk.services import cases
-from kesu_desk.services.cases import load_actor
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView, money
 from kesu_desk.sla import DeadlineState, deadline_state
@@ -67,7 +66,7 @@ class FollowUpItem:
 
 def _may_call(uow: UnitOfWork, actor_name: str) -> None:
     """Only who may record the survey sees whom to call (the same roles as the workflow's)."""
-    _, actor = load_actor(uow.session, actor_name)
+    actor = uow.users.actor(actor_name)
     if actor.role not in workflow.RULES[Action.FOLLOW_UP].roles:
         raise WorkflowError("wrong_role", action=Action.FOLLOW_UP.value, role=actor.role.value)
 

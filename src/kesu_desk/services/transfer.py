@@ -21,6 +21,7 @@ from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.numbering import plausible_registration
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
 from kesu_desk.i18n import FALLBACK, describe
+from kesu_desk.services.audit import record_read
 from kesu_desk.services.cases import register_in
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
@@ -114,7 +115,8 @@ def export_cases(
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
     require(desk.reader, Use.EXPORT)
-    # access log: export
+    record_read(desk, Use.EXPORT, {"format": fmt, "statuses": [str(s) for s in statuses],
+                                   "departments": sorted(desk.scope.departments or ["*"])})
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
