@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from kesu_desk import logfile
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
@@ -132,6 +133,7 @@ class KesuDesk(App[None]):
         watch_changes: bool = True, **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._log_file = logfile.open_log()  # first: what follows may have something to log
         self.desk = desk
         self.actor = actor
         self.lang = lang
@@ -161,6 +163,7 @@ class KesuDesk(App[None]):
             if signal.getsignal(signum) == self._on_ending_signal:
                 signal.signal(signum, signal.SIG_DFL if previous is None else previous)
         self._previous_handlers.clear()
+        logfile.close_log(self._log_file)
 
     # -- ended from outside ----------------------------------------------------------------------
 
@@ -350,9 +353,13 @@ class KesuDesk(App[None]):
             self.report_failure(error, f"{type(event.worker.node).__name__}.{event.worker.name}")
 
     def report_failure(self, error: BaseException, where: str) -> None:
-        """A refusal of the desk that no screen showed, or a failure of the database."""
+        """A refusal of the desk that no screen showed, the database out of reach, or else a
+        bug: its traceback goes to the log file, which the notification names."""
         if isinstance(error, DeskError):
             message = describe(error, self.lang)
-        else:
+        elif database_unreachable(error):
             message = t("app.db_error", self.lang, reason=first_line(error))
+        else:
+            logfile.log.error("Internal error in %s", where, exc_info=error)
+            message = t("app.internal_error", self.lang, path=logfile.log_file())
         self.notify(message, severity="error", timeout=8, markup=False)

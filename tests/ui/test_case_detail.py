@@ -364,6 +364,26 @@ async def test_a_refusal_of_the_service_is_said_once_in_the_dialog(desk: Desk, r
         assert not [n for n in app._notifications if "Comment is required" in n.message]
 
 
+async def test_a_bug_while_saving_keeps_the_dialog_and_what_was_typed(
+    desk: Desk, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = register().number
+    add_note = cases.add_note
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_case(app, pilot, number)
+        monkeypatch.setattr(cases, "add_note", lambda *args, **kwargs: 1 // 0)
+        await press(app, pilot, "n", "tab")
+        await type_text(app, pilot, "angry caller")
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, NoteDialog)
+        assert "bottom right" in static_text(app, "#dialog-error")
+        assert [n for n in app._notifications if n.message.startswith("Internal error")]
+        monkeypatch.setattr(cases, "add_note", add_note)  # fixed: the same key saves now
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, CaseScreen)
+    assert [e.comment for e in cases.get_case(desk, number).timeline if e.action == "note"] == ["angry caller"]
+
+
 async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Register) -> None:
     kept = register()
     duplicate = register()
