@@ -13,10 +13,10 @@ from textual.screen import ModalScreen, Screen
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
-from kesu_desk.screens.compositor import CroppedCompositor
 from kesu_desk.services.desk import Desk
 from kesu_desk.widgets.keys import localise_bindings
 from kesu_desk.widgets.outcomes import Failed, RelaysWorkerFailures
+from kesu_desk.widgets.textual_private import crop_repaints
 
 __all__ = ["DeskApp", "DeskChanged", "DeskModal", "DeskScreen", "explain", "localise_bindings"]
 
@@ -56,7 +56,7 @@ class _DeskMixin(RelaysWorkerFailures):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(Screen[Any], self)._compositor = CroppedCompositor()  # repaints only what changed
+        crop_repaints(cast(Screen[Any], self))
         localise_bindings(cast(DOMNode, self), cast(DeskApp, self.app).lang)
 
     @property

@@ -38,7 +38,7 @@ from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.customer_card import CustomerCard
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.keys import DeskFooter, mapped_bindings
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
@@ -251,11 +251,10 @@ class IntakeScreen(DeskScreen[None]):
 
     def key_of(self, binding_id: str) -> str:
         """The key that runs ``binding_id`` now (the config's keymap may have moved it)."""
-        remapped = self.desk.settings.keymap.get(binding_id, "").split(",")[0].strip()
-        for key, bindings in self._bindings.key_to_bindings.items():
+        for key, bindings in mapped_bindings(self).items():
             for b in bindings:
                 if b.id == binding_id:
-                    return str(self.app.get_key_display(replace(b, key=remapped or key)))
+                    return str(self.app.get_key_display(replace(b, key=key)))
         return ""
 
     # -- what the agent types --------------------------------------------------------------------
