@@ -22,7 +22,7 @@ PG_SKIP_REASON = f"{PG_URL_VAR} not set: PostgreSQL store tests skipped"
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read the developer's config file, data directory or KESU_DESK_* variables."""
+    """Never read the developer's config file, data or log directory or KESU_DESK_* variables."""
     for name in list(os.environ):
         if name.startswith("KESU_DESK_") and name != PG_URL_VAR:
             monkeypatch.delenv(name)
@@ -30,6 +30,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("KESU_DESK_CONFIG", str(home / "no-such-config.toml"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log file
 
 
 # The login name the desk sees in-process: the admin of PEOPLE (tests/casesteps.py). The desk

@@ -18,22 +18,26 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.actions import parse
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from kesu_desk import logfile
+from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
-from kesu_desk.i18n import t
-from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen, explain, localise_bindings
+from kesu_desk.i18n import describe, t
+from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen, localise_bindings
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
 from kesu_desk.widgets.keys import mapped_bindings
+from kesu_desk.widgets.outcomes import outcome
 
 # How often the desk looks for other terminals' changes (one indexed max() per look).
 CHANGE_CHECK_SECONDS = 1.0
@@ -44,7 +48,20 @@ ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") i
 # stuck on the database, a terminal that reads nothing), it ends without.
 EXIT_GRACE_SECONDS = 2.0
 
-__all__ = ["HelpScreen", "KesuDesk", "key_help", "localise_bindings"]
+__all__ = ["HelpScreen", "KesuDesk", "database_unreachable", "key_help", "localise_bindings"]
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """The database did not answer (down, locked, the connection lost): not a bug of the desk."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError)
+
+
+def first_line(error: BaseException) -> str:
+    reason = getattr(error, "orig", None) or error  # the driver's own words under SQLAlchemy's
+    text = str(reason).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def key_help(node: DOMNode) -> list[tuple[str, str]]:
@@ -103,11 +120,20 @@ class KesuDesk(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False, priority=True),
     ]
 
+    class ChangesSeen(Message):
+        """The newest event in the database, and how many approvals wait for this user."""
+
+        def __init__(self, last_event_id: int, waiting: int) -> None:
+            super().__init__()
+            self.last_event_id = last_event_id
+            self.waiting = waiting
+
     def __init__(
         self, desk: Desk, actor: Actor, lang: str, *, clock: Callable[[], datetime] | None = None,
         watch_changes: bool = True, **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._log_file = logfile.open_log()  # first: what follows may have something to log
         if desk.identity is None:  # every read takes this user's view (domain/access.py)
             from kesu_desk.domain.access import Identity
 
@@ -141,6 +167,7 @@ class KesuDesk(App[None]):
             if signal.getsignal(signum) == self._on_ending_signal:
                 signal.signal(signum, signal.SIG_DFL if previous is None else previous)
         self._previous_handlers.clear()
+        logfile.close_log(self._log_file)
 
     # -- ended from outside ----------------------------------------------------------------------
 
@@ -282,14 +309,22 @@ class KesuDesk(App[None]):
         self._look_for_changes()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="changes")
-    def _look_for_changes(self) -> tuple[int, int]:
+    def _look_for_changes(self) -> None:
         from kesu_desk.services.approvals import waiting_count
         from kesu_desk.services.queue import last_change
 
-        last = last_change(self.desk)
-        if last == self._last_event_id and self._waiting is not None:
-            return last, self._waiting  # nothing changed: the count cannot have either
-        return last, waiting_count(self.desk, self.actor.name)
+        with outcome(self) as post:
+            try:
+                last = last_change(self.desk)
+                if last == self._last_event_id and self._waiting is not None:
+                    waiting = self._waiting  # nothing changed: the count cannot have either
+                else:
+                    waiting = waiting_count(self.desk, self.actor.name)
+            except Exception as error:
+                if database_unreachable(error):
+                    return  # looked at again in a second; the screens' own work says what failed
+                raise
+            post(self.ChangesSeen(last, waiting))
 
     def _show_who(self) -> None:
         """Who works here, and how many approvals wait for them (seen from every screen)."""
@@ -305,17 +340,33 @@ class KesuDesk(App[None]):
         for screen in self.screen_stack:
             screen.post_message(DeskChanged(last_event_id))
 
+    @on(ChangesSeen)
+    def _changes_seen(self, message: ChangesSeen) -> None:
+        last, waiting = message.last_event_id, message.waiting
+        if self._last_event_id is not None and last != self._last_event_id:
+            self._broadcast(last)
+        self._last_event_id = last
+        if waiting != self._waiting:
+            self._waiting = waiting
+            self._show_who()
+
+    # -- what went wrong -------------------------------------------------------------------------
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "changes":
-            if event.state is WorkerState.SUCCESS and worker.result is not None:
-                last, waiting = worker.result
-                if self._last_event_id is not None and last != self._last_event_id:
-                    self._broadcast(last)
-                self._last_event_id = last
-                if waiting != self._waiting:
-                    self._waiting = waiting
-                    self._show_who()
-            return  # a failed look is tried again in a second; the screens say what failed
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            self.notify(explain(worker.error, self.lang), severity="error", timeout=8)
+        """Every worker's failure in the desk ends here (screens and widgets relay theirs,
+        widgets.outcomes): said once, as a notification."""
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            self.report_failure(error, f"{type(event.worker.node).__name__}.{event.worker.name}")
+
+    def report_failure(self, error: BaseException, where: str) -> None:
+        """A refusal of the desk that no screen showed, the database out of reach, or else a
+        bug: its traceback goes to the log file, which the notification names."""
+        if isinstance(error, DeskError):
+            message = describe(error, self.lang)
+        elif database_unreachable(error):
+            message = t("app.db_error", self.lang, reason=first_line(error))
+        else:
+            logfile.log.error("Internal error in %s", where, exc_info=error)
+            message = t("app.internal_error", self.lang, path=logfile.log_file())
+        self.notify(message, severity="error", timeout=8, markup=False)

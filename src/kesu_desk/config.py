@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_log_path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
@@ -44,6 +44,11 @@ def config_path() -> Path:
 
 def data_dir() -> Path:
     return user_data_path(APP_NAME)
+
+
+def log_dir() -> Path:
+    """Where the desk's log file goes: platformdirs' user log folder (XDG_STATE_HOME on Linux)."""
+    return user_log_path(APP_NAME)
 
 
 def default_db_url() -> str:

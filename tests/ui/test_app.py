@@ -249,6 +249,35 @@ async def test_keys_are_remapped_from_the_config_and_every_action_is_in_the_pale
 
 
 @sqlite_only
+async def test_a_bug_is_logged_with_its_traceback_and_said_as_an_internal_error_naming_the_log(
+    desk: Desk, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformdirs import user_log_path
+
+    from kesu_desk.services import queue
+
+    register(description="第一件")
+    log = user_log_path("kesu-desk") / "kesu-desk.log"
+    app = KesuDesk(desk, whoami(desk, "ag"), "zh", watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+
+        def broken_count(*args: object, **kwargs: object) -> int:
+            return 1 // 0
+
+        monkeypatch.setattr(queue, "queue_count", broken_count)
+        await pilot.press("f5")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert [m for m in messages if "内部错误" in m and str(log) in m], messages
+        assert not any("数据库" in m for m in messages), messages  # a bug is not a database error
+        assert isinstance(app.screen, QueueScreen) and len(numbers(app)) == 1
+    logged = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in logged
+    assert "in broken_count" in logged and "ZeroDivisionError" in logged
+
+
+@sqlite_only
 async def test_a_database_failure_is_a_notification_and_the_queue_stays(
     desk: Desk, register: Register, monkeypatch: pytest.MonkeyPatch
 ) -> None:

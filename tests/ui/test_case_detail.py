@@ -9,7 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 from textual.widgets import Static, TextArea
-from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
+from uisteps import (
+    field_value,
+    open_case,
+    press,
+    run_as,
+    screen_text,
+    settle,
+    static_text,
+    type_text,
+)
 
 from casesteps import to_assigned, to_investigating, to_proposed
 from kesu_desk.domain.vocabulary import Status, Validity
@@ -341,6 +350,38 @@ async def test_a_return_needs_a_comment_and_the_refusal_keeps_the_dialog(desk: D
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
     assert cases.get_case(desk, view.number).status is Status.RETURNED
+
+
+async def test_a_refusal_of_the_service_is_said_once_in_the_dialog(desk: Desk, register: Register) -> None:
+    view = to_proposed(desk, register())
+    async with run_as(desk, "sup") as (app, pilot):
+        await open_case(app, pilot, view.number)
+        await press(app, pilot, "b", "ctrl+s")  # the service refuses a return without a comment
+        assert isinstance(app.screen, ActionDialog)
+        assert "Comment is required" in static_text(app, "#dialog-error")
+        # Said where the comment is typed, not once more in a notification over the dialog.
+        assert screen_text(app).count("Comment is required") == 1, screen_text(app)
+        assert not [n for n in app._notifications if "Comment is required" in n.message]
+
+
+async def test_a_bug_while_saving_keeps_the_dialog_and_what_was_typed(
+    desk: Desk, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = register().number
+    add_note = cases.add_note
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_case(app, pilot, number)
+        monkeypatch.setattr(cases, "add_note", lambda *args, **kwargs: 1 // 0)
+        await press(app, pilot, "n", "tab")
+        await type_text(app, pilot, "angry caller")
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, NoteDialog)
+        assert "bottom right" in static_text(app, "#dialog-error")
+        assert [n for n in app._notifications if n.message.startswith("Internal error")]
+        monkeypatch.setattr(cases, "add_note", add_note)  # fixed: the same key saves now
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, CaseScreen)
+    assert [e.comment for e in cases.get_case(desk, number).timeline if e.action == "note"] == ["angry caller"]
 
 
 async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Register) -> None:

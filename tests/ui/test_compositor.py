@@ -1,5 +1,5 @@
 """The desk's compositor draws the same as Textual's: what changes is only how many widgets it
-asks to render for a partial update (screens/compositor.py)."""
+asks to render for a partial update (widgets/textual_private.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from textual.widgets import TextArea
 from uisteps import settle
 
 from kesu_desk.app import KesuDesk
-from kesu_desk.screens.compositor import CroppedCompositor
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets.textual_private import CroppedCompositor
 
 
 def _partial(compositor: Compositor, changed: Region, console: Console) -> tuple[str, list[Widget]]:

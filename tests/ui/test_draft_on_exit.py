@@ -44,7 +44,8 @@ class Terminal:
         return done.stdout
 
     def start(self, command: list[str]) -> None:
-        env = [f"{name}={os.environ[name]}" for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "KESU_DESK_CONFIG")]
+        env = [f"{name}={os.environ[name]}" for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME",
+                                                              "KESU_DESK_CONFIG")]
         args = ["new-session", "-d", "-s", "desk", "-x", "80", "-y", "24"]
         for pair in env:
             args += ["-e", pair]

@@ -5,7 +5,6 @@ changed, ready to save again against the new version)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, ClassVar
 
@@ -15,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Mount
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.amounts import amount_params, parse_amount
 from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
@@ -30,24 +29,12 @@ from kesu_desk.services.canned import CannedReply, canned_replies
 from kesu_desk.services.intake import other_open_cases
 from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_header import pending_proposal
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
 from kesu_desk.widgets.timeline import amount_text, event_summary, local_time
-
-
-@dataclass(frozen=True)
-class Saved:
-    view: CaseView
-
-
-@dataclass(frozen=True)
-class Conflicted:
-    """Someone changed the case first: nothing was saved; ``fresh`` is the case as it is now."""
-
-    error: ConflictError
-    fresh: CaseView
-
 
 # -- what changed between two versions of a case ------------------------------------------------
 
@@ -146,6 +133,29 @@ class ActionDialog(DeskModal[CaseView | None]):
         Binding("f3,ctrl+t", "canned", "Canned reply", id="case.canned"),
     ]
 
+    class Saved(Message):
+        """Saved: ``view`` is the case as it is now."""
+
+        def __init__(self, view: CaseView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Conflicted(Message):
+        """Someone changed the case first: nothing was saved; ``fresh`` is the case as it is now."""
+
+        def __init__(self, error: ConflictError, fresh: CaseView) -> None:
+            super().__init__()
+            self.error = error
+            self.fresh = fresh
+
+    class Failed(outcomes.Failed):
+        """Not saved: the desk's refusal (said under the fields), or a failure the app reported."""
+
+    class CannedLoaded(Message):
+        def __init__(self, replies: list[CannedReply]) -> None:
+            super().__init__()
+            self.replies = replies
+
     def __init__(self, view: CaseView, *, reloaded: Callable[[CaseView], None] | None = None) -> None:
         super().__init__(classes="action-dialog")
         self.opened = view  # the version the user's input is measured against
@@ -218,35 +228,33 @@ class ActionDialog(DeskModal[CaseView | None]):
         self._save(values, self.opened.version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
-    def _save(self, values: dict[str, Any], version: int) -> Saved | Conflicted:
-        try:
-            return Saved(self.save(values, version))
-        except ConflictError as error:
-            return self.conflicted(error)
+    def _save(self, values: dict[str, Any], version: int) -> None:
+        with outcome(self, self.Failed) as post:
+            try:
+                saved: Message = self.Saved(self.save(values, version))
+            except ConflictError as error:
+                saved = self.conflicted(error)
+            post(saved)
 
-    def conflicted(self, error: ConflictError) -> Conflicted:
+    def conflicted(self, error: ConflictError) -> ActionDialog.Conflicted:
         """What the conflict is measured against (in the worker thread): the case as it is now."""
-        return Conflicted(error, cases.get_case(self.desk, self.opened.number))
+        return self.Conflicted(error, cases.get_case(self.desk, self.opened.number))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            self.saving = False
-            self.show_error(self.explain(worker.error))
-        elif event.state is WorkerState.SUCCESS:
-            self.finished(worker.group, worker.result)
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.dismiss(message.view)
 
-    def finished(self, group: str, result: Any) -> None:
-        """A worker of this dialog is done; subclasses add their own groups."""
-        if isinstance(result, Saved):
-            self.dismiss(result.view)
-        elif isinstance(result, Conflicted):
-            self.saving = False
-            self.show_conflict(result)
-        elif group == "canned":
-            self.pick_canned(result)
+    @on(Conflicted)
+    def _conflicted(self, message: Conflicted) -> None:
+        self.saving = False
+        self.show_conflict(message)
 
-    def show_conflict(self, conflict: Conflicted) -> None:
+    @on(Failed)
+    def _not_saved(self, message: Failed) -> None:
+        self.saving = False
+        self.show_error(self.failure(message))
+
+    def show_conflict(self, conflict: ActionDialog.Conflicted) -> None:
         fresh = conflict.fresh
         self.show_changes(case_changes(self.opened, fresh, self.lang, self.tz))
         # From now on the input is measured against the case as it is now.
@@ -292,13 +300,16 @@ class ActionDialog(DeskModal[CaseView | None]):
         self._load_canned()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="canned")
-    def _load_canned(self) -> list[CannedReply]:
-        replies = canned_replies(self.desk, self.opened, self.lang, agent=self.actor.name,
-                                 now=self.desk_app.now())
-        first = [r for key in self.CANNED_FIRST for r in replies if r.key == key]
-        return first + [r for r in replies if r not in first]
+    def _load_canned(self) -> None:
+        with outcome(self) as post:
+            replies = canned_replies(self.desk, self.opened, self.lang, agent=self.actor.name,
+                                     now=self.desk_app.now())
+            first = [r for key in self.CANNED_FIRST for r in replies if r.key == key]
+            post(self.CannedLoaded(first + [r for r in replies if r not in first]))
 
-    def pick_canned(self, replies: list[CannedReply]) -> None:
+    @on(CannedLoaded)
+    def pick_canned(self, message: CannedLoaded) -> None:
+        replies = message.replies
         target = self._target()
         if target is None:
             return
@@ -392,20 +403,28 @@ class AssignDialog(ActionDialog):
     def _start_loading(self) -> None:
         self._load_people()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
-    def _load_people(self) -> tuple[list[tuple[str, str]], dict[str, list[tuple[str, str]]]]:
-        departments = [(d.code, d.name(self.lang)) for d in department_views(self.desk)]
-        handlers: dict[str, list[tuple[str, str]]] = {}
-        for user in list_users(self.desk):
-            if user.role is Role.HANDLER and user.active and user.department:
-                handlers.setdefault(user.department, []).append((user.name, user.display_name))
-        return departments, handlers
+    class PeopleLoaded(Message):
+        """The departments (code, name) and each one's active handlers (name, display name)."""
 
-    def finished(self, group: str, result: Any) -> None:
-        if group != "people":
-            super().finished(group, result)
-            return
-        departments, self.handlers = result
+        def __init__(self, departments: list[tuple[str, str]],
+                     handlers: dict[str, list[tuple[str, str]]]) -> None:
+            super().__init__()
+            self.departments = departments
+            self.handlers = handlers
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
+    def _load_people(self) -> None:
+        with outcome(self) as post:
+            departments = [(d.code, d.name(self.lang)) for d in department_views(self.desk)]
+            handlers: dict[str, list[tuple[str, str]]] = {}
+            for user in list_users(self.desk):
+                if user.role is Role.HANDLER and user.active and user.department:
+                    handlers.setdefault(user.department, []).append((user.name, user.display_name))
+            post(self.PeopleLoaded(departments, handlers))
+
+    @on(PeopleLoaded)
+    def _people_loaded(self, message: PeopleLoaded) -> None:
+        departments, self.handlers = message.departments, message.handlers
         select = self.query_one("#department", Select)
         select.prompt = self.t("dialog.choose")  # read by set_options for the blank entry
         select.set_options((Text(f"{code}  {name}"), code) for code, name in departments)
@@ -644,16 +663,24 @@ class MergeDialog(ActionDialog):
     def _start_loading(self) -> None:
         self._load_candidates()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="candidates")
-    def _load_candidates(self) -> list[tuple[str, str]]:
-        found = other_open_cases(self.desk, self.opened.customer.id, excluding=self.opened.number)
-        return [(r.number, f"{r.number}  {t(f'status.{r.status.value}', self.lang)}  {one_line(r.summary)}")
-                for r in found]
+    class CandidatesLoaded(Message):
+        """The customer's other open cases: (number, how the list shows it)."""
 
-    def finished(self, group: str, result: Any) -> None:
-        if group != "candidates":
-            super().finished(group, result)
-            return
+        def __init__(self, candidates: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.candidates = candidates
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="candidates")
+    def _load_candidates(self) -> None:
+        with outcome(self) as post:
+            found = other_open_cases(self.desk, self.opened.customer.id, excluding=self.opened.number)
+            post(self.CandidatesLoaded([
+                (r.number, f"{r.number}  {t(f'status.{r.status.value}', self.lang)}  {one_line(r.summary)}")
+                for r in found]))
+
+    @on(CandidatesLoaded)
+    def _candidates_loaded(self, message: CandidatesLoaded) -> None:
+        result = message.candidates
         title = self.query_one("#merge-candidates-title", Static)
         options = self.query_one("#merge-candidates", OptionList)
         title.update(Text(self.t("dialog.merge_candidates" if result else "dialog.merge_no_candidates")))

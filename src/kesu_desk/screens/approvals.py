@@ -16,9 +16,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.events import ScreenResume
+from textual.message import Message
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.i18n import t
@@ -34,8 +34,10 @@ from kesu_desk.services.approvals import (
 )
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
 from kesu_desk.widgets.keys import DeskFooter, localise_bindings, mapped_bindings
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
 from kesu_desk.widgets.timeline import amount_text, local_time
 
@@ -186,6 +188,31 @@ class ApprovalsScreen(DeskScreen[None]):
         Binding("r,b", "return_proposal", "Return", id="approvals.return"),
     ]
 
+    class Loaded(Message):
+        def __init__(self, items: list[InboxItem]) -> None:
+            super().__init__()
+            self.items = items
+
+    class Failed(outcomes.Failed):
+        """The inbox could not be (re)loaded."""
+
+    class Approved(Message):
+        """Each chosen proposal with what became of it."""
+
+        def __init__(self, results: list[tuple[InboxItem, BatchResult]]) -> None:
+            super().__init__()
+            self.results = results
+
+    class NotApproved(outcomes.Failed):
+        """The batch failed as a whole."""
+
+    class ReturnOpened(Message):
+        """The case of the proposal to return, as it is now."""
+
+        def __init__(self, view: CaseView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self) -> None:
         super().__init__()
         self.items: list[InboxItem] = []
@@ -214,17 +241,18 @@ class ApprovalsScreen(DeskScreen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inbox")
-    def _load(self) -> list[InboxItem]:
-        items: list[InboxItem] = []
-        after: int | None = None
-        while len(items) < MAX_ITEMS:
-            page = approval_inbox(self.desk, self.actor.name, after_id=after, limit=INBOX_PAGE,
-                                  now=self.desk_app.now())
-            items += page
-            if len(page) < INBOX_PAGE:
-                break
-            after = page[-1].proposal_id
-        return items
+    def _load(self) -> None:
+        with outcome(self, self.Failed) as post:
+            items: list[InboxItem] = []
+            after: int | None = None
+            while len(items) < MAX_ITEMS:
+                page = approval_inbox(self.desk, self.actor.name, after_id=after, limit=INBOX_PAGE,
+                                      now=self.desk_app.now())
+                items += page
+                if len(page) < INBOX_PAGE:
+                    break
+                after = page[-1].proposal_id
+            post(self.Loaded(items))
 
     def on_desk_changed(self, event: DeskChanged) -> None:
         self.reload()
@@ -234,45 +262,29 @@ class ApprovalsScreen(DeskScreen[None]):
         if self.loaded:  # back from a case, where a proposal may have been decided
             self.reload()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker, group = event.worker, event.worker.group
-        if group == "inbox":
-            if event.state is WorkerState.SUCCESS:
-                self.refusal = None
-                self.loaded = True
-                self.items = list(worker.result or [])
-                self.marked &= {i.proposal_id for i in self.items}
-                self._draw()
-            elif event.state is WorkerState.ERROR and worker.error is not None:
-                event.stop()
-                self._load_failed(worker.error)
-        elif group == "approve":
-            if event.state is WorkerState.SUCCESS:
-                self.busy = False
-                self._approved(list(worker.result or []))
-            elif event.state is WorkerState.ERROR and worker.error is not None:
-                event.stop()
-                self.busy = False
-                self._show_results(Text(self.explain(worker.error)))
-                self._changed()
-        elif group == "return-open":
-            if event.state is WorkerState.SUCCESS and worker.result is not None:
-                self._open_return(worker.result)
-            elif event.state is WorkerState.ERROR and worker.error is not None:
-                event.stop()
-                self.notify(self.explain(worker.error), severity="error", timeout=8)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.refusal = None
+        self.loaded = True
+        self.items = message.items
+        self.marked &= {i.proposal_id for i in self.items}
+        self._draw()
         self.refresh_bindings()
 
-    def _load_failed(self, error: BaseException) -> None:
+    @on(Failed)
+    def _load_failed(self, message: Failed) -> None:
+        error = message.error
         if isinstance(error, WorkflowError) and error.code == "wrong_role":
             # Agents and handlers approve nothing: say so instead of showing an error.
             self.refusal = self.t("inbox.not_for_role", role=self.t(f"role.{self.actor.role.value}"))
             self.items, self.marked = [], set()
             self.loaded = True
             self._draw()
-            return
-        # Keep what was shown; say why it could not be refreshed.
-        self.query_one("#inbox-status", Static).update(Text(self.t("inbox.failed", reason=self.explain(error))))
+        else:
+            # Keep what was shown; say why it could not be refreshed.
+            self.query_one("#inbox-status", Static).update(
+                Text(self.t("inbox.failed", reason=self.failure(message))))
+        self.refresh_bindings()
 
     # -- drawing ---------------------------------------------------------------------------------
 
@@ -426,12 +438,23 @@ class ApprovalsScreen(DeskScreen[None]):
         self.app.push_screen(ApproveBatchDialog(chosen), confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="approve")
-    def _approve(self, chosen: list[InboxItem], comment: str) -> list[tuple[InboxItem, BatchResult]]:
-        results = approve_many(self.desk, self.actor.name, [(i.number, i.version) for i in chosen],
-                               comment=comment)
-        return list(zip(chosen, results, strict=True))
+    def _approve(self, chosen: list[InboxItem], comment: str) -> None:
+        with outcome(self, self.NotApproved) as post:
+            results = approve_many(self.desk, self.actor.name, [(i.number, i.version) for i in chosen],
+                                   comment=comment)
+            post(self.Approved(list(zip(chosen, results, strict=True))))
 
-    def _approved(self, results: list[tuple[InboxItem, BatchResult]]) -> None:
+    @on(NotApproved)
+    def _not_approved(self, message: NotApproved) -> None:
+        self.busy = False
+        self._show_results(Text(self.failure(message)))
+        self._changed()
+        self.refresh_bindings()
+
+    @on(Approved)
+    def _approved(self, message: Approved) -> None:
+        self.busy = False
+        results = message.results
         text = Text(self.t("inbox.results_title"), style="bold")
         approved = 0
         for item, result in results:
@@ -450,6 +473,7 @@ class ApprovalsScreen(DeskScreen[None]):
                     severity="warning" if refused else "information")
         self.reload()
         self._changed()
+        self.refresh_bindings()
 
     def _changed(self) -> None:
         """This terminal changed the desk: the approvals badge and the other screens follow now,
@@ -462,10 +486,14 @@ class ApprovalsScreen(DeskScreen[None]):
             self._load_case(item.number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="return-open")
-    def _load_case(self, number: str) -> CaseView:
-        return cases.get_case(self.desk, number)
+    def _load_case(self, number: str) -> None:
+        with outcome(self) as post:
+            post(self.ReturnOpened(cases.get_case(self.desk, number)))
 
-    def _open_return(self, view: CaseView) -> None:
+    @on(ReturnOpened)
+    def _open_return(self, message: ReturnOpened) -> None:
+        view = message.view
+
         def done(saved: CaseView | None) -> None:
             if saved is None:
                 return

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
-from textual import on
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
-from kesu_desk.screens.compositor import CroppedCompositor
 from kesu_desk.services.desk import Desk
 from kesu_desk.widgets.keys import localise_bindings
+from kesu_desk.widgets.outcomes import Failed, RelaysWorkerFailures
+from kesu_desk.widgets.textual_private import crop_repaints
 
 __all__ = ["DeskApp", "DeskChanged", "DeskModal", "DeskScreen", "explain", "localise_bindings"]
 
@@ -47,28 +46,17 @@ class DeskChanged(Message):
         self.last_event_id = last_event_id
 
 
-def explain(error: BaseException, lang: str) -> str:
-    """A failure as one sentence in the user's language (never a traceback)."""
-    if isinstance(error, DeskError):
-        return describe(error, lang)
-    reason = getattr(error, "orig", None) or error
-    first = str(reason).strip().splitlines()[0] if str(reason).strip() else type(error).__name__
-    return t("app.db_error", lang, reason=first)
+def explain(error: DeskError, lang: str) -> str:
+    """A refusal of the desk as one sentence in the user's language (never a traceback)."""
+    return describe(error, lang)
 
 
-def notify_failure(node: _DeskMixin, event: Worker.StateChanged) -> None:
-    """A worker's failure its screen did not handle (and stop) becomes a notification in the
-    user's language: workers' state changes do not bubble up to the app."""
-    if event.state is WorkerState.ERROR and not event._stop_propagation and event.worker.error:
-        node.app.notify(node.explain(event.worker.error), severity="error", timeout=8)
-
-
-class _DeskMixin:
+class _DeskMixin(RelaysWorkerFailures):
     app: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(Screen[Any], self)._compositor = CroppedCompositor()  # repaints only what changed
+        crop_repaints(cast(Screen[Any], self))
         localise_bindings(cast(DOMNode, self), cast(DeskApp, self.app).lang)
 
     @property
@@ -90,8 +78,13 @@ class _DeskMixin:
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
 
-    def explain(self, error: BaseException) -> str:
+    def explain(self, error: DeskError) -> str:
         return explain(error, self.lang)
+
+    def failure(self, failed: Failed) -> str:
+        """What a failed worker leaves to say here: the desk's refusal, or (when the app has
+        reported something else) that the work was not done."""
+        return self.explain(failed.error) if failed.error is not None else self.t("app.not_done")
 
     def save_unsaved(self, *, last: bool) -> None:
         """Write at once what this screen keeps on disk for the user (the intake's draft): the
@@ -102,10 +95,6 @@ class DeskScreen(_DeskMixin, Screen[ResultT]):
     """A full screen of the desk. Subclasses give every Binding an id (for the keymap and the
     catalogue's [keys] section)."""
 
-    @on(Worker.StateChanged)
-    def _unhandled_failure(self, event: Worker.StateChanged) -> None:
-        notify_failure(self, event)
-
 
 class DeskModal(_DeskMixin, ModalScreen[ResultT]):
     """A dialog over a screen; Esc closes it without doing anything."""
@@ -113,10 +102,6 @@ class DeskModal(_DeskMixin, ModalScreen[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="modal.cancel"),
     ]
-
-    @on(Worker.StateChanged)
-    def _unhandled_failure(self, event: Worker.StateChanged) -> None:
-        notify_failure(self, event)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -3,15 +3,15 @@ may take now, each on its own key."""
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, Static
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus
 from kesu_desk.domain.workflow import STAFF
@@ -28,8 +28,10 @@ from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_header import CaseHeader, facts
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.timeline import EventRow, Timeline
 
 # How often the deadline's state is looked at again while the case is open (it moves with time).
@@ -72,6 +74,23 @@ class CaseScreen(DeskScreen[None]):
         Binding("t", "typical(False)", "Not typical", id="case.not_typical", show=False),
     ]
 
+    class Loaded(Message):
+        """The case, the actions this user may take on it now, the departments' names."""
+
+        def __init__(self, view: CaseView, allowed: list[Action], departments: dict[str, str]) -> None:
+            super().__init__()
+            self.view = view
+            self.allowed = allowed
+            self.departments = departments
+
+    class Failed(outcomes.Failed):
+        """The case could not be (re)loaded."""
+
+    class CorrectiveLoaded(Message):
+        def __init__(self, actions: list[CorrectiveView]) -> None:
+            super().__init__()
+            self.actions = actions
+
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
@@ -101,26 +120,26 @@ class CaseScreen(DeskScreen[None]):
         self._load_corrective()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
-    def _load(self) -> tuple[CaseView, list[Action], dict[str, str]]:
-        snapshot = cases.case_snapshot(self.desk, self.actor.name, self.number)
-        departments = self.departments or {d.code: d.name(self.lang) for d in department_views(self.desk)}
-        return snapshot.view, snapshot.actions, departments
+    def _load(self) -> None:
+        with outcome(self, self.Failed) as post:
+            # the case and what this user may do with it, from one unit of work
+            snapshot = cases.case_snapshot(self.desk, self.actor.name, self.number)
+            departments = self.departments or {d.code: d.name(self.lang) for d in department_views(self.desk)}
+            post(self.Loaded(snapshot.view, snapshot.actions, departments))
 
     def on_desk_changed(self, message: DeskChanged) -> None:
         self.reload()
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "case":
-            return
-        if event.state is WorkerState.SUCCESS:
-            view, allowed, self.departments = cast(tuple[CaseView, list[Action], dict[str, str]], worker.result)
-            self.allowed = frozenset(allowed)
-            await self.show(view)
-            self.refresh_bindings()
-        elif event.state is WorkerState.ERROR and worker.error is not None:
-            # Keep showing what was loaded last; say why it could not be refreshed.
-            self.say(self.explain(worker.error))
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        self.allowed, self.departments = frozenset(message.allowed), message.departments
+        await self.show(message.view)
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _not_loaded(self, message: Failed) -> None:
+        # Keep showing what was loaded last; say why it could not be refreshed.
+        self.say(self.failure(message))
 
     async def show(self, view: CaseView) -> None:
         first = self.view is None
@@ -170,14 +189,14 @@ class CaseScreen(DeskScreen[None]):
     # -- review: corrective actions and typical cases ------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case-corrective")
-    def _load_corrective(self) -> list[CorrectiveView]:
-        return corrective.list_actions(self.desk, case_number=self.number)
+    def _load_corrective(self) -> None:
+        with outcome(self) as post:
+            post(self.CorrectiveLoaded(corrective.list_actions(self.desk, case_number=self.number)))
 
-    @on(Worker.StateChanged)
-    def _corrective_loaded(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "case-corrective" and event.state is WorkerState.SUCCESS:
-            self.corrective = cast(list[CorrectiveView], event.worker.result)
-            self.refresh_bindings()
+    @on(CorrectiveLoaded)
+    def _corrective_loaded(self, message: CorrectiveLoaded) -> None:
+        self.corrective = message.actions
+        self.refresh_bindings()
 
     def _corrective_dialog(self, step: str) -> ActionDialog | None:
         """The dialog for ``step`` (open, progress, check) if this user may take it now."""

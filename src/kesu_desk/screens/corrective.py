@@ -8,7 +8,6 @@ effective has reopened it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,13 +15,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.events import Mount
+from textual.message import Message
 from textual.widgets import Select, Static
 
 from kesu_desk.domain.errors import ConflictError, InvalidInput
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus
 from kesu_desk.screens.actions import (
     ActionDialog,
-    Conflicted,
     choice,
     line_input,
     row,
@@ -32,6 +31,7 @@ from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.users import list_users
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
 
 # A new (or reopened) corrective action is due this many days from today unless changed.
@@ -118,23 +118,30 @@ class OpenCorrectiveDialog(_ReviewDialog):
     def _start_loading(self) -> None:
         self._load_people()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
-    def _load_people(self) -> list[tuple[str, str]]:
-        people = []
-        for user in list_users(self.desk):
-            if user.active:
-                shown = one_line(user.name)
-                if user.display_name and user.display_name != user.name:
-                    shown += "  " + one_line(user.display_name)
-                shown += f"  ({self.t(f'role.{user.role.value}')}" + (
-                    f", {user.department})" if user.department else ")")
-                people.append((user.name, shown))
-        return people
+    class PeopleLoaded(Message):
+        """Who may own the action: (name, how the list shows them)."""
 
-    def finished(self, group: str, result: Any) -> None:
-        if group != "people":
-            super().finished(group, result)
-            return
+        def __init__(self, people: list[tuple[str, str]]) -> None:
+            super().__init__()
+            self.people = people
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
+    def _load_people(self) -> None:
+        with outcome(self) as post:
+            people = []
+            for user in list_users(self.desk):
+                if user.active:
+                    shown = one_line(user.name)
+                    if user.display_name and user.display_name != user.name:
+                        shown += "  " + one_line(user.display_name)
+                    shown += f"  ({self.t(f'role.{user.role.value}')}" + (
+                        f", {user.department})" if user.department else ")")
+                    people.append((user.name, shown))
+            post(self.PeopleLoaded(people))
+
+    @on(PeopleLoaded)
+    def _people_loaded(self, message: PeopleLoaded) -> None:
+        result = message.people
         select = self.query_one("#owner", Select)
         select.prompt = self.t("dialog.choose")
         select.set_options((Text(shown), name) for name, shown in result)
@@ -155,11 +162,12 @@ class OpenCorrectiveDialog(_ReviewDialog):
         return self.fresh()
 
 
-@dataclass(frozen=True)
-class ActionConflicted(Conflicted):
+class ActionConflicted(ActionDialog.Conflicted):
     """Someone changed the corrective action first: it as it is now, besides its case."""
 
-    action: CorrectiveView
+    def __init__(self, error: ConflictError, fresh: CaseView, action: CorrectiveView) -> None:
+        super().__init__(error, fresh)
+        self.action = action
 
 
 def action_changes(old: CorrectiveView, new: CorrectiveView, lang_t: Any) -> list[str]:
@@ -206,10 +214,10 @@ class _OnAction(_ReviewDialog):
     def fields(self) -> ComposeResult:
         raise NotImplementedError
 
-    def conflicted(self, error: ConflictError) -> Conflicted:
+    def conflicted(self, error: ConflictError) -> ActionDialog.Conflicted:
         return ActionConflicted(error, self.fresh(), corrective.get_action(self.desk, self.corrective.id))
 
-    def show_conflict(self, conflict: Conflicted) -> None:
+    def show_conflict(self, conflict: ActionDialog.Conflicted) -> None:
         if not isinstance(conflict, ActionConflicted):
             super().show_conflict(conflict)
             return

@@ -4,7 +4,6 @@ problem is solved, comments; or a call nobody answered."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -15,9 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import ScreenResume
+from textual.message import Message
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import ConflictError, WorkflowError
 from kesu_desk.domain.vocabulary import Status
@@ -43,8 +42,10 @@ from kesu_desk.services.follow_ups import (
 from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState, deadline_state
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import TypedTextArea, one_line, plain
 from kesu_desk.widgets.timeline import local_time
 
@@ -72,6 +73,14 @@ class FollowUpsScreen(DeskScreen[None]):
         Binding("o", "open_case", "Open case", id="follow_ups.open"),
     ]
 
+    class Loaded(Message):
+        def __init__(self, items: list[FollowUpItem]) -> None:
+            super().__init__()
+            self.items = items
+
+    class Failed(outcomes.Failed):
+        """The list could not be (re)loaded."""
+
     def __init__(self) -> None:
         super().__init__()
         self.items: list[FollowUpItem] = []
@@ -97,16 +106,17 @@ class FollowUpsScreen(DeskScreen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="follow-ups")
-    def _load(self) -> list[FollowUpItem]:
-        items: list[FollowUpItem] = []
-        now = self.desk_app.now()
-        while len(items) < MAX_ITEMS:
-            page = follow_ups_due(self.desk, self.actor.name, now, limit=FOLLOW_UP_PAGE,
-                                  after=items[-1].key if items else None)
-            items += page
-            if len(page) < FOLLOW_UP_PAGE:
-                break
-        return items
+    def _load(self) -> None:
+        with outcome(self, self.Failed) as post:
+            items: list[FollowUpItem] = []
+            now = self.desk_app.now()
+            while len(items) < MAX_ITEMS:
+                page = follow_ups_due(self.desk, self.actor.name, now, limit=FOLLOW_UP_PAGE,
+                                      after=items[-1].key if items else None)
+                items += page
+                if len(page) < FOLLOW_UP_PAGE:
+                    break
+            post(self.Loaded(items))
 
     def on_desk_changed(self, event: DeskChanged) -> None:
         self.reload()
@@ -116,24 +126,23 @@ class FollowUpsScreen(DeskScreen[None]):
         if self.loaded:  # back from a survey or a case
             self.reload()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "follow-ups":
-            return
-        if event.state is WorkerState.SUCCESS:
-            self.refusal, self.loaded = None, True
-            self.items = list(worker.result or [])
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.refusal, self.loaded = None, True
+        self.items = message.items
+        self._draw()
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _not_loaded(self, message: Failed) -> None:
+        error = message.error
+        if isinstance(error, WorkflowError) and error.code == "wrong_role":
+            self.refusal = self.t("follow_ups.not_for_role", role=self.t(f"role.{self.actor.role.value}"))
+            self.items, self.loaded = [], True
             self._draw()
-        elif event.state is WorkerState.ERROR and worker.error is not None:
-            event.stop()
-            error = worker.error
-            if isinstance(error, WorkflowError) and error.code == "wrong_role":
-                self.refusal = self.t("follow_ups.not_for_role", role=self.t(f"role.{self.actor.role.value}"))
-                self.items, self.loaded = [], True
-                self._draw()
-            else:
-                self.query_one("#follow-ups-status", Static).update(
-                    Text(self.t("follow_ups.failed", reason=self.explain(error))))
+        else:
+            self.query_one("#follow-ups-status", Static).update(
+                Text(self.t("follow_ups.failed", reason=self.failure(message))))
         self.refresh_bindings()
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -229,22 +238,6 @@ def promised_and_done(item: FollowUpItem, lang: str, tz: tzinfo) -> Text:
 # -- the survey -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Recorded:
-    """The service recorded the call: the case as it is now, its department in words."""
-
-    view: CaseView
-    department: str
-
-
-@dataclass(frozen=True)
-class Changed:
-    """Someone changed the case first: nothing was saved; ``fresh`` is the case as it is now."""
-
-    error: ConflictError
-    fresh: CaseView
-
-
 class AnswerPad(Static, can_focus=True):
     """The customer's answers, each on one key: the score (1–5) and solved (y/n)."""
 
@@ -262,6 +255,35 @@ class SurveyScreen(DeskScreen[None]):
         Binding("y", "solved(True)", "Solved", show=False, id="survey.solved"),
         Binding("n", "solved(False)", "Not solved", show=False, id="survey.not_solved"),
     ]
+
+    class CaseLoaded(Message):
+        def __init__(self, view: CaseView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Failed(outcomes.Failed):
+        """The case could not be looked at (what was typed stays where it is)."""
+
+    class Recorded(Message):
+        """The service recorded the call (``answered``: the answers; else a call nobody
+        answered): the case as it is now, its department in words."""
+
+        def __init__(self, view: CaseView, department: str, *, answered: bool) -> None:
+            super().__init__()
+            self.view = view
+            self.department = department
+            self.answered = answered
+
+    class Changed(Message):
+        """Someone changed the case first: nothing was saved; ``fresh`` is the case as it is now."""
+
+        def __init__(self, error: ConflictError, fresh: CaseView) -> None:
+            super().__init__()
+            self.error = error
+            self.fresh = fresh
+
+    class NotSaved(outcomes.Failed):
+        """Neither the answers nor the unanswered call were recorded."""
 
     def __init__(self, item: FollowUpItem) -> None:
         super().__init__()
@@ -375,38 +397,34 @@ class SurveyScreen(DeskScreen[None]):
     # -- loading the case (to tell what changed, and whether it still waits for its call) ----------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="survey-case")
-    def _load_case(self) -> CaseView:
-        return cases.get_case(self.desk, self.item.number)
+    def _load_case(self) -> None:
+        with outcome(self, self.Failed) as post:
+            post(self.CaseLoaded(cases.get_case(self.desk, self.item.number)))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker, group = event.worker, event.worker.group
-        if event.state is WorkerState.ERROR and worker.error is not None:
-            event.stop()
-            if group in ("survey", "no-answer"):
-                self.saving = False
-            self.say(self.explain(worker.error))  # what was typed stays where it is
-        elif event.state is WorkerState.SUCCESS:
-            result = worker.result
-            if group == "survey-case" and isinstance(result, CaseView):
-                self._case_loaded(result)
-            elif group == "survey" and isinstance(result, Recorded | Changed):
-                self.saving = False
-                self._survey_saved(result)
-            elif group == "no-answer" and isinstance(result, Recorded | Changed):
-                self.saving = False
-                self._no_answer_saved(result)
+    @on(Failed)
+    def _case_not_loaded(self, message: Failed) -> None:
+        self.say(self.failure(message))  # what was typed stays where it is
+        self.refresh_bindings()
+
+    @on(NotSaved)
+    def _not_saved(self, message: NotSaved) -> None:
+        self.saving = False
+        self.say(self.failure(message))  # what was typed stays where it is
         self.refresh_bindings()
 
     def on_desk_changed(self, event: DeskChanged) -> None:
         if not self.finished and not self.saving:
             self._load_case()  # to say at once if someone else took this call
 
-    def _case_loaded(self, view: CaseView) -> None:
+    @on(CaseLoaded)
+    def _case_loaded(self, message: CaseLoaded) -> None:
+        view = message.view
         if view.version == self.version:
             self.opened = view
         if view.status is not Status.FOLLOW_UP:
             self.say(self.t("survey.not_in_follow_up", number=view.number,
                             status=self.t(f"status.{view.status.value}")))
+        self.refresh_bindings()
 
     # -- recording the call -----------------------------------------------------------------------
 
@@ -459,21 +477,25 @@ class SurveyScreen(DeskScreen[None]):
         self._record_no_answer(self.comments, self.version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="survey")
-    def _save(self, score: int, solved: bool | None, comments: str, version: int) -> Recorded | Changed:
-        try:
-            view = record_survey(self.desk, self.actor.name, self.item.number, version, score=score,
-                                 solved=solved, comments=comments)
-        except ConflictError as error:
-            return Changed(error, cases.get_case(self.desk, self.item.number))
-        return Recorded(view, self._department(view))
+    def _save(self, score: int, solved: bool | None, comments: str, version: int) -> None:
+        with outcome(self, self.NotSaved) as post:
+            try:
+                view = record_survey(self.desk, self.actor.name, self.item.number, version, score=score,
+                                     solved=solved, comments=comments)
+            except ConflictError as error:
+                post(self.Changed(error, cases.get_case(self.desk, self.item.number)))
+                return
+            post(self.Recorded(view, self._department(view), answered=True))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="no-answer")
-    def _record_no_answer(self, comment: str, version: int) -> Recorded | Changed:
-        try:
-            view = record_no_answer(self.desk, self.actor.name, self.item.number, version, comment=comment)
-        except ConflictError as error:
-            return Changed(error, cases.get_case(self.desk, self.item.number))
-        return Recorded(view, self._department(view))
+    def _record_no_answer(self, comment: str, version: int) -> None:
+        with outcome(self, self.NotSaved) as post:
+            try:
+                view = record_no_answer(self.desk, self.actor.name, self.item.number, version, comment=comment)
+            except ConflictError as error:
+                post(self.Changed(error, cases.get_case(self.desk, self.item.number)))
+                return
+            post(self.Recorded(view, self._department(view), answered=False))
 
     def _department(self, view: CaseView) -> str:
         """The case's department in the user's language (runs in the worker)."""
@@ -482,10 +504,22 @@ class SurveyScreen(DeskScreen[None]):
         names = {d.code: d.name(self.lang) for d in department_views(self.desk)}
         return names.get(view.department, view.department)
 
-    def _survey_saved(self, result: Recorded | Changed) -> None:
-        if isinstance(result, Changed):
-            self._conflict(result.fresh)
-            return
+    @on(Changed)
+    def _changed_first(self, message: Changed) -> None:
+        self.saving = False
+        self._conflict(message.fresh)
+        self.refresh_bindings()
+
+    @on(Recorded)
+    def _recorded(self, message: Recorded) -> None:
+        self.saving = False
+        if message.answered:
+            self._survey_saved(message)
+        else:
+            self._no_answer_saved(message)
+        self.refresh_bindings()
+
+    def _survey_saved(self, result: Recorded) -> None:
         view = result.view
         self._finish()
         assert self.score is not None
@@ -499,10 +533,7 @@ class SurveyScreen(DeskScreen[None]):
         self.notify(message)
         self._changed()
 
-    def _no_answer_saved(self, result: Recorded | Changed) -> None:
-        if isinstance(result, Changed):
-            self._conflict(result.fresh)
-            return
+    def _no_answer_saved(self, result: Recorded) -> None:
         view = result.view
         last = next((e for e in reversed(view.timeline) if e.action == "follow_up"), None)
         details = last.details if last is not None else {}

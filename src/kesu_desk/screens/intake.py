@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
@@ -37,8 +36,10 @@ from kesu_desk.services.intake import (
 )
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.customer_card import CustomerCard
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.keys import DeskFooter, mapped_bindings
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
@@ -135,6 +136,9 @@ class IntakeScreen(DeskScreen[None]):
         def __init__(self, case: CaseView) -> None:
             super().__init__()
             self.case = case
+
+    class NotRegistered(outcomes.Failed):
+        """The form keeps everything; wrong fields are marked where they are."""
 
     class ReferenceLoaded(Message):
         def __init__(self, departments: dict[str, dict[str, str]], categories: list[str]) -> None:
@@ -247,11 +251,10 @@ class IntakeScreen(DeskScreen[None]):
 
     def key_of(self, binding_id: str) -> str:
         """The key that runs ``binding_id`` now (the config's keymap may have moved it)."""
-        remapped = self.desk.settings.keymap.get(binding_id, "").split(",")[0].strip()
-        for key, bindings in self._bindings.key_to_bindings.items():
+        for key, bindings in mapped_bindings(self).items():
             for b in bindings:
                 if b.id == binding_id:
-                    return str(self.app.get_key_display(replace(b, key=remapped or key)))
+                    return str(self.app.get_key_display(replace(b, key=key)))
         return ""
 
     # -- what the agent types --------------------------------------------------------------------
@@ -584,19 +587,20 @@ class IntakeScreen(DeskScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-register")
     def _register(self, draft: CaseDraft, key: tuple[Any, ...], known: Suggestion | None,
                   accepted: dict[str, Any] | None, generation: int) -> None:
-        # The timeline records what the rules said about the text as registered, even when the
-        # agent was quicker than the suggestion.
-        suggestion = known or (self._ask_rules(key) if key[0] else None)
-        suggested = suggested_values(suggestion) if suggestion is not None else None
-        chosen = {
-            "department": accepted.get("department") if accepted else None,
-            "category": draft.category,
-            "severity": draft.severity.value,
-        }
-        case = register_case(self.desk, self.actor.name, draft, suggested=suggested,
-                             chosen=chosen if suggested is not None else None)
-        self._store.discard(generation)
-        self.post_message(self.Registered(case))
+        with outcome(self, self.NotRegistered) as post:
+            # The timeline records what the rules said about the text as registered, even when
+            # the agent was quicker than the suggestion.
+            suggestion = known or (self._ask_rules(key) if key[0] else None)
+            suggested = suggested_values(suggestion) if suggestion is not None else None
+            chosen = {
+                "department": accepted.get("department") if accepted else None,
+                "category": draft.category,
+                "severity": draft.severity.value,
+            }
+            case = register_case(self.desk, self.actor.name, draft, suggested=suggested,
+                                 chosen=chosen if suggested is not None else None)
+            self._store.discard(generation)
+            post(self.Registered(case))
 
     @on(Registered)
     def _registered(self, message: Registered) -> None:
@@ -608,13 +612,13 @@ class IntakeScreen(DeskScreen[None]):
         when = local_time(answer, self._tz, self.lang) if answer else "-"
         self.app.push_screen(RegisteredDialog(case.number, when), lambda _: self._focus_phone())
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "intake-register" or event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        self._registering = False  # the app says what failed; the form keeps everything
-        if isinstance(worker.error, InvalidInput):
-            self._show_errors(dict(worker.error.params.get("errors", {})))
+    @on(NotRegistered)
+    def _not_registered(self, message: NotRegistered) -> None:
+        self._registering = False  # the form keeps everything
+        if isinstance(message.error, InvalidInput):
+            self._show_errors(dict(message.error.params.get("errors", {})))
+        elif message.error is not None:
+            self.notify(self.explain(message.error), severity="error", timeout=8, markup=False)
 
     def _focus_phone(self) -> None:
         self.query_one("#phone", Input).focus()

@@ -15,11 +15,11 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.vocabulary import OPEN_STATUSES, CorrectiveStatus, Status
 from kesu_desk.domain.workflow import STAFF
@@ -30,6 +30,7 @@ from kesu_desk.services.overview import Overview, overview
 from kesu_desk.services.report import name_of
 from kesu_desk.services.users import department_views
 from kesu_desk.sla import as_utc
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.charts import (
     LINE_MARKER,
     MARKERS,
@@ -40,6 +41,7 @@ from kesu_desk.widgets.charts import (
     legend,
 )
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import fit, one_line
 
 # Another terminal's change reloads the overview at most this often (every figure is a query).
@@ -85,6 +87,14 @@ class OverviewScreen(DeskScreen[None]):
         Binding("escape", "back", "Back", id="overview.back"),
         Binding("p", "period", "Review", id="overview.period"),
     ]
+
+    class Loaded(Message):
+        def __init__(self, data: OverviewData) -> None:
+            super().__init__()
+            self.data = data
+
+    class Failed(outcomes.Failed):
+        """Said where the figures would be, rather than in a notification."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,21 +147,20 @@ class OverviewScreen(DeskScreen[None]):
         self._load(self.desk_app.now())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
-    def _load(self, now: datetime) -> OverviewData:
-        figures = overview(self.desk, self.actor.name, now)  # refuses agents and handlers
-        actions = corrective.list_actions(self.desk, statuses=(CorrectiveStatus.OPEN, CorrectiveStatus.DONE))
-        departments = self.departments or {d.code: d.name(self.lang) for d in department_views(self.desk)}
-        return OverviewData(figures, actions, departments, self.desk.calendar.local_date(now))
+    def _load(self, now: datetime) -> None:
+        with outcome(self, self.Failed) as post:
+            figures = overview(self.desk, self.actor.name, now)  # refuses agents and handlers
+            actions = corrective.list_actions(self.desk, statuses=(CorrectiveStatus.OPEN, CorrectiveStatus.DONE))
+            departments = self.departments or {d.code: d.name(self.lang) for d in department_views(self.desk)}
+            post(self.Loaded(OverviewData(figures, actions, departments, self.desk.calendar.local_date(now))))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "overview":
-            return
-        if event.state is WorkerState.SUCCESS and isinstance(worker.result, OverviewData):
-            self.show(worker.result)
-        elif event.state is WorkerState.ERROR and worker.error is not None:
-            event.stop()  # said here, where the figures would be, rather than in a notification
-            self.say(self.explain(worker.error), error=True)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.show(message.data)
+
+    @on(Failed)
+    def _not_loaded(self, message: Failed) -> None:
+        self.say(self.failure(message), error=True)
 
     def on_desk_changed(self, message: DeskChanged) -> None:
         if not self.is_current:

@@ -10,16 +10,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.vocabulary import Role, Severity, Status
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 
 SEARCH_PAUSE = 0.2  # seconds of no typing before a search runs
 
@@ -117,6 +118,23 @@ class QueueScreen(DeskScreen[None]):
         Binding("s,f6", "sort", "Sort", id="queue.sort"),
     ]
 
+    class Counted(Message):
+        """How many cases ``filter`` selects, to be shown in ``sort`` order."""
+
+        def __init__(self, filter: q.QueueFilter, sort: q.Sort, total: int, keep_cursor: bool) -> None:
+            super().__init__()
+            self.filter = filter
+            self.sort = sort
+            self.total = total
+            self.keep_cursor = keep_cursor
+
+    class FiltersNotSaved(Message):
+        """The config file could not take the filters (they apply all the same)."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     def __init__(self) -> None:
         super().__init__()
         self.view = QueueView.load(self.desk.settings.queue_filters.model_dump(mode="json"))
@@ -161,18 +179,16 @@ class QueueScreen(DeskScreen[None]):
         self._count(self.queue_filter(), q.Sort(self.view.sort), keep_cursor)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-count")
-    def _count(self, flt: q.QueueFilter, sort: q.Sort, keep_cursor: bool) -> tuple[q.QueueFilter, q.Sort, int, bool]:
-        return flt, sort, q.queue_count(self.desk, flt), keep_cursor
+    def _count(self, flt: q.QueueFilter, sort: q.Sort, keep_cursor: bool) -> None:
+        with outcome(self) as post:
+            post(self.Counted(flt, sort, q.queue_count(self.desk, flt), keep_cursor))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "queue-count" and event.state is WorkerState.SUCCESS:
-            flt, sort, total, keep_cursor = event.worker.result  # type: ignore[misc]
-            if not self.searching:
-                self.query_one(CaseTable).reset(self._loader(flt, sort), total, keep_cursor=keep_cursor)
-                self._show_status(total)
-        elif event.worker.group == "queue-save" and event.state is WorkerState.ERROR:
-            event.stop()
-            self.notify(self.t("queue.not_saved", reason=str(event.worker.error)), severity="warning")
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if not self.searching:
+            self.query_one(CaseTable).reset(self._loader(message.filter, message.sort), message.total,
+                                            keep_cursor=message.keep_cursor)
+            self._show_status(message.total)
 
     def _loader(self, flt: q.QueueFilter, sort: q.Sort) -> Any:
         desk = self.desk
@@ -221,7 +237,15 @@ class QueueScreen(DeskScreen[None]):
     def _save(self, view: QueueView) -> None:
         from kesu_desk.config import save_config_value
 
-        save_config_value("queue_filters", view.saved())
+        with outcome(self) as post:
+            try:
+                save_config_value("queue_filters", view.saved())
+            except (OSError, ValueError) as error:  # a config file that cannot be read or written
+                post(self.FiltersNotSaved(str(error)))
+
+    @on(FiltersNotSaved)
+    def _filters_not_saved(self, message: FiltersNotSaved) -> None:
+        self.notify(self.t("queue.not_saved", reason=message.reason), severity="warning", markup=False)
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -256,7 +280,8 @@ class QueueScreen(DeskScreen[None]):
 
     @on(CaseTable.Failed)
     def _failed(self, event: CaseTable.Failed) -> None:
-        self.notify(self.explain(event.error), severity="error", timeout=8)
+        if event.error is not None:  # else the app has said what went wrong
+            self.notify(self.explain(event.error), severity="error", timeout=8, markup=False)
 
     @on(CaseTable.Opened)
     def _open(self, event: CaseTable.Opened) -> None:

@@ -11,15 +11,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
+from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
 from kesu_desk.screens.base import DeskModal, DeskScreen
 from kesu_desk.services.report import PeriodReport, Table, build_report, report_tables
 from kesu_desk.sla import as_utc
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.charts import aligned_table
 from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.outcomes import outcome
 
 
 def table_text(table: Table) -> Text:
@@ -39,6 +41,15 @@ class ReportScreen(DeskScreen[None]):
         Binding("d", "dates", "Dates", id="review.dates"),
         Binding("f5", "reload", "Refresh", id="review.reload"),
     ]
+
+    class Loaded(Message):
+        def __init__(self, report: PeriodReport, tables: list[Table]) -> None:
+            super().__init__()
+            self.report = report
+            self.tables = tables
+
+    class Failed(outcomes.Failed):
+        """The review could not be made (said where its title goes)."""
 
     def __init__(self, start: date, end: date) -> None:
         super().__init__()
@@ -62,20 +73,18 @@ class ReportScreen(DeskScreen[None]):
         self._build(self.start, self.end)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review")
-    def _build(self, start: date, end: date) -> tuple[PeriodReport, list[Table]]:
-        report = build_report(self.desk, start, end, now=self.desk_app.now())
-        return report, report_tables(report, self.lang)
+    def _build(self, start: date, end: date) -> None:
+        with outcome(self, self.Failed) as post:
+            report = build_report(self.desk, start, end, now=self.desk_app.now())
+            post(self.Loaded(report, report_tables(report, self.lang)))
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "review":
-            return
-        if event.state is WorkerState.SUCCESS and worker.result is not None:
-            report, tables = worker.result
-            await self.show(report, tables)
-        elif event.state is WorkerState.ERROR and worker.error is not None:
-            event.stop()
-            self._title(self.explain(worker.error), error=True)
+    @on(Loaded)
+    async def _built(self, message: Loaded) -> None:
+        await self.show(message.report, message.tables)
+
+    @on(Failed)
+    def _not_built(self, message: Failed) -> None:
+        self._title(self.failure(message), error=True)
 
     def _title(self, message: str | Text, *, error: bool = False) -> None:
         box = self.query_one("#review-title", Static)

@@ -11,19 +11,20 @@ from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker, WorkerState
 
 from kesu_desk.i18n import t
 from kesu_desk.services.queue import QueueRow
 from kesu_desk.sla import DeadlineState
+from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.keys import localise_bindings
+from kesu_desk.widgets.outcomes import RelaysWorkerFailures, outcome
 from kesu_desk.widgets.text import fit, one_line
 
 PAGE = 60  # rows a fetch brings: a screenful and some
@@ -84,7 +85,7 @@ def due_in(due: datetime, now: datetime) -> str:
     return sign + age(now - abs(delta), now)
 
 
-class CaseTable(ScrollView, can_focus=True, inherit_bindings=False):
+class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindings=False):
     """Rows come from a loader run in a worker; a row not yet fetched shows as "…"."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -124,12 +125,17 @@ class CaseTable(ScrollView, can_focus=True, inherit_bindings=False):
     class Loaded(Message):
         """A page arrived (tests and the screen's status line wait for it)."""
 
-    class Failed(Message):
-        """A page could not be read; the screen says why."""
+    class Failed(outcomes.Failed):
+        """A page could not be read; the screen says why (the desk's refusal) or the app did."""
 
-        def __init__(self, error: BaseException) -> None:
+    class PageFetched(Message, bubble=False):
+        """Rows of the list shown in ``generation``, for ``request``."""
+
+        def __init__(self, generation: int, request: PageRequest, rows: list[QueueRow]) -> None:
             super().__init__()
-            self.error = error
+            self.generation = generation
+            self.request = request
+            self.rows = rows
 
     def __init__(self, lang: str, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -216,22 +222,17 @@ class CaseTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._load(self._loader, request, self._generation)
 
     @work(thread=True, exit_on_error=False, group="case-table")
-    def _load(self, loader: Loader, request: PageRequest, generation: int) -> tuple[int, PageRequest, list[QueueRow]]:
-        return generation, request, loader(request)
+    def _load(self, loader: Loader, request: PageRequest, generation: int) -> None:
+        with outcome(self, self.Failed) as post:
+            post(self.PageFetched(generation, request, loader(request)))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "case-table":
-            return
-        if event.state is WorkerState.ERROR:
-            event.stop()
-            self._in_flight.clear()  # the next draw asks again
-            if event.worker.error is not None:
-                self.post_message(self.Failed(event.worker.error))
-            return
-        if event.state is not WorkerState.SUCCESS:
-            return
-        event.stop()
-        generation, request, rows = event.worker.result  # type: ignore[misc]
+    @on(Failed)
+    def _not_fetched(self, message: Failed) -> None:
+        self._in_flight.clear()  # the next draw asks again; the message goes on to the screen
+
+    @on(PageFetched)
+    def _fetched(self, message: PageFetched) -> None:
+        generation, request, rows = message.generation, message.request, message.rows
         self._in_flight.discard((request.kind, request.index))
         if generation != self._generation:
             return

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.widgets import Footer
 
 from kesu_desk.i18n import catalogue
+from kesu_desk.widgets.textual_private import QuietFooter, mapped_bindings, replace_bindings
+
+__all__ = ["DeskFooter", "localise_bindings", "mapped_bindings"]
 
 
 def localise_bindings(node: DOMNode, lang: str) -> None:
     """Footer and help texts in the user's language: each binding's description is looked up by
     its id (or, for Textual's own, its action) under [keys] in the catalogue."""
     names = catalogue(lang)
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [_localised(b, names) for b in bindings]
+    replace_bindings(node, lambda binding: _localised(binding, names))
 
 
 def _localised(binding: Binding, names: dict[str, str]) -> Binding:
@@ -30,32 +28,6 @@ def _localised(binding: Binding, names: dict[str, str]) -> Binding:
     return binding
 
 
-def mapped_bindings(node: DOMNode) -> dict[str, list[Binding]]:
-    """``node``'s bindings by key, as the user's keymap maps them (what a key press will do)."""
-    bindings = node._bindings.copy()
-    keymap = node.app._keymap
-    if keymap:
-        bindings.apply_keymap(keymap)
-    return bindings.key_to_bindings
-
-
-class DeskFooter(Footer):
-    """Textual's footer, redrawn once for changes of the bindings that come together.
-
-    Textual's Footer (8.2.8) rebuilds all its keys for each change of the screen's bindings; a
-    screen coming up sends several (focus, the screen stack, each refresh of the bindings), and
-    on the queue the rebuilds cost about a tenth of a second of start-up."""
-
-    _rebuild_queued = False
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus or self._rebuild_queued:
-            return
-        if self.is_attached and screen is self.screen:
-            self._rebuild_queued = True
-            self.call_after_refresh(self._rebuild)
-
-    async def _rebuild(self) -> None:
-        self._rebuild_queued = False
-        await self.recompose()
+class DeskFooter(QuietFooter):
+    """The desk's footer: the keys the screen offers now, redrawn once for changes that come
+    together."""
