@@ -15,6 +15,7 @@ from sqlalchemy import text
 from casesteps import draft, to_follow_up, to_investigating
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import CorrectiveStatus, Remedy
+from kesu_desk.present.report import report_tables
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.report import (
@@ -27,7 +28,6 @@ from kesu_desk.services.report import (
     batch_threshold,
     build_report,
     period_bounds,
-    report_tables,
 )
 from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView

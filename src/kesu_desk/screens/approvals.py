@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.screens.actions import ReturnDialog
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import cases
@@ -37,7 +38,7 @@ from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
 from kesu_desk.widgets.keys import DeskFooter, localise_bindings, mapped_bindings
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
-from kesu_desk.widgets.timeline import amount_text, local_time
+from kesu_desk.widgets.timeline import amount_text
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.
 MAX_ITEMS = 1000

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
 from kesu_desk.i18n import catalogue, field_params
+from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services.cases import register_case
@@ -39,7 +40,7 @@ from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.keys import DeskFooter
-from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
+from kesu_desk.widgets.suggestion_panel import SuggestionPanel
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
 # Pauses after which the form acts on what was typed (seconds): the customer lookup and the
@@ -235,7 +236,8 @@ class IntakeScreen(DeskScreen[None]):
         self.query_one("#phone", Input).focus()
         if self._restored_from is not None:
             # When it was saved, not "as you left it": after a kill -9 the last keys may be missing.
-            self.notify(self.t("intake.draft_restored", time=local_time(self._restored_from, self._tz, self.lang)))
+            restored = local_time_with_weekday(self._restored_from, self._tz, self.lang)
+            self.notify(self.t("intake.draft_restored", time=restored))
             self._lookup_now()
             self._suggest_now()
 
@@ -605,7 +607,7 @@ class IntakeScreen(DeskScreen[None]):
         self._clear_form()
         self.notify(self.t("intake.registered", number=case.number))
         answer = case.deadlines.get("answer")
-        when = local_time(answer, self._tz, self.lang) if answer else "-"
+        when = local_time_with_weekday(answer, self._tz, self.lang) if answer else "-"
         self.app.push_screen(RegisteredDialog(case.number, when), lambda _: self._focus_phone())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

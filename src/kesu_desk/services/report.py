@@ -1,9 +1,7 @@
-"""The period review (总结评价, DOMAIN.md step 10): every figure as plain data, and its renderers.
+"""The period review (总结评价, DOMAIN.md step 10): every figure as plain data.
 
 :func:`build_report` returns a :class:`PeriodReport` (language-neutral: codes and numbers);
-:func:`report_tables` lays it out as titled tables in the user's language, which
-:func:`render_markdown`, :func:`render_html` and :func:`render_csv` write out, and a screen can
-show as they are.
+present/report.py lays it out as tables in the user's language and writes Markdown, HTML or CSV.
 
 What the figures count, precisely:
 
@@ -45,16 +43,11 @@ What the figures count, precisely:
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -68,14 +61,13 @@ from kesu_desk.domain.vocabulary import (
     ProposalStatus,
     Status,
 )
-from kesu_desk.i18n import catalogue, t
 from kesu_desk.services import corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import as_utc, utcnow
 from kesu_desk.store.models import Case, CaseEvent, CorrectiveAction, Customer, Department, Proposal
-from kesu_desk.text import csv_cell, one_line, visible, visible_line
+from kesu_desk.text import one_line
 
 DEFAULT_BATCH_THRESHOLD = 5  # DOMAIN.md: five or more units of one batch
 TOP_CAUSES = 10
@@ -492,319 +484,3 @@ def _department_names(s: Session) -> dict[str, dict[str, str]]:
         d.code: {"zh": d.name_zh, "en": d.name_en, "es": d.name_es}
         for d in s.execute(sa.select(Department)).scalars()
     }
-
-
-# -- the figures as tables, in the user's language ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: str  # machine-readable: a code, an ISO date, a plain number ("" = none)
-    text: str  # for people, in the report's language
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str  # the section's name in the CSV
-    title: str
-    columns: list[str]  # machine names (CSV header)
-    headers: list[str]  # for people
-    rows: list[list[Cell]]
-    numeric: frozenset[int] = frozenset()  # columns to right-align
-
-
-def name_of(table: str, code: str, lang: str) -> str:
-    """A code in words (``report.<table>.<code>``, else the shared ``<table>.<code>``), or the
-    code itself when no catalogue names it: categories and factors can be anything."""
-    if not code:
-        return t("report.none", lang)
-    names = catalogue(lang)
-    return names.get(f"report.{table}.{code}") or names.get(f"{table}.{code}") or code
-
-
-def department_name(report: PeriodReport, code: str, lang: str) -> str:
-    if not code:
-        return t("report.no_department", lang)
-    names = report.department_names.get(code)
-    return f"{code} {names[lang]}" if names else code
-
-
-def local_time(moment: datetime | None, tz: Any) -> str:
-    return "" if moment is None else as_utc(moment).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def _n(value: int) -> Cell:
-    return Cell(str(value), f"{value:,}")
-
-
-def _pct(value: float | None) -> Cell:
-    return Cell("", "–") if value is None else Cell(f"{value:.1f}", f"{value:.1f}%")
-
-
-def _money(value: Decimal | None) -> Cell:
-    return Cell("", "–") if value is None else Cell(f"{value:.2f}", f"{value:,.2f}")
-
-
-def _code(table: str, code: str, lang: str) -> Cell:
-    return Cell(code, name_of(table, code, lang))
-
-
-def _text(value: str) -> Cell:
-    return Cell(value, value)
-
-
-def report_tables(report: PeriodReport, lang: str) -> list[Table]:
-    """The review as titled tables, in order; the CSV, Markdown and HTML all write these."""
-    tz = ZoneInfo(report.timezone)
-
-    def h(*keys: str) -> list[str]:
-        return [t(f"report.col.{k}", lang) for k in keys]
-
-    def table(key: str, columns: list[str], rows: list[list[Cell]], numeric: Iterable[int] = ()) -> Table:
-        return Table(key, t(f"report.section.{key}", lang), columns, h(*columns), rows, frozenset(numeric))
-
-    def counts(key: str, kind: str, items: list[Count], namer: Callable[[str], str]) -> Table:
-        total = sum(c.n for c in items)
-        rows = [[Cell(c.code, namer(c.code)), _n(c.n), _pct(100.0 * c.n / total if total else None)]
-                for c in items]
-        return table(key, [kind, "cases", "share"], rows, (1, 2))
-
-    sat = report.satisfaction
-    summary = [
-        ("total", _n(report.total)),
-        ("closed", _n(report.closed)),
-        ("open", _n(report.open)),
-        ("not_founded", _n(report.not_founded)),
-        ("merged", _n(report.merged)),
-        ("remedies_given", _n(report.remedies_given)),
-        ("total_cost", _money(report.total_cost)),
-        ("surveyed", _n(sat.surveyed)),
-        ("satisfaction_average", _money(sat.average)),
-        ("not_reached", _n(sat.not_reached)),
-        ("batch_problems", _n(len(report.batch_problems))),
-        ("corrective_actions", _n(len(report.corrective_actions))),
-        ("typical", _n(len(report.typical))),
-    ]
-    tables = [
-        table("summary", ["figure", "value"],
-              [[Cell(k, t(f"report.figure.{k}", lang)), v] for k, v in summary], (1,)),
-        counts("by_category", "category", report.by_category, lambda c: name_of("category", c, lang)),
-        counts("by_department", "department", report.by_department,
-               lambda c: department_name(report, c, lang)),
-        counts("by_channel", "channel", report.by_channel, lambda c: name_of("channel", c, lang)),
-        counts("by_severity", "severity", report.by_severity, lambda c: name_of("severity", c, lang)),
-    ]
-    tables.append(table(
-        "deadlines", ["department", "deadline", "kept", "missed", "pending", "kept_share"],
-        [[Cell(d.department, department_name(report, d.department, lang)),
-          _code("deadline", d.deadline, lang), _n(d.kept), _n(d.missed), _n(d.pending),
-          _pct(d.kept_share)] for d in _with_totals(report.deadlines)],
-        (2, 3, 4, 5),
-    ))
-    tables.append(table(
-        "remedies", ["remedy", "cases", "cost"],
-        [[_code("remedy", r.remedy, lang), _n(r.n), _money(r.cost)] for r in report.remedies]
-        + [[Cell("*", t("report.all", lang)), _n(report.remedies_given), _money(report.total_cost)]],
-        (1, 2),
-    ))
-    tables.append(table(
-        "satisfaction", ["score", "cases", "share"],
-        [[Cell(str(score), f"{score} {name_of('score', str(score), lang)}"), _n(n),
-          _pct(100.0 * n / sat.surveyed if sat.surveyed else None)]
-         for score, n in sorted(sat.distribution.items(), reverse=True)],
-        (1, 2),
-    ))
-    for key, kind, causes in (("causes_by_factor", "fishbone", report.causes_by_factor),
-                              ("causes_by_text", "cause", report.causes_by_text)):
-        tables.append(table(
-            key, [kind, "cases", "share", "cumulative"],
-            [[Cell(c.cause, t("report.other", lang) if not c.cause
-                   else c.cause if kind == "cause" else name_of(kind, c.cause, lang)),
-              _n(c.n), _pct(c.share), _pct(c.cumulative)] for c in causes],
-            (1, 2, 3),
-        ))
-    tables.append(table(
-        "repeat_complainants", ["customer_id", "customer", "cases", "numbers"],
-        [[_text(str(r.customer_id)), _text(r.name), _n(len(r.numbers)), _text(" ".join(r.numbers))]
-         for r in report.repeat_complainants],
-        (0, 2),
-    ))
-    tables.append(table(
-        "batch_problems", ["product", "batch", "in_period", "total", "corrective"],
-        [[_text(b.product), _text(b.batch), _n(b.in_period), _n(b.total),
-          Cell(" ".join(str(a.id) for a in b.corrective),
-               "; ".join(_corrective_line(a, lang) for a in b.corrective) or t("report.missing_corrective", lang))]
-         for b in report.batch_problems],
-        (2, 3),
-    ))
-    tables.append(table(
-        "corrective_actions",
-        ["id", "case", "product", "batch", "action", "owner", "due", "status", "rounds", "check_due",
-         "effective"],
-        [[_text(str(a.id)), _text(a.case_number), _text(a.product), _text(a.batch), _text(one_line(a.action)),
-          _text(a.owner), Cell(a.due_date.isoformat(), a.due_date.isoformat()),
-          _code("corrective_status", a.status.value, lang), _n(a.rounds),
-          Cell(a.check_due.isoformat() if a.check_due else "", a.check_due.isoformat() if a.check_due else "–"),
-          _yes_no(a.effective, lang)]
-         for a in report.corrective_actions],
-        (0, 8),
-    ))
-    tables.append(table(
-        "typical", ["case", "registered", "category", "department", "severity", "status",
-                    "satisfaction", "summary"],
-        [[_text(c.number), Cell(as_utc(c.registered_at).isoformat(), local_time(c.registered_at, tz)),
-          _code("category", c.category, lang), Cell(c.department, department_name(report, c.department, lang)),
-          _code("severity", c.severity, lang), _code("status", c.status, lang),
-          Cell("" if c.satisfaction is None else str(c.satisfaction),
-               "–" if c.satisfaction is None else str(c.satisfaction)),
-          _text(c.summary)]
-         for c in report.typical],
-        (6,),
-    ))
-    return tables
-
-
-def _with_totals(rows: list[DeadlineCount]) -> list[DeadlineCount]:
-    """The departments' lines, then one line per deadline for all departments together ("*")."""
-    totals = [
-        DeadlineCount("*", name, sum(r.kept for r in rows if r.deadline == name),
-                      sum(r.missed for r in rows if r.deadline == name),
-                      sum(r.pending for r in rows if r.deadline == name))
-        for name in DEADLINES if any(r.deadline == name for r in rows)
-    ]
-    return [*rows, *totals]
-
-
-def _yes_no(value: bool | None, lang: str) -> Cell:
-    if value is None:
-        return Cell("", "–")
-    return Cell("yes" if value else "no", t("report.yes" if value else "report.no", lang))
-
-
-def _corrective_line(a: CorrectiveView, lang: str) -> str:
-    return t("report.corrective_line", lang, id=a.id, status=name_of("corrective_status", a.status.value, lang),
-             owner=a.owner, due=a.due_date.isoformat())
-
-
-# -- renderers ------------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def md_text(value: str, *, line_start: bool = False) -> str:
-    """User text for Markdown: one line, every character that could become markup escaped
-    (inline markup, HTML, table pipes; with ``line_start``, a heading or list marker too), control
-    characters as pictures (text.visible: Markdown is read on terminals too)."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", visible_line(value))
-    if line_start:
-        escaped = re.sub(r"^(\d+)([.)])", r"\1\\\2", escaped)
-        escaped = re.sub(r"^([#+=-])", r"\\\1", escaped)
-    return escaped
-
-
-def render_markdown(report: PeriodReport, lang: str) -> str:
-    out = [f"# {md_text(_title(report, lang))}", "", md_text(_subtitle(report, lang)), ""]
-    for tbl in report_tables(report, lang):
-        out += [f"## {md_text(tbl.title)}", ""]
-        if not tbl.rows:
-            out += [md_text(t("report.empty", lang)), ""]
-            continue
-        out.append("| " + " | ".join(md_text(x) for x in tbl.headers) + " |")
-        out.append("|" + "|".join("---:" if i in tbl.numeric else "---" for i in range(len(tbl.headers))) + "|")
-        for row in tbl.rows:
-            out.append("| " + " | ".join(md_text(c.text) for c in row) + " |")
-        out.append("")
-    return "\n".join(out)
-
-
-_STYLE = """
-body { font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2em; color: #222; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: .4em 0; }
-th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
-section, table { break-inside: avoid; }
-.muted { color: #666; }
-@media print { body { margin: 0; } }
-"""
-
-
-def html_text(value: str) -> str:
-    """User text for HTML: escaped, control characters as pictures (HTML has no place for them,
-    and a page may well be looked at with ``cat``)."""
-    return html.escape(visible(value))
-
-
-def html_page(title: str, lang: str, body: Iterable[str]) -> str:
-    """A whole, self-contained HTML document; ``body`` is markup built with :func:`html_text`."""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{html.escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html_text(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        *body,
-        "</body>",
-        "</html>",
-        "",
-    ])
-
-
-def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: frozenset[int] = frozenset()) -> str:
-    def cell(i: int, text: str, tag: str = "td") -> str:
-        cls = ' class="n"' if i in numeric and tag == "td" else ""
-        return f"<{tag}{cls}>{html_text(text)}</{tag}>"
-
-    head = "".join(cell(i, x, "th") for i, x in enumerate(headers))
-    body = "\n".join("<tr>" + "".join(cell(i, x) for i, x in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def render_html(report: PeriodReport, lang: str) -> str:
-    title = _title(report, lang)
-    body = [f"<h1>{html_text(title)}</h1>",
-            f'<p class="muted">{html_text(_subtitle(report, lang))}</p>']
-    for tbl in report_tables(report, lang):
-        body.append(f'<section id="{html.escape(tbl.key)}">')
-        body.append(f"<h2>{html_text(tbl.title)}</h2>")
-        if tbl.rows:
-            body.append(html_table(tbl.headers, ([c.text for c in row] for row in tbl.rows), tbl.numeric))
-        else:
-            body.append(f'<p class="muted">{html_text(t("report.empty", lang))}</p>')
-        body.append("</section>")
-    return html_page(title, lang, body)
-
-
-# The CSV layout is described to users in `kesu-desk report --help` (cli.REPORT_CSV_HELP).
-
-
-def render_csv(report: PeriodReport, lang: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for i, tbl in enumerate(report_tables(report, lang)):
-        if i:
-            out.write("\n")
-        writer.writerow(["section", *tbl.columns])
-        for row in tbl.rows:
-            writer.writerow([tbl.key, *(csv_cell(c.value) for c in row)])
-    return out.getvalue()
-
-
-def _title(report: PeriodReport, lang: str) -> str:
-    return t("report.title", lang, start=report.start.isoformat(), end=report.end.isoformat())
-
-
-def _subtitle(report: PeriodReport, lang: str) -> str:
-    return t("report.subtitle", lang, start=report.start.isoformat(), end=report.end.isoformat(),
-             tz=report.timezone, now=local_time(report.generated_at, ZoneInfo(report.timezone)))
-
-
-RENDERERS: dict[str, Callable[[PeriodReport, str], str]] = {
-    "md": render_markdown,
-    "html": render_html,
-    "csv": render_csv,
-}
