@@ -17,7 +17,8 @@ from kesu_desk.domain.vocabulary import Status
 from kesu_desk.i18n import describe
 from kesu_desk.services import cases, follow_ups
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.overview import CauseShare, batch_problem_size, overview
+from kesu_desk.services.overview import CauseShare, overview
+from kesu_desk.services.report import build_report
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 from kesu_desk.store.models import Case, Survey
@@ -169,7 +170,7 @@ def test_no_surveys_and_no_causes(desk: Desk, people: Any) -> None:
 def test_batch_problems_are_open_cases_of_a_batch_with_five_cases(
     desk: Desk, register: Register
 ) -> None:
-    assert batch_problem_size(desk) == 5  # the rules file's batch rule
+    assert desk.rules.batch_threshold == 5  # the rules file's batch rule
     made = [register(product="电水壶 K-200", batch="L1") for _ in range(5)]
     cases.decide_validity(desk, "ag", made[0].number, founded=False, reason="人为损坏")
     for _ in range(4):
@@ -182,3 +183,30 @@ def test_batch_problems_are_open_cases_of_a_batch_with_five_cases(
 
     # L1 has five cases, one of them closed: its four open cases are a batch problem.
     assert (seen.batch_problem_cases, seen.batch_problems) == (4, 1)
+
+
+def test_the_overview_and_the_review_count_the_same_batch_problems(
+    desk: Desk, register: Register, tmp_path: Any
+) -> None:
+    """One query and one threshold (the rules' batch rule, here 3) for both: a batch is a product
+    batch, so cases with a batch code and no product are none."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nid = "batch-problem"\n[rules.when]\nbatch_count_min = 3\n'
+        '[rules.then]\ncorrective_action = true\n', encoding="utf-8")
+    stricter = Desk(desk.settings.model_copy(update={"rules": rules}), desk.engine)
+    for _ in range(3):
+        register(product="电水壶 K-200", batch="L1")
+    for _ in range(2):
+        register(product="电水壶 K-200", batch="L2")
+    for _ in range(3):
+        register(product="", batch="L3")
+    now = utcnow()
+    today = stricter.calendar.local_date(now)
+
+    seen = overview(stricter, "sup", now)
+    review = build_report(stricter, today, today, now=now)  # every case is open and of today
+
+    assert [(b.product, b.batch, b.in_period, b.total) for b in review.batch_problems] == [
+        ("电水壶 K-200", "L1", 3, 3)]
+    assert (seen.batch_problems, seen.batch_problem_cases) == (1, 3)

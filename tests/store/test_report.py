@@ -25,7 +25,6 @@ from kesu_desk.services.report import (
     DeadlineCount,
     PeriodReport,
     RepeatComplainant,
-    batch_threshold,
     build_report,
     period_bounds,
 )
@@ -227,14 +226,14 @@ def test_the_period_is_local_days_inclusive(desk: Desk, period: Period) -> None:
 
 
 def test_the_batch_threshold_is_the_rules_one(desk: Desk, tmp_path: Any) -> None:
-    assert batch_threshold(desk) == 5
+    assert desk.rules.batch_threshold == 5
     rules = tmp_path / "rules.toml"
     rules.write_text(
         '[[rules]]\nid = "batch-problem"\n[rules.when]\nbatch_count_min = 3\n'
         '[rules.then]\ncorrective_action = true\n', encoding="utf-8")
     stricter = Desk(desk.settings.model_copy(update={"rules": rules}), desk.engine)
     assert not stricter.rule_problems
-    assert batch_threshold(stricter) == 3
+    assert stricter.rules.batch_threshold == 3
 
 
 def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period: Period) -> None:
@@ -269,3 +268,4 @@ def test_a_period_from_the_first_to_the_last_representable_day_is_every_case(
     assert everything.total == len(period.numbers)
     first, after = period_bounds(desk, date.min, date.max)
     assert first <= datetime(1, 1, 2, tzinfo=UTC) and after >= datetime(9999, 12, 30, tzinfo=UTC)
+

@@ -32,7 +32,7 @@ from kesu_desk.i18n import catalogue, t
 from kesu_desk.present.formats import department_label, local_time, name_of
 from kesu_desk.present.markup import html_page, html_table, html_text, md_text
 from kesu_desk.services.record_form import CaseRecord
-from kesu_desk.services.views import CaseView
+from kesu_desk.services.views import CaseView, money
 from kesu_desk.text import one_line
 
 # -- the form as data ------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class _Words:
         return "" if value is None else t("report.yes" if value else "report.no", self.lang)
 
     def department(self, code: str | None) -> str:
-        return department_label(code, self.record.department_names, self.lang) if code else ""
+        return department_label(code, self.record.details.department_names, self.lang) if code else ""
 
     def action(self, action: str) -> str:
         names = catalogue(self.lang)
@@ -131,19 +131,19 @@ def _proposal_tables(w: _Words, r: CaseRecord) -> list[FormTable]:
                   w.heads("number", "proposed_at", "proposed_by", "remedy", "amount", "status",
                           "approvals_needed", "details"),
                   [[str(i), w.when(p.proposed_at), p.proposed_by, w.name("remedy", p.remedy),
-                    w.money(p.amount), w.name("proposal_status", p.status), str(p.approvals_needed),
+                    w.money(money(p.amount_cents)), w.name("proposal_status", p.status), str(p.approvals_needed),
                     one_line(p.details)]
-                   for i, p in enumerate(r.proposals, start=1)]),
+                   for i, p in enumerate(r.details.proposals, start=1)]),
         FormTable(w("caption.approvals"),
                   w.heads("proposal", "at", "approver", "decision", "comment"),
                   [[str(_index(r, a.proposal_id)), w.when(a.at), a.approver,
                     w.name("decision", a.decision), one_line(a.comment)]
-                   for a in r.approvals]),
+                   for a in r.details.approvals]),
     ]
 
 
 def _index(r: CaseRecord, proposal_id: int) -> int:
-    return next((i for i, p in enumerate(r.proposals, start=1) if p.id == proposal_id), 0)
+    return next((i for i, p in enumerate(r.details.proposals, start=1) if p.id == proposal_id), 0)
 
 
 def _answers(w: _Words, r: CaseRecord) -> FormTable:
@@ -160,7 +160,7 @@ def _surveys(w: _Words, r: CaseRecord) -> FormTable:
         [[w.when(v.at), v.recorded_by,
           "" if v.score is None else f"{v.score} {w.name('score', str(v.score))}",
           w.yes_no(v.solved), w.yes_no(v.answered), one_line(v.comments)]
-         for v in r.surveys],
+         for v in r.details.surveys],
     )
 
 
@@ -212,7 +212,7 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
             w.f("urgent", w.yes_no(v.urgent)),
             w.f("channel", w.name("channel", v.channel)),
             w.f("registered_at", w.when(v.registered_at)),
-            w.f("registered_by", r.registered_by),
+            w.f("registered_by", r.details.registered_by),
             w.f("customer", c.name),
             w.f("phone", c.phone),
             w.f("email", c.email),
@@ -235,7 +235,7 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
         FormSection("department", w("section.department"), [
             w.f("department", w.department(v.department)),
             w.f("handler", v.handler),
-            w.f("assigned_at", w.when(r.assigned_at)),
+            w.f("assigned_at", w.when(r.details.assigned_at)),
             w.f("department_due", w.when(deadlines.get("department"))),
         ]),
         FormSection("cause", w("section.cause"), _cause_fields(w, v)),
@@ -245,7 +245,7 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
         ], _proposal_tables(w, r)),
         FormSection("answer", w("section.answer"), [], [_answers(w, r)]),
         FormSection("implementation", w("section.implementation"), [
-            w.f("implemented_at", w.when(r.implemented_at)),
+            w.f("implemented_at", w.when(r.details.implemented_at)),
             w.f("implementation", v.implementation, long=True),
         ]),
         FormSection("accountability", w("section.accountability"), [
@@ -261,8 +261,8 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
             w.f("satisfaction", "" if v.satisfaction is None
                 else f"{v.satisfaction} {w.name('score', str(v.satisfaction))}"),
             w.f("closure", w.name("closure", v.closure)),
-            w.f("closed_at", w.when(r.closed_at)),
-            w.f("typical", w.yes_no(r.typical)),
+            w.f("closed_at", w.when(r.details.closed_at)),
+            w.f("typical", w.yes_no(r.details.typical)),
         ], [_corrective_table(w, r)]),
         FormSection("timeline", w("section.timeline"), [], [_timeline(w, r)]),
     ]
@@ -302,7 +302,7 @@ def eight_d(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
         FormSection("d4", w("d.d4"), _cause_fields(w, v)),
         FormSection("d5", w("d.d5"), [], [_corrective_table(w, r)]),
         FormSection("d6", w("d.d6"), [
-            w.f("implemented_at", w.when(r.implemented_at)),
+            w.f("implemented_at", w.when(r.details.implemented_at)),
             w.f("implementation", v.implementation, long=True),
             w.f("accountability", v.accountability, long=True),
             *(FormField(w("field.corrective_progress", id=a.id), a.progress, long=True)
@@ -317,11 +317,11 @@ def eight_d(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
         ]),
         FormSection("d8", w("d.d8"), [
             w.f("closure", w.name("closure", v.closure)),
-            w.f("closed_at", w.when(r.closed_at)),
+            w.f("closed_at", w.when(r.details.closed_at)),
             w.f("satisfaction", "" if v.satisfaction is None
                 else f"{v.satisfaction} {w.name('score', str(v.satisfaction))}"),
             w.f("registered_at", w.when(v.registered_at)),
-            w.f("implemented_at", w.when(r.implemented_at)),
+            w.f("implemented_at", w.when(r.details.implemented_at)),
             w.f("status", w.name("status", v.status.value)),
         ], [_surveys(w, r)]),
     ]
