@@ -232,7 +232,7 @@ async def test_agents_and_handlers_are_told_the_overview_is_not_theirs(desk: Des
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_overview(app, pilot)
             status = shown(screen.query_one("#ov-status", Static))
-            assert status == f"The overview is for supervisors and managers (your role: {role})."
+            assert status == f"{who} ({role}) may not read the overview."
             assert figures(screen) == {}
             await press(app, pilot, "p")  # the review key is not offered
             assert app.screen is screen

@@ -2,18 +2,18 @@
 the review series (DOMAIN.md step 10), each from an indexed query or the kept counts so the
 screen stays quick on a million cases (``benchmarks/overview.py`` prints each figure's time).
 
-For supervisors, managers and admins; agents and handlers work from their queues
-(``overview_staff_only``).
+For supervisors, managers and admins (domain/access.py, ``Use.OVERVIEW``); agents and handlers
+work from their queues. Every figure is read within the reader's scope.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.access import Scope, Use, require
 from kesu_desk.domain.vocabulary import OPEN_STATUSES, Status
-from kesu_desk.domain.workflow import APPROVERS, STAFF, Actor
+from kesu_desk.domain.workflow import APPROVERS, Actor
 from kesu_desk.services import approvals
 from kesu_desk.services.cases import load_actor
 from kesu_desk.services.desk import Desk
@@ -74,11 +74,19 @@ class Overview:
 
 
 def reader(desk: Desk, uow: UnitOfWork, actor_name: str) -> Actor:
-    """Whose overview this is; WorkflowError for a role that may not see the overview."""
-    _, actor = load_actor(uow.session, actor_name)
-    if actor.role not in STAFF:
-        raise WorkflowError("overview_staff_only", role=actor.role.value)
+    """Whose overview this is: the signed-in reader, else ``actor_name``; AccessDenied for a
+    role that may not see the overview."""
+    actor = desk.reader or load_actor(uow.session, actor_name)[1]
+    require(actor, Use.OVERVIEW)
     return actor
+
+
+def _narrowed(flt: QueueFilter, scope: Scope) -> list[QueueFilter]:
+    """The queue filter once per department of ``scope`` (none for an empty scope), so the
+    queue's counts are taken within it."""
+    if scope.departments is None:
+        return [flt]
+    return [replace(flt, department=d) for d in sorted(scope.departments) if flt.department in (None, d)]
 
 
 # -- the figures, one function each (the benchmark times them one by one) ----------------------
@@ -89,14 +97,14 @@ def registered(desk: Desk, uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     today = desk.calendar.local_date(now)
     tomorrow = today + timedelta(days=1)
     monday = today - timedelta(days=today.weekday())
-    return (figures.count_registered(uow.session, today, tomorrow),
-            figures.count_registered(uow.session, monday, tomorrow))
+    return (figures.count_registered(uow.session, today, tomorrow, desk.scope),
+            figures.count_registered(uow.session, monday, tomorrow, desk.scope))
 
 
 def open_cases(desk: Desk, uow: UnitOfWork) -> tuple[dict[Status, int], dict[str, int]]:
     """Open cases by status (every open status, 0 included) and by department, from the counts
     the database keeps."""
-    counted = figures.open_counts(uow.session)
+    counted = figures.open_counts(uow.session, desk.scope)
     by_status: dict[Status, int] = {s: 0 for s in Status if s in OPEN_STATUSES}
     by_department: dict[str, int] = {}
     for (status, department), n in counted.items():
@@ -107,8 +115,10 @@ def open_cases(desk: Desk, uow: UnitOfWork) -> tuple[dict[Status, int], dict[str
 
 def deadlines(desk: Desk, uow: UnitOfWork, now: datetime) -> tuple[int, int]:
     """(overdue, at risk) at ``now``: the queue's own filters."""
-    return (queries.count(uow.session, QueueFilter(overdue_at=now)),
-            queries.count(uow.session, QueueFilter(at_risk_at=now)))
+    def count(base: QueueFilter) -> int:
+        return sum(queries.count(uow.session, flt) for flt in _narrowed(base, desk.scope))
+
+    return count(QueueFilter(overdue_at=now)), count(QueueFilter(at_risk_at=now))
 
 
 def waiting(desk: Desk, uow: UnitOfWork, actor: Actor) -> tuple[int, int]:
@@ -120,19 +130,19 @@ def waiting(desk: Desk, uow: UnitOfWork, actor: Actor) -> tuple[int, int]:
 
 def satisfaction(desk: Desk, uow: UnitOfWork, now: datetime) -> tuple[float | None, int]:
     since = now - timedelta(days=SATISFACTION_DAYS)
-    average, n = figures.satisfaction_since(uow.session, since)
+    average, n = figures.satisfaction_since(uow.session, since, desk.scope)
     return (round(average, 2) if average is not None else None), n
 
 
 def urgent_open(desk: Desk, uow: UnitOfWork) -> int:
-    return figures.count_urgent_open(uow.session)
+    return figures.count_urgent_open(uow.session, desk.scope)
 
 
 def batch_problems(desk: Desk, uow: UnitOfWork) -> tuple[int, int]:
     """(open cases, product batches) of batch problems: the batches with the rules' batch
     threshold of cases, as the period review counts them (store/figures.batch_problems). Nothing
     marks a case as part of a batch problem yet."""
-    found = figures.batch_problems(uow.session, desk.rules.batch_threshold)
+    found = figures.batch_problems(uow.session, desk.rules.batch_threshold, scope=desk.scope)
     return sum(b.cases for b in found), len(found)
 
 
@@ -145,7 +155,7 @@ def cases_per_day_by_category(
     series = [first + timedelta(days=i) for i in range(days)]
     index = {d: i for i, d in enumerate(series)}
     counts: dict[str, list[int]] = {}
-    per_day = figures.registered_per_day_by_category(uow.session, first, today + timedelta(days=1))
+    per_day = figures.registered_per_day_by_category(uow.session, first, today + timedelta(days=1), desk.scope)
     for day, category, n in per_day:
         if day in index:
             counts.setdefault(category, [0] * days)[index[day]] += n
@@ -156,7 +166,7 @@ def cases_per_day_by_category(
 def causes(desk: Desk, uow: UnitOfWork, now: datetime, days: int = CAUSES_DAYS) -> list[CauseShare]:
     """Fishbone factors of the cases closed in the last ``days`` days, most frequent first, with
     each one's share and the cumulative share (a Pareto chart)."""
-    counted = sorted(figures.causes_closed_since(uow.session, now - timedelta(days=days)),
+    counted = sorted(figures.causes_closed_since(uow.session, now - timedelta(days=days), desk.scope),
                      key=lambda fn: (-fn[1], fn[0]))
     total = sum(n for _, n in counted)
     shares, running = [], 0
@@ -167,7 +177,8 @@ def causes(desk: Desk, uow: UnitOfWork, now: datetime, days: int = CAUSES_DAYS) 
 
 
 def overview(desk: Desk, actor_name: str, now: datetime) -> Overview:
-    """Every figure of the overview at ``now``, read in one transaction."""
+    """Every figure of the overview at ``now``, read in one transaction, for the desk's reader
+    (or ``actor_name`` on a desk nobody signed in to)."""
     with desk.uow(write=False) as uow:
         actor = reader(desk, uow, actor_name)
         today, week = registered(desk, uow, now)

@@ -1,7 +1,8 @@
 """The period review (总结评价, DOMAIN.md step 10): every figure as plain data.
 
 :func:`build_report` returns a :class:`PeriodReport` (language-neutral: codes and numbers), read
-through the figures' read model (store/figures.py).
+through the figures' read model (store/figures.py) within the reader's scope: a handler's review
+is of their department's cases, agents may not ask for one (domain/access.py, ``Use.REPORT``).
 present/report.py lays it out as tables in the user's language and writes Markdown, HTML or CSV.
 
 What the figures count, precisely:
@@ -38,7 +39,8 @@ What the figures count, precisely:
   and at least the batch threshold of cases in all, of any department (the rules' threshold,
   ``RuleSet.batch_threshold``: what the rules fire on, and what the overview counts), with the
   corrective actions opened for that product and batch.
-* **Corrective actions**: those opened on the period's cases or for its batch problems.
+* **Corrective actions**: those opened on the period's cases or for its batch problems (on cases
+  the reader may see).
 * **Typical cases**: the period's cases marked typical, for training.
 """
 
@@ -50,7 +52,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from kesu_desk.domain.access import EVERYTHING
+from kesu_desk.domain.access import Use, require
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.services import corrective
 from kesu_desk.services.corrective import CorrectiveView
@@ -167,9 +169,11 @@ def _midnight(day: date, tz: Any, limit: datetime, *, next_day: bool = False) ->
 
 
 def build_report(desk: Desk, start: date, end: date, *, now: datetime | None = None) -> PeriodReport:
-    """Every figure of the review of the cases registered from ``start`` to ``end``."""
+    """Every figure of the review of the cases registered from ``start`` to ``end`` that the
+    desk's reader may see (AccessDenied for a reader who may not ask for the review)."""
+    require(desk.reader, Use.REPORT)
     period = Period(*period_bounds(desk, start, end))
-    scope = EVERYTHING
+    scope = desk.scope
     now = as_utc(now or utcnow())
     threshold = desk.rules.batch_threshold
     with desk.uow(write=False) as uow:
@@ -179,6 +183,8 @@ def build_report(desk: Desk, start: date, end: date, *, now: datetime | None = N
         actions = corrective.views(
             s, figures.corrective_actions_of(period, [(b.product, b.batch) for b in batches], scope))
         repeat = figures.repeat_complainants(s, period, scope)
+        # access log: report — when `repeat` is not empty the review names repeat complainants
+        # (customer names and their case numbers) of the period
         return PeriodReport(
             start=start, end=end, timezone=str(desk.calendar.tz), generated_at=now,
             total=total, closed=closed, not_founded=not_founded, merged=merged,
