@@ -4,7 +4,7 @@ inbox and of the follow-up list, on a big SQLite file.
     python benchmarks/overview.py --db /tmp/ov1m.db [--runs 10] [--now ISO] [--plans]
 
 Point it at a copy of a demo database (``kesu-desk demo`` or ``benchmarks/store.py``); it only
-reads. Each figure runs through the project's code on the session of a read-only unit of work
+reads. Each figure runs through the project's code in a read-only unit of work
 and prints the median of ``--runs`` timed runs after two warm-up runs, and whether it stays under
 the target of 200 ms. "Now" defaults to a minute after the newest case was registered, so the
 day's and week's figures have cases to count.
@@ -25,7 +25,6 @@ from typing import Any
 from kesu_desk.config import Settings
 from kesu_desk.services import approvals, follow_ups, overview
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.overview import staff
 from store import median_ms  # benchmarks/store.py: the same timing for every figure
 
 TARGET_MS = 200.0
@@ -76,23 +75,23 @@ def main() -> int:
     def in_session(fn: Callable[[Any], Any]) -> Callable[[], Any]:
         def run() -> Any:
             with desk.uow(write=False) as uow:
-                return fn(uow.session)
+                return fn(uow)
         return run
 
     with desk.uow(write=False) as uow:
-        sup = staff(uow.session, supervisor)
+        sup = overview.reader(desk, uow, supervisor)
 
     figures: list[tuple[str, Callable[[], Any]]] = [
-        ("registered today / this week", in_session(lambda s: overview.registered(desk, s, now))),
-        ("open by status / by department", in_session(overview.open_cases)),
-        ("overdue / at risk", in_session(lambda s: overview.deadlines(s, now))),
-        ("waiting approvals: mine / total", in_session(lambda s: overview.waiting(desk, s, sup))),
-        ("satisfaction, last 30 days", in_session(lambda s: overview.satisfaction(s, now))),
-        ("urgent open cases", in_session(overview.urgent_open)),
-        ("batch problems: cases / batches", in_session(lambda s: overview.batch_problems(desk, s))),
+        ("registered today / this week", in_session(lambda u: overview.registered(desk, u, now))),
+        ("open by status / by department", in_session(lambda u: overview.open_cases(desk, u))),
+        ("overdue / at risk", in_session(lambda u: overview.deadlines(desk, u, now))),
+        ("waiting approvals: mine / total", in_session(lambda u: overview.waiting(desk, u, sup))),
+        ("satisfaction, last 30 days", in_session(lambda u: overview.satisfaction(desk, u, now))),
+        ("urgent open cases", in_session(lambda u: overview.urgent_open(desk, u))),
+        ("batch problems: cases / batches", in_session(lambda u: overview.batch_problems(desk, u))),
         ("cases per day by category, 14 days",
-         in_session(lambda s: overview.cases_per_day_by_category(desk, s, now))),
-        ("causes Pareto, closed in 90 days", in_session(lambda s: overview.causes(s, now))),
+         in_session(lambda u: overview.cases_per_day_by_category(desk, u, now))),
+        ("causes Pareto, closed in 90 days", in_session(lambda u: overview.causes(desk, u, now))),
         ("overview(): every figure", lambda: overview.overview(desk, supervisor, now)),
         ("waiting_count (supervisor)", lambda: approvals.waiting_count(desk, supervisor)),
         ("waiting_count (manager)", lambda: approvals.waiting_count(desk, manager)),

@@ -58,7 +58,7 @@ examples:
 
 
 REPORT_CSV_HELP = """\
-CSV layout (services/report.render_csv): one block per table, blocks separated by an empty
+CSV layout (present/report.render_csv): one block per table, blocks separated by an empty
 line. A block's first line is its header, "section" then the column names; every row of it
 starts with the section's name (summary, by_category, by_department, by_channel, by_severity,
 deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
@@ -638,6 +638,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.errors import InvalidInput
     from kesu_desk.domain.limits import purchase_date_problem
     from kesu_desk.i18n import t
+    from kesu_desk.present.formats import local_time
     from kesu_desk.services.suggestions import suggest_case
     from kesu_desk.text import json_controls_escaped
 
@@ -661,9 +662,6 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
         print(json_controls_escaped(result.model_dump_json(indent=2)))
         return 0
 
-    def local(moment: Any) -> str:
-        return str(moment.astimezone(desk.calendar.tz).strftime("%Y-%m-%d %H:%M"))
-
     remedies = ", ".join(t(f"remedy.{r}", lang) for r in result.remedies)
     _say(t("suggest.department", lang, department=result.department))
     _say(t("suggest.category", lang, category=result.category or "-"))
@@ -679,8 +677,8 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
         _say(t("suggest.note", lang, note=note))
     if result.deadlines is not None:
         d = result.deadlines
-        _say(t("suggest.deadlines", lang, acknowledge=local(d.acknowledge), answer=local(d.answer),
-                days=d.department_working_days))
+        _say(t("suggest.deadlines", lang, acknowledge=local_time(d.acknowledge, desk.calendar.tz),
+                answer=local_time(d.answer, desk.calendar.tz), days=d.department_working_days))
     if args.similar:
         _say(t("suggest.similar", lang) if result.similar else t("suggest.no_similar", lang))
         for case in result.similar:
@@ -720,7 +718,8 @@ def _write(text: str, output: Path | None, lang: str) -> None:
 
 def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.access import Use
-    from kesu_desk.services.report import RENDERERS, build_report
+    from kesu_desk.present.report import RENDERERS
+    from kesu_desk.services.report import build_report
 
     desk = _signed_in(settings, Use.REPORT)
     report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
@@ -730,10 +729,12 @@ def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
 def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.access import Use
-    from kesu_desk.services.record_form import FORM_RENDERERS, build_form
+    from kesu_desk.present.record import FORM_RENDERERS, eight_d, record_form
+    from kesu_desk.services.record_form import load_record
 
     desk = _signed_in(settings, Use.PRINT)
-    form = build_form(desk, args.case, lang, eight_disciplines=args.eight_d)
+    record = load_record(desk, args.case, eight_disciplines=args.eight_d)
+    form = (eight_d if args.eight_d else record_form)(record, lang, desk.calendar.tz)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)
     return 0
 

@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import update
 
 from casesteps import FIXED_NOW, draft, to_assigned, to_follow_up, to_investigating, to_proposed
-from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.access import Identity
+from kesu_desk.domain.errors import AccessDenied
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.i18n import describe
-from kesu_desk.services import cases, follow_ups
+from kesu_desk.services import cases, follow_ups, users
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.overview import CauseShare, batch_problem_size, overview
+from kesu_desk.services.overview import CauseShare, overview
+from kesu_desk.services.report import build_report
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 from kesu_desk.store.models import Case, Survey
@@ -54,16 +56,28 @@ def age(desk: Desk, view: CaseView, days: int) -> None:
         uow.commit()
 
 
+def sign_in(desk: Desk, name: str) -> None:
+    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
+
+
 def test_only_supervisors_and_managers_see_the_overview(desk: Desk, people: Any) -> None:
     for who in ("ag", "hq"):
-        with pytest.raises(WorkflowError) as info:
+        with pytest.raises(AccessDenied) as info:
             overview(desk, who, utcnow())
-        assert info.value.code == "overview_staff_only"
-        assert describe(info.value, "en") == (
-            f"The overview is for supervisors and managers (your role: {'agent' if who == 'ag' else 'handler'}).")
+        role = "agent" if who == "ag" else "handler"
+        assert describe(info.value, "en") == f"{who} ({role}) may not read the overview."
         assert "{" not in describe(info.value, "zh") + describe(info.value, "es")
     for who in ("sup", "mgr", "adm"):
         assert overview(desk, who, utcnow()).open_total == 0
+
+
+def test_the_overview_is_the_signed_in_readers(desk: Desk, people: Any) -> None:
+    sign_in(desk, "hq")
+    with pytest.raises(AccessDenied) as info:
+        overview(desk, "sup", utcnow())  # a handler signed in does not read it in another's name
+    assert describe(info.value, "en") == "hq (handler) may not read the overview."
+    sign_in(desk, "mgr")
+    assert overview(desk, "mgr", utcnow()).open_total == 0
 
 
 def test_registered_today_and_this_week_count_local_days(desk: Desk, people: Any) -> None:
@@ -169,7 +183,7 @@ def test_no_surveys_and_no_causes(desk: Desk, people: Any) -> None:
 def test_batch_problems_are_open_cases_of_a_batch_with_five_cases(
     desk: Desk, register: Register
 ) -> None:
-    assert batch_problem_size(desk) == 5  # the rules file's batch rule
+    assert desk.rules.batch_threshold == 5  # the rules file's batch rule
     made = [register(product="电水壶 K-200", batch="L1") for _ in range(5)]
     cases.decide_validity(desk, "ag", made[0].number, founded=False, reason="人为损坏")
     for _ in range(4):
@@ -182,3 +196,30 @@ def test_batch_problems_are_open_cases_of_a_batch_with_five_cases(
 
     # L1 has five cases, one of them closed: its four open cases are a batch problem.
     assert (seen.batch_problem_cases, seen.batch_problems) == (4, 1)
+
+
+def test_the_overview_and_the_review_count_the_same_batch_problems(
+    desk: Desk, register: Register, tmp_path: Any
+) -> None:
+    """One query and one threshold (the rules' batch rule, here 3) for both: a batch is a product
+    batch, so cases with a batch code and no product are none."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rules]]\nid = "batch-problem"\n[rules.when]\nbatch_count_min = 3\n'
+        '[rules.then]\ncorrective_action = true\n', encoding="utf-8")
+    stricter = Desk(desk.settings.model_copy(update={"rules": rules}), desk.engine)
+    for _ in range(3):
+        register(product="电水壶 K-200", batch="L1")
+    for _ in range(2):
+        register(product="电水壶 K-200", batch="L2")
+    for _ in range(3):
+        register(product="", batch="L3")
+    now = utcnow()
+    today = stricter.calendar.local_date(now)
+
+    seen = overview(stricter, "sup", now)
+    review = build_report(stricter, today, today, now=now)  # every case is open and of today
+
+    assert [(b.product, b.batch, b.in_period, b.total) for b in review.batch_problems] == [
+        ("电水壶 K-200", "L1", 3, 3)]
+    assert (seen.batch_problems, seen.batch_problem_cases) == (1, 3)

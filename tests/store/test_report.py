@@ -13,9 +13,12 @@ import pytest
 from sqlalchemy import text
 
 from casesteps import draft, to_follow_up, to_investigating
-from kesu_desk.domain.errors import InvalidInput
+from kesu_desk.domain.access import Identity
+from kesu_desk.domain.errors import AccessDenied, InvalidInput
 from kesu_desk.domain.vocabulary import CorrectiveStatus, Remedy
-from kesu_desk.services import cases, corrective
+from kesu_desk.i18n import describe
+from kesu_desk.present.report import report_tables
+from kesu_desk.services import cases, corrective, users
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.report import (
     BatchProblem,
@@ -24,10 +27,8 @@ from kesu_desk.services.report import (
     DeadlineCount,
     PeriodReport,
     RepeatComplainant,
-    batch_threshold,
     build_report,
     period_bounds,
-    report_tables,
 )
 from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView
@@ -227,14 +228,14 @@ def test_the_period_is_local_days_inclusive(desk: Desk, period: Period) -> None:
 
 
 def test_the_batch_threshold_is_the_rules_one(desk: Desk, tmp_path: Any) -> None:
-    assert batch_threshold(desk) == 5
+    assert desk.rules.batch_threshold == 5
     rules = tmp_path / "rules.toml"
     rules.write_text(
         '[[rules]]\nid = "batch-problem"\n[rules.when]\nbatch_count_min = 3\n'
         '[rules.then]\ncorrective_action = true\n', encoding="utf-8")
     stricter = Desk(desk.settings.model_copy(update={"rules": rules}), desk.engine)
     assert not stricter.rule_problems
-    assert batch_threshold(stricter) == 3
+    assert stricter.rules.batch_threshold == 3
 
 
 def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period: Period) -> None:
@@ -269,3 +270,37 @@ def test_a_period_from_the_first_to_the_last_representable_day_is_every_case(
     assert everything.total == len(period.numbers)
     first, after = period_bounds(desk, date.min, date.max)
     assert first <= datetime(1, 1, 2, tzinfo=UTC) and after >= datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def sign_in(desk: Desk, name: str) -> None:
+    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
+
+
+def test_a_handler_reviews_their_departments_cases_only(desk: Desk, period: Period) -> None:
+    n, ids = period.numbers, period.customers
+    sign_in(desk, "hq")  # QA: A, B and F of the period
+    qa = build_report(desk, period.start, period.end)
+    assert (qa.total, qa.by_department, qa.by_channel) == (
+        3, [Count("QA", 3)], [Count("email", 1), Count("online", 1), Count("phone", 1)])
+    assert qa.repeat_complainants == [RepeatComplainant(ids[C1], "李雷", (n["A"], n["B"]))]
+    [action] = qa.corrective_actions
+    assert action.case_number == n["A"]
+    # B1 is a batch problem whoever asks (7 cases in all); two of QA's cases are of it.
+    assert qa.batch_problems == [BatchProblem(PRODUCT, "B1", 2, 7, (action,))]
+    assert [c.number for c in qa.typical] == [n["A"]]
+
+    sign_in(desk, "hl")  # LOG: C; the batch's corrective action was opened from QA's case A
+    log = build_report(desk, period.start, period.end)
+    assert (log.total, log.corrective_actions, log.repeat_complainants) == (1, [], [])
+    assert log.batch_problems == [BatchProblem(PRODUCT, "B1", 1, 7, ())]
+
+    sign_in(desk, "sup")
+    assert build_report(desk, period.start, period.end).total == 7
+
+
+def test_an_agent_may_not_read_the_review(desk: Desk, people: dict[str, UserView]) -> None:
+    sign_in(desk, "ag")
+    today = desk.calendar.local_date(utcnow())
+    with pytest.raises(AccessDenied) as refused:
+        build_report(desk, today, today)
+    assert describe(refused.value, "en") == "ag (agent) may not read the period review."

@@ -18,6 +18,7 @@ from uisteps import press, settle
 from casesteps import FIXED_NOW, draft, to_assigned, to_follow_up, to_proposed
 from kesu_desk.app import KesuDesk
 from kesu_desk.domain.vocabulary import OPEN_STATUSES, Status
+from kesu_desk.present.report import report_tables
 from kesu_desk.screens import overview as overview_module
 from kesu_desk.screens.base import DeskChanged
 from kesu_desk.screens.case_detail import CaseScreen
@@ -27,7 +28,7 @@ from kesu_desk.screens.report import PeriodDialog, ReportScreen
 from kesu_desk.services import cases, corrective
 from kesu_desk.services import queue as q
 from kesu_desk.services.desk import Desk
-from kesu_desk.services.report import build_report, report_tables
+from kesu_desk.services.report import build_report
 from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
@@ -231,7 +232,7 @@ async def test_agents_and_handlers_are_told_the_overview_is_not_theirs(desk: Des
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_overview(app, pilot)
             status = shown(screen.query_one("#ov-status", Static))
-            assert status == f"The overview is for supervisors and managers (your role: {role})."
+            assert status == f"{who} ({role}) may not read the overview."
             assert figures(screen) == {}
             await press(app, pilot, "p")  # the review key is not offered
             assert app.screen is screen

@@ -43,6 +43,9 @@ from kesu_desk.rules.model import (
 TRIAGE_DEPARTMENT = "CS"
 NO_MATCH_RULE = "no-match"
 NO_DEPARTMENT_RULE = "no-department"
+# DOMAIN.md: five or more units of one production batch with a quality problem are a batch
+# problem (the water-purifier seed, 6.5: "同一批产品中的5台以上(包括5台)").
+BATCH_PROBLEM_CASES = 5
 _VETO = -1
 _END = ""  # trie key: a keyword ends here, no boundary needed
 _BOUNDARY = "\x00"  # trie key: a Latin keyword ends here and the next character must not be a letter
@@ -160,6 +163,15 @@ class RuleSet:
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+    @cached_property
+    def batch_threshold(self) -> int:
+        """How many cases of one product batch make a batch problem, for the overview and the
+        review alike: the count the rules' batch rule (the one asking for a corrective action)
+        fires on, DOMAIN.md's five without one."""
+        counts = [r.when.batch_count_min for r in self.rules
+                  if r.when.batch_count_min is not None and r.then.corrective_action]
+        return min(counts, default=BATCH_PROBLEM_CASES)
 
     @cached_property
     def _compiled(self) -> _Compiled:

@@ -23,6 +23,7 @@ from kesu_desk.domain.amounts import amount_params, parse_amount
 from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
 from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Visibility
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.screens.base import DeskModal
 from kesu_desk.services import cases
 from kesu_desk.services.canned import CannedReply, canned_replies
@@ -34,7 +35,7 @@ from kesu_desk.widgets.case_header import pending_proposal
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
-from kesu_desk.widgets.timeline import amount_text, event_summary, local_time
+from kesu_desk.widgets.timeline import amount_text, event_summary
 
 # -- what changed between two versions of a case ------------------------------------------------
 

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.screens.actions import ReturnDialog
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import cases
@@ -39,7 +40,7 @@ from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
 from kesu_desk.widgets.keys import DeskFooter, localise_bindings, mapped_bindings
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
-from kesu_desk.widgets.timeline import amount_text, local_time
+from kesu_desk.widgets.timeline import amount_text
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.
 MAX_ITEMS = 1000

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from kesu_desk.domain.errors import ConflictError, WorkflowError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.screens.actions import case_changes
 from kesu_desk.screens.approvals import (
     STATE_CLASSES,
@@ -47,7 +48,6 @@ from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import TypedTextArea, one_line, plain
-from kesu_desk.widgets.timeline import local_time
 
 MAX_ITEMS = 1000  # a day's calls are a few dozen; a runaway list stops here
 REDRAW_SECONDS = 60.0

@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Stat
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
 from kesu_desk.i18n import catalogue, field_params
+from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services.cases import register_case
@@ -40,7 +41,7 @@ from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.keys import DeskFooter, mapped_bindings
 from kesu_desk.widgets.outcomes import outcome
-from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
+from kesu_desk.widgets.suggestion_panel import SuggestionPanel
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
 # Pauses after which the form acts on what was typed (seconds): the customer lookup and the
@@ -239,7 +240,8 @@ class IntakeScreen(DeskScreen[None]):
         self.query_one("#phone", Input).focus()
         if self._restored_from is not None:
             # When it was saved, not "as you left it": after a kill -9 the last keys may be missing.
-            self.notify(self.t("intake.draft_restored", time=local_time(self._restored_from, self._tz, self.lang)))
+            restored = local_time_with_weekday(self._restored_from, self._tz, self.lang)
+            self.notify(self.t("intake.draft_restored", time=restored))
             self._lookup_now()
             self._suggest_now()
 
@@ -609,7 +611,7 @@ class IntakeScreen(DeskScreen[None]):
         self._clear_form()
         self.notify(self.t("intake.registered", number=case.number))
         answer = case.deadlines.get("answer")
-        when = local_time(answer, self._tz, self.lang) if answer else "-"
+        when = local_time_with_weekday(answer, self._tz, self.lang) if answer else "-"
         self.app.push_screen(RegisteredDialog(case.number, when), lambda _: self._focus_phone())
 
     @on(NotRegistered)

@@ -23,13 +23,12 @@ from textual.widgets.option_list import Option
 
 from kesu_desk.domain.vocabulary import OPEN_STATUSES, CorrectiveStatus, Status
 from kesu_desk.domain.workflow import STAFF
+from kesu_desk.present.formats import local_time, name_of
 from kesu_desk.screens.base import DeskChanged, DeskScreen
 from kesu_desk.services import corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.overview import Overview, overview
-from kesu_desk.services.report import name_of
 from kesu_desk.services.users import department_views
-from kesu_desk.sla import as_utc
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.charts import (
     LINE_MARKER,
@@ -193,8 +192,7 @@ class OverviewScreen(DeskScreen[None]):
     def show(self, data: OverviewData) -> None:
         self.data, self.departments = data, data.departments
         o = data.figures
-        at = as_utc(o.at).astimezone(self.desk.calendar.tz).strftime("%Y-%m-%d %H:%M")
-        self.say(self.t("overview.as_of", at=at))
+        self.say(self.t("overview.as_of", at=local_time(o.at, self.desk.calendar.tz)))
         self._show_figures(self.figures(data))
         by_status, by_department = self._open_work(o)
         self.query_one("#ov-open-status", Static).update(by_status)

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, Static
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.present.report import Table, report_tables, subtitle, title
 from kesu_desk.screens.base import DeskModal, DeskScreen
-from kesu_desk.services.report import PeriodReport, Table, build_report, report_tables
-from kesu_desk.sla import as_utc
+from kesu_desk.services.report import PeriodReport, build_report
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.charts import aligned_table
 from kesu_desk.widgets.keys import DeskFooter
@@ -93,15 +93,10 @@ class ReportScreen(DeskScreen[None]):
 
     async def show(self, report: PeriodReport, tables: list[Table]) -> None:
         self.report, self.tables = report, tables
-        tz = self.desk.calendar.tz
-        title = Text(self.t("report.title", start=report.start.isoformat(), end=report.end.isoformat()),
-                     style="bold")
-        title.append("\n")
-        title.append(self.t("report.subtitle", start=report.start.isoformat(), end=report.end.isoformat(),
-                            tz=report.timezone,
-                            now=as_utc(report.generated_at).astimezone(tz).strftime("%Y-%m-%d %H:%M")),
-                     style="")
-        self._title(title)
+        heading = Text(title(report, self.lang), style="bold")
+        heading.append("\n")
+        heading.append(subtitle(report, self.lang), style="")
+        self._title(heading)
         body = self.query_one(ReportBody)
         sections: list[Static] = []
         for table in tables:

@@ -39,7 +39,7 @@ from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
-from kesu_desk.store.models import Approval, Case, Proposal, Survey, User
+from kesu_desk.store.models import Approval, Case, Proposal, Survey
 from kesu_desk.store.uow import Repositories, UnitOfWork
 
 if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is first registered
@@ -159,16 +159,6 @@ def case_view(uow: Repositories, case: Case) -> CaseView:
 
 
 # -- kept for the services helpers B1/B2 are moving (removed when they merge) -------------------
-
-
-def _view(session: Any, case: Case) -> CaseView:
-    """Use :func:`case_view` with the unit of work."""
-    return case_view(Repositories(session), case)
-
-
-def load_actor(session: Any, name: str) -> tuple[User, Actor]:
-    """Use ``uow.users.load(name)`` (or ``uow.users.actor(name)``)."""
-    return Repositories(session).users.load(name)
 
 
 # -- reading -----------------------------------------------------------------------------------

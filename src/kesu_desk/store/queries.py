@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -31,7 +31,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from kesu_desk.domain.access import EVERYTHING, Scope
-from kesu_desk.domain.numbering import day_key
 from kesu_desk.domain.vocabulary import (
     OPEN_STATUSES,
     SEVERITY_BY_LEVEL,
@@ -1053,119 +1052,3 @@ def follow_up_page(
             attempts=int(r[21] or 0), last_attempt_at=_from_db(r[22]),
         ))
     return found
-
-
-def count_by_department(session: Session, flt: QueueFilter = ALL) -> dict[str, int]:
-    """Cases per department ("" for not yet assigned), from the kept counts when they can answer."""
-    rows = _count_grouped(session, flt, "department")
-    counts: dict[str, int] = {}
-    for department, n in rows:
-        if int(n):
-            counts[department or ""] = counts.get(department or "", 0) + int(n)
-    return counts
-
-
-# Case numbers are KS-<local registration day>-NNNN (services.cases.next_case_number): a range of
-# numbers is a range of registration days, found on the unique index of numbers — the cases table
-# has no index on registered_at.
-def _number_bounds(first_day: date, end_day: date) -> dict[str, str]:
-    return {"lo": f"KS-{day_key(first_day)}-", "hi": f"KS-{day_key(end_day)}-"}
-
-
-def _numbered_between() -> list[ColumnElement[bool]]:
-    return [col(Case.number) >= bindparam("lo"), col(Case.number) < bindparam("hi")]
-
-
-def count_registered(session: Session, first_day: date, end_day: date) -> int:
-    """Cases registered on local days ``first_day`` up to, not including, ``end_day``."""
-
-    def build() -> Select[Any]:
-        return select(func.count()).select_from(Case).where(*_numbered_between())
-
-    return int(_fetch(session, "count_registered", build, _number_bounds(first_day, end_day))[0][0])
-
-
-def registered_per_day_by_category(
-    session: Session, first_day: date, end_day: date
-) -> list[tuple[date, str, int]]:
-    """(local day, category, cases) for the days ``first_day`` up to, not including, ``end_day``."""
-
-    def build() -> Select[Any]:
-        day = func.substr(col(Case.number), 4, 8)
-        return (
-            select(day, col(Case.category), func.count())
-            .where(*_numbered_between())
-            .group_by(day, col(Case.category))
-        )
-
-    rows = _fetch(session, "per_day_by_category", build, _number_bounds(first_day, end_day))
-    return [(datetime.strptime(d, "%Y%m%d").date(), category or "", int(n)) for d, category, n in rows]
-
-
-def count_urgent_open(session: Session) -> int:
-    """Open urgent cases. Urgent cases are critical (registration and escalation set both), so
-    the severity index narrows the search to the critical ones."""
-
-    def build() -> Select[Any]:
-        return select(func.count()).select_from(Case).where(
-            col(Case.severity) == SEVERITY_LEVELS[Severity.CRITICAL],
-            col(Case.urgent).is_(True),
-            col(Case.status) != Status.CLOSED.value,
-        )
-
-    return int(_fetch(session, "count_urgent_open", build, {})[0][0])
-
-
-def batch_problems(session: Session, min_cases: int) -> tuple[int, int]:
-    """(open cases, product batches) of open cases whose product and batch have ``min_cases``
-    cases or more, open or closed: the open cases are grouped first (status index), then each
-    group's size is counted on the (product, batch) index, stopping at ``min_cases``."""
-    statuses = [s.value for s in Status if s in OPEN_STATUSES]
-
-    def build() -> Any:
-        open_in = ", ".join(f":st{i}" for i in range(len(statuses)))
-        return text(
-            "SELECT COALESCE(SUM(g.n), 0), COUNT(*) FROM ("
-            "SELECT c.product AS product, c.batch AS batch, COUNT(*) AS n FROM cases c "
-            f"WHERE c.status IN ({open_in}) AND c.batch <> '' GROUP BY c.product, c.batch) g "
-            "WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM cases d WHERE d.product = g.product "
-            "AND d.batch = g.batch LIMIT :cap) capped) >= :cap"
-        )
-
-    params: dict[str, Any] = {f"st{i}": s for i, s in enumerate(statuses)} | {"cap": min_cases}
-    cases, batches = _fetch(session, ("batch_problems", len(statuses)), build, params)[0]
-    return int(cases), int(batches)
-
-
-def satisfaction_since(session: Session, since: datetime) -> tuple[float | None, int]:
-    """(average score, answered surveys) of the surveys recorded since ``since``."""
-
-    def build() -> Select[Any]:
-        return select(func.avg(col(Survey.score)), func.count(col(Survey.score))).where(
-            col(Survey.answered).is_(True), col(Survey.score).is_not(None),
-            col(Survey.at) >= bindparam("since", type_=DateTime(timezone=True)),
-        )
-
-    average, n = _fetch(session, "satisfaction_since", build, {"since": since})[0]
-    return (float(average) if average is not None else None), int(n)
-
-
-def causes_closed_since(session: Session, since: datetime) -> list[tuple[str, int]]:
-    """(fishbone factor, cases) of the cases closed since ``since`` (merged ones left out).
-
-    ``closed_at`` is set exactly while a case is closed (every reopening clears it), so the
-    status is not asked: an index on (closed_at, fishbone_factor, merged_into_id) answers this
-    alone, where the status index would have to visit every closed case."""
-
-    def build() -> Any:
-        return (
-            select(col(Case.fishbone_factor), func.count())
-            .where(
-                col(Case.closed_at) >= bindparam("since", type_=DateTime(timezone=True)),
-                col(Case.fishbone_factor).is_not(None),
-                col(Case.merged_into_id).is_(None),
-            )
-            .group_by(col(Case.fishbone_factor))
-        )
-
-    return [(f, int(n)) for f, n in _fetch(session, "causes_closed_since", build, {"since": since})]

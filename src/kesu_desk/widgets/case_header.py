@@ -15,10 +15,11 @@ from textual.widgets import Static
 
 from kesu_desk.domain.vocabulary import Action, Status
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.services.views import CaseView, EventView
 from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.text import one_line, plain
-from kesu_desk.widgets.timeline import amount_text, local_time
+from kesu_desk.widgets.timeline import amount_text
 
 # The deadline's state as a symbol too: 16-colour and monochrome terminals lose the colour.
 DEADLINE_MARKS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,22 +11,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import department_label, local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
-
-
-def local_time(moment: datetime, tz: tzinfo, lang: str) -> str:
-    """``moment`` as the customer's clock shows it, with the weekday: 2025-03-21 (Fri) 14:30."""
-    local = moment.astimezone(tz)
-    weekdays = t("intake.weekdays", lang).split()
-    day = weekdays[local.weekday()] if len(weekdays) == 7 else ""
-    return f"{local:%Y-%m-%d} ({day}) {local:%H:%M}" if day else f"{local:%Y-%m-%d %H:%M}"
-
-
-def department_label(code: str, names: Mapping[str, Mapping[str, str]], lang: str) -> str:
-    name = names.get(code, {}).get(lang, "")
-    return f"{code} {name}" if name else code
 
 
 class SuggestionPanel(VerticalScroll, can_focus=False):
@@ -99,7 +87,7 @@ def body_text(
     if s.route_to_dealer:
         lines.append((t("intake.route_to_dealer", lang), ""))
     if s.deadlines is not None and tz is not None:
-        lines.append((t("intake.answer_by", lang, date=local_time(s.deadlines.answer, tz, lang)), "bold"))
+        lines.append((t("intake.answer_by", lang, date=local_time_with_weekday(s.deadlines.answer, tz, lang)), "bold"))
     for reason in s.reasons:
         words = ", ".join(visible(w) for w in [*reason.words, *reason.fields])
         lines.append((t("suggest.reason", lang, rule=visible(reason.rule_id),

@@ -16,20 +16,15 @@ from textual.widgets import Static
 
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
+from kesu_desk.present.formats import local_time
 from kesu_desk.services.views import EventView
-from kesu_desk.sla import as_utc
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
 
 # A folded event shows this many lines of its text; Enter shows the rest.
 FOLDED_LINES = 2
-TIME_FORMAT = "%Y-%m-%d %H:%M"
 # Events that say something to or about the customer carry a visible mark, not only a colour.
 _MARKED = frozenset({Action.NOTE.value, Action.CALL.value})
-
-
-def local_time(moment: datetime, tz: tzinfo) -> str:
-    return as_utc(moment).astimezone(tz).strftime(TIME_FORMAT)
 
 
 def amount_text(value: Any) -> str:

@@ -1,0 +1,40 @@
+"""How the desk writes times, codes and departments for people, wherever it shows them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+
+from kesu_desk.i18n import catalogue, t
+from kesu_desk.sla import as_utc
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def local_time(moment: datetime | None, tz: tzinfo) -> str:
+    """``moment`` on the desk's clock as YYYY-MM-DD HH:MM ("" for none); a naive moment is UTC."""
+    return "" if moment is None else as_utc(moment).astimezone(tz).strftime(TIME_FORMAT)
+
+
+def local_time_with_weekday(moment: datetime, tz: tzinfo, lang: str) -> str:
+    """``moment`` as the customer's clock shows it, with the weekday: 2025-03-21 (Fri) 14:30."""
+    local = as_utc(moment).astimezone(tz)
+    weekdays = t("intake.weekdays", lang).split()
+    day = weekdays[local.weekday()] if len(weekdays) == 7 else ""
+    return f"{local:%Y-%m-%d} ({day}) {local:%H:%M}" if day else local.strftime(TIME_FORMAT)
+
+
+def name_of(table: str, code: str, lang: str) -> str:
+    """A code in words (``report.<table>.<code>``, else the shared ``<table>.<code>``), or the
+    code itself when no catalogue names it: categories and factors can be anything."""
+    if not code:
+        return t("report.none", lang)
+    names = catalogue(lang)
+    return names.get(f"report.{table}.{code}") or names.get(f"{table}.{code}") or code
+
+
+def department_label(code: str, names: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """"QA 质量管理部": the code and its name in ``lang`` (``names``: code -> language -> name),
+    the code alone when the department has no name there."""
+    name = names.get(code, {}).get(lang, "")
+    return f"{code} {name}" if name else code
