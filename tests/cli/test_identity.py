@@ -254,3 +254,17 @@ def test_bulk_reads_of_personal_data_are_in_the_access_log(
     assert "admin adm acting as mgr [adm]" in log[2] and "format=jsonl" in log[2]
     only = said(capsys, "--db", data.url, "--lang", "en", "audit", "--who", "mgr", code=0).splitlines()
     assert only == log[2:3]
+
+
+def test_what_an_admin_does_as_someone_else_says_so_on_the_record(
+    data: Data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    as_login(monkeypatch, "adm")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("phone,description\n13600136000,冰箱不制冷\n", encoding="utf-8")
+    said(capsys, "--db", data.url, "--lang", "en", "--user", "sup", "import", str(rows), code=0)
+    exported = said(capsys, "--db", data.url, "export", "--format", "jsonl", code=0)
+    number = next(json.loads(line)["number"] for line in exported.splitlines() if "冰箱" in line)
+    record = said(capsys, "--db", data.url, "--lang", "en", "print", number, code=0)
+    assert "admin adm acting as sup" in record
+    assert "管理员 adm 代 sup 操作" in said(capsys, "--db", data.url, "--lang", "zh", "print", number, code=0)

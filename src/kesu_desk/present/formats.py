@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
 from kesu_desk.i18n import catalogue, t
+from kesu_desk.services.views import EventView
 from kesu_desk.sla import as_utc
+from kesu_desk.text import one_line
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -38,3 +40,10 @@ def department_label(code: str, names: Mapping[str, Mapping[str, str]], lang: st
     the code alone when the department has no name there."""
     name = names.get(code, {}).get(lang, "")
     return f"{code} {name}" if name else code
+
+
+def who(event: EventView, lang: str) -> str:
+    """Who did it, on one line: the user, or "admin X acting as Y" (kesu-desk --user)."""
+    if event.admin:
+        return one_line(t("access.acting_as", lang, admin=event.admin, user=event.actor))
+    return one_line(event.actor)

@@ -29,7 +29,7 @@ from typing import Any
 
 from kesu_desk.domain.vocabulary import Action
 from kesu_desk.i18n import catalogue, t
-from kesu_desk.present.formats import department_label, local_time, name_of
+from kesu_desk.present.formats import department_label, local_time, name_of, who
 from kesu_desk.present.markup import html_page, html_table, html_text, md_text
 from kesu_desk.services.record_form import CaseRecord
 from kesu_desk.services.views import CaseView, money
@@ -148,7 +148,7 @@ def _index(r: CaseRecord, proposal_id: int) -> int:
 
 def _answers(w: _Words, r: CaseRecord) -> FormTable:
     rows = [
-        [w.when(e.at), e.actor, w.yes_no(e.details.get("agrees")), one_line(e.comment)]
+        [w.when(e.at), who(e, w.lang), w.yes_no(e.details.get("agrees")), one_line(e.comment)]
         for e in r.view.timeline if e.action == Action.CUSTOMER_ANSWER.value
     ]
     return FormTable(w("caption.answers"), w.heads("at", "by", "agrees", "comment"), rows)
@@ -184,7 +184,7 @@ def _timeline(w: _Words, r: CaseRecord) -> FormTable:
 
     return FormTable(
         w("caption.timeline"), w.heads("at", "by", "action", "status", "visibility", "comment"),
-        [[w.when(e.at), e.actor, w.action(e.action), change(e.from_status, e.to_status),
+        [[w.when(e.at), who(e, w.lang), w.action(e.action), change(e.from_status, e.to_status),
           w.name("visibility", e.visibility), one_line(e.comment)]
          for e in r.view.timeline],
     )

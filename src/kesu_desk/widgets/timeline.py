@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import local_time
+from kesu_desk.present.formats import local_time, who
 from kesu_desk.services.views import EventView
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
@@ -174,13 +174,6 @@ def event_body(event: EventView, lang: str, tz: tzinfo) -> str:
     if event.comment:
         lines.append(visible(event.comment))
     return "\n".join(lines)
-
-
-def who(event: EventView, lang: str) -> str:
-    """Who did it: the user, or "admin X acting as Y" (kesu-desk --user)."""
-    if event.admin:
-        return one_line(t("access.acting_as", lang, admin=event.admin, user=event.actor))
-    return one_line(event.actor)
 
 
 def event_summary(event: EventView, lang: str, tz: tzinfo) -> str:
