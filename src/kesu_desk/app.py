@@ -137,7 +137,7 @@ class KesuDesk(App[None]):
         if desk.identity is None:  # every read takes this user's view (domain/access.py)
             from kesu_desk.domain.access import Identity
 
-            desk.sign_in(Identity(user=actor, login=actor.name))
+            desk = desk.signed_in_as(Identity(user=actor, login=actor.name))
         self.desk = desk
         self.actor = actor
         self.lang = lang

@@ -30,6 +30,13 @@ class Desk:
     def sign_in(self, identity: Identity) -> None:
         self.identity = identity
 
+    def signed_in_as(self, identity: Identity) -> Desk:
+        """Another desk on the same database (and connection pool), signed in as ``identity``;
+        this one stays as it was."""
+        other = Desk(self.settings, self.engine)
+        other.sign_in(identity)
+        return other
+
     @property
     def reader(self) -> Actor | None:
         """The user whose view of the data every read takes (domain/access.py)."""
