@@ -15,8 +15,8 @@ from sqlmodel import Session, col, select
 from kesu_desk.domain.access import EVERYTHING, Scope
 from kesu_desk.domain.errors import ConflictError, NotFoundError
 from kesu_desk.domain.vocabulary import CorrectiveStatus
+from kesu_desk.store.figures import in_scope
 from kesu_desk.store.models import Case, CorrectiveAction, User
-from kesu_desk.store.repositories import in_scope
 
 UNFINISHED = (CorrectiveStatus.OPEN.value, CorrectiveStatus.DONE.value)
 
@@ -84,8 +84,7 @@ def _to_view(row: Any) -> CorrectiveView:
 def views(session: Session, *where: Any, scope: Scope = EVERYTHING) -> list[CorrectiveView]:
     """The actions matching ``where`` (SQL conditions on CorrectiveAction/Case) opened from cases
     in ``scope``, oldest first."""
-    seen = in_scope(Case.department_code, scope)
-    stmt = _select_views().where(*where, *([seen] if seen is not None else []))
+    stmt = _select_views().where(*where, *in_scope(Case.department_code, scope))
     return [_to_view(row) for row in session.execute(stmt.order_by(col(CorrectiveAction.id))).all()]
 
 

@@ -6,7 +6,7 @@ scope, the presentation turns it into words. Every function reads within a :clas
 empty scope reads nothing.
 
 * The overview's figures are each one indexed query or the kept counts (``case_counts``),
-  compiled once per shape (``queries._fetch``), so the screen stays quick on a million cases
+  compiled once per shape (``queries.fetch_compiled``), so the screen stays quick on a million cases
   (``benchmarks/overview.py`` times them).
 * The review's figures are about the cases registered in a :class:`Period` (the
   ``registered_at`` index), as they stand; services/report.py says what each one counts.
@@ -53,7 +53,7 @@ from kesu_desk.store.models import (
 
 # The statement cache and driver shortcut of the queue's read model (store/queries.py), shared
 # so the overview's figures cost what the queue's counts cost.
-from kesu_desk.store.queries import _fetch
+from kesu_desk.store.queries import fetch_compiled
 from kesu_desk.text import one_line
 
 DEADLINES = ("acknowledge", "department", "answer", "follow_up")
@@ -103,7 +103,7 @@ def open_counts(session: Session, scope: Scope = EVERYTHING) -> dict[tuple[Statu
         )
 
     params = {f"st{i}": s for i, s in enumerate(statuses)} | _scope_params(scope)
-    rows = _fetch(session, ("open_counts", len(statuses), _scope_shape(scope)), build, params)
+    rows = fetch_compiled(session, ("open_counts", len(statuses), _scope_shape(scope)), build, params)
     counts: dict[tuple[Status, str], int] = {}
     for status, department, n in rows:
         if int(n):
@@ -131,7 +131,7 @@ def count_registered(session: Session, first_day: date, end_day: date, scope: Sc
             *_numbered_between(), *_scope_bound(Case.department_code, scope))
 
     params = _number_bounds(first_day, end_day) | _scope_params(scope)
-    return int(_fetch(session, ("count_registered", _scope_shape(scope)), build, params)[0][0])
+    return int(fetch_compiled(session, ("count_registered", _scope_shape(scope)), build, params)[0][0])
 
 
 def registered_per_day_by_category(
@@ -148,7 +148,7 @@ def registered_per_day_by_category(
         )
 
     params = _number_bounds(first_day, end_day) | _scope_params(scope)
-    rows = _fetch(session, ("per_day_by_category", _scope_shape(scope)), build, params)
+    rows = fetch_compiled(session, ("per_day_by_category", _scope_shape(scope)), build, params)
     return [(datetime.strptime(d, "%Y%m%d").date(), category or "", int(n)) for d, category, n in rows]
 
 
@@ -164,7 +164,7 @@ def count_urgent_open(session: Session, scope: Scope = EVERYTHING) -> int:
             *_scope_bound(Case.department_code, scope),
         )
 
-    return int(_fetch(session, ("count_urgent_open", _scope_shape(scope)), build, _scope_params(scope))[0][0])
+    return int(fetch_compiled(session, ("count_urgent_open", _scope_shape(scope)), build, _scope_params(scope))[0][0])
 
 
 def satisfaction_since(session: Session, since: datetime, scope: Scope = EVERYTHING) -> tuple[float | None, int]:
@@ -181,7 +181,7 @@ def satisfaction_since(session: Session, since: datetime, scope: Scope = EVERYTH
             *_scope_bound(Case.department_code, scope))
 
     params: dict[str, Any] = {"since": since} | _scope_params(scope)
-    average, n = _fetch(session, ("satisfaction_since", _scope_shape(scope)), build, params)[0]
+    average, n = fetch_compiled(session, ("satisfaction_since", _scope_shape(scope)), build, params)[0]
     return (float(average) if average is not None else None), int(n)
 
 
@@ -205,7 +205,7 @@ def causes_closed_since(session: Session, since: datetime, scope: Scope = EVERYT
         )
 
     params: dict[str, Any] = {"since": since} | _scope_params(scope)
-    rows = _fetch(session, ("causes_closed_since", _scope_shape(scope)), build, params)
+    rows = fetch_compiled(session, ("causes_closed_since", _scope_shape(scope)), build, params)
     return [(f, int(n)) for f, n in rows]
 
 
@@ -271,7 +271,7 @@ def batch_problems(
         params |= {"first": period.first, "after": period.after}
     shape = ("batch_problems", len(statuses) if period is None else None, departments)
     found = [BatchCount(str(p), str(b), int(n), int(total))
-             for p, b, n, total in _fetch(session, shape, build, params)]
+             for p, b, n, total in fetch_compiled(session, shape, build, params)]
     return sorted(found, key=lambda b: (-b.total, b.product, b.batch))
 
 

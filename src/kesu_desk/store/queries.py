@@ -119,9 +119,11 @@ class _Compiled:
 _COMPILED: dict[tuple[str, Hashable], _Compiled] = {}
 
 
-def _fetch(
+def fetch_compiled(
     session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any]
 ) -> Sequence[Any]:
+    """The rows of the statement ``build`` makes, compiled once per dialect and ``shape`` and
+    cached: the read models' hot statements skip SQLAlchemy's compilation."""
     conn = session.connection()
     dialect = conn.dialect
     entry = _COMPILED.get((dialect.name, shape))
@@ -358,7 +360,7 @@ def page(
     params = _filter_params(flt, departments) | {"lim": limit}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(after)})
-    rows = [_to_row(r) for r in _fetch(session, ("page", shape, sort, after is not None, from_end), build, params)]
+    rows = [_to_row(r) for r in fetch_compiled(session, ("page", shape, sort, after is not None, from_end), build, params)]
     return rows[::-1] if from_end else rows
 
 
@@ -389,7 +391,7 @@ def count(session: Session, flt: QueueFilter = ALL, scope: Scope = EVERYTHING) -
             return select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(shape))
         return select(func.count()).select_from(Case).where(*shape.conditions())
 
-    return int(_fetch(session, ("count", shape, kept), build, _filter_params(flt, departments))[0][0])
+    return int(fetch_compiled(session, ("count", shape, kept), build, _filter_params(flt, departments))[0][0])
 
 
 def _count_grouped(
@@ -411,7 +413,7 @@ def _count_grouped(
         column = col(Case.status) if by == "status" else col(Case.department_code)
         return select(column, func.count()).where(*shape.conditions()).group_by(column)
 
-    return _fetch(session, ("count_by", by, shape, kept), build, _filter_params(flt, departments))
+    return fetch_compiled(session, ("count_by", by, shape, kept), build, _filter_params(flt, departments))
 
 
 def count_by_status(
@@ -445,7 +447,7 @@ def _id_query(session: Session, shape: Hashable, build: Callable[[], Any], param
               before_id: int | None, limit: int, departments: Departments) -> list[int]:
     params = (params | {"lim": limit} | _department_params(departments)
               | ({"before": before_id} if before_id is not None else {}))
-    return [r[0] for r in _fetch(session, (shape, before_id is not None, _n(departments)), build, params)]
+    return [r[0] for r in fetch_compiled(session, (shape, before_id is not None, _n(departments)), build, params)]
 
 
 def _newest(
@@ -503,7 +505,7 @@ def _phone_ids(
     sqlite = session.get_bind().dialect.name == "sqlite"
     for prefix in (p for p in prefixes if p not in sparse):
         bounds = _range("phone", prefix)
-        many = _fetch(
+        many = fetch_compiled(
             session, "phone_customers",
             lambda: select(func.count()).select_from(
                 select(col(Customer.id)).where(_prefix_range(col(Customer.phone), "phone"))
@@ -543,7 +545,7 @@ def _number_rows(
 
     params: dict[str, Any] = {"number": number} if exact else _range("number", number)
     params |= {"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
-    return [_to_row(r) for r in _fetch(session, ("number_rows", exact, before, n_dept), build, params)]
+    return [_to_row(r) for r in fetch_compiled(session, ("number_rows", exact, before, n_dept), build, params)]
 
 
 def search_ids(
@@ -597,7 +599,7 @@ def rows_by_ids(session: Session, ids: Sequence[int]) -> list[QueueRow]:
         wanted: list[Any] = [bindparam(f"id{i}") for i in range(n)]
         return _row_select().where(col(Case.id).in_(wanted)).order_by(col(Case.id).desc())
 
-    return [_to_row(r) for r in _fetch(session, ("rows", n), build, {f"id{i}": v for i, v in enumerate(ids)})]
+    return [_to_row(r) for r in fetch_compiled(session, ("rows", n), build, {f"id{i}": v for i, v in enumerate(ids)})]
 
 
 def search(
@@ -635,7 +637,7 @@ def customer_cases(
 
     params = {"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
     shape = ("customer_cases", open_only, None if departments is None else len(departments))
-    return [_to_row(r) for r in _fetch(session, shape, build, params)]
+    return [_to_row(r) for r in fetch_compiled(session, shape, build, params)]
 
 
 def batch_count(session: Session, product: str, batch: str) -> int:
@@ -644,7 +646,7 @@ def batch_count(session: Session, product: str, batch: str) -> int:
             col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch")
         )
 
-    return int(_fetch(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
+    return int(fetch_compiled(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
 
 
 @dataclass(frozen=True)
@@ -694,7 +696,7 @@ def closed_cases_with_any(
         )
 
     params = {"q": match, "lim": limit} | _department_params(departments)
-    rows = _fetch(session, ("closed_like", sqlite, founded, n_dept), build, params)
+    rows = fetch_compiled(session, ("closed_like", sqlite, founded, n_dept), build, params)
     return [ClosedCase(*r) for r in rows]
 
 
@@ -702,7 +704,7 @@ def last_event_id(session: Session) -> int:
     def build() -> Select[Any]:
         return select(func.max(col(CaseEvent.id)))
 
-    return int(_fetch(session, "last_event", build, {})[0][0] or 0)
+    return int(fetch_compiled(session, "last_event", build, {})[0][0] or 0)
 
 
 def page_at(
@@ -724,7 +726,7 @@ def page_at(
                 .limit(bindparam("lim")).offset(bindparam("off")))
 
     params = _filter_params(flt, departments) | {"lim": limit, "off": offset}
-    return [_to_row(r) for r in _fetch(session, ("page_at", shape, sort), build, params)]
+    return [_to_row(r) for r in fetch_compiled(session, ("page_at", shape, sort), build, params)]
 
 
 # -- the supervisor's lists and figures -----------------------------------------------------------
@@ -858,7 +860,7 @@ def pending_proposals(
     if after_id is not None:
         params["after"] = after_id
     shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept)
-    rows = _fetch(session, shape, build, params)
+    rows = fetch_compiled(session, shape, build, params)
     found = []
     for r in rows:
         status = _STATUS[r[11]]
@@ -902,7 +904,7 @@ def count_waiting_for(
         return _proposals_of(n_dept).where(*_waiting_conditions(senior, n_roles, own=False))
 
     params = _waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
-    return int(_fetch(session, ("count_waiting", senior, n_roles, n_dept), build, params)[0][0])
+    return int(fetch_compiled(session, ("count_waiting", senior, n_roles, n_dept), build, params)[0][0])
 
 
 def count_pending(session: Session, scope: Scope = EVERYTHING) -> int:
@@ -915,7 +917,7 @@ def count_pending(session: Session, scope: Scope = EVERYTHING) -> int:
         return _proposals_of(n_dept).where(col(Proposal.status) == "pending")
 
     params = _department_params(departments)
-    return int(_fetch(session, ("count_pending", n_dept), build, params)[0][0])
+    return int(fetch_compiled(session, ("count_pending", n_dept), build, params)[0][0])
 
 
 @dataclass(frozen=True)
@@ -942,7 +944,7 @@ def approvals_of(session: Session, proposal_ids: Sequence[int]) -> list[Approval
             .order_by(col(Approval.id))
         )
 
-    return [ApprovalBy(*r) for r in _fetch(session, ("approvals_of", n), build, params)]
+    return [ApprovalBy(*r) for r in fetch_compiled(session, ("approvals_of", n), build, params)]
 
 
 def latest_event_details(session: Session, case_ids: Sequence[int], action: str) -> dict[int, str]:
@@ -959,7 +961,7 @@ def latest_event_details(session: Session, case_ids: Sequence[int], action: str)
         )
 
     return {case_id: details for case_id, details in
-            _fetch(session, ("latest_event_details", n), build, params | {"action": action})}
+            fetch_compiled(session, ("latest_event_details", n), build, params | {"action": action})}
 
 
 @dataclass(frozen=True)
@@ -1038,7 +1040,7 @@ def follow_up_page(
     if after is not None:
         params |= {"k0": after[0], "k1": after[1]}
     found = []
-    for r in _fetch(session, ("follow_up_page", after is not None, n_dept), build, params):
+    for r in fetch_compiled(session, ("follow_up_page", after is not None, n_dept), build, params):
         registered = _from_db(r[20])
         assert registered is not None
         implemented = _from_db(r[18])

@@ -13,12 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, text
+from sqlalchemy import text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import numbering
-from kesu_desk.domain.access import Scope
 from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import Action, ProposalStatus, Role, Visibility
 from kesu_desk.domain.workflow import Actor
@@ -34,14 +33,6 @@ from kesu_desk.store.models import (
     Survey,
     User,
 )
-
-
-def in_scope(department: Any, scope: Scope) -> ColumnElement[bool] | None:
-    """The condition on a ``department_code`` column that keeps a read within ``scope``: None for
-    every case; an empty scope is an empty IN, which matches nothing."""
-    if scope.departments is None:
-        return None
-    return col(department).in_(sorted(scope.departments))
 
 
 def actor_of(user: User) -> Actor:
