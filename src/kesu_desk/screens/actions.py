@@ -31,7 +31,7 @@ from kesu_desk.services.intake import other_open_cases
 from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.case_header import pending_proposal
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.text import one_line, plain
 from kesu_desk.widgets.timeline import amount_text, event_summary, local_time
 
@@ -260,11 +260,7 @@ class ActionDialog(DeskModal[CaseView | None]):
         for line in changes or [self.t("conflict.nothing_visible")]:
             text.append("\n• ")
             text.append(line)
-        # The key as mapped now (the keymap may have moved it).
-        save = next((a.binding for a in self.active_bindings.values() if a.binding.id == "case.save"),
-                    Binding("ctrl+s", "submit"))
-        key = self.app.get_key_display(save)
-        text.append("\n" + self.t("conflict.again", shortcut=key), style="italic")
+        text.append("\n" + self.t("conflict.again", shortcut=key_of(self, "case.save")), style="italic")
         box = self.query_one("#dialog-changes", Static)
         box.update(text)
         box.add_class("-shown")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, tzinfo
 from typing import Any, ClassVar
 
@@ -38,7 +37,7 @@ from kesu_desk.services.intake import (
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 
@@ -194,7 +193,7 @@ class IntakeScreen(DeskScreen[None]):
                 yield from self._row("customer_request", self._input("customer_request"))
                 yield from self._row("caller_mood", self._select("caller_mood", Mood, "mood"))
                 yield from self._row("category", self._input(
-                    "category", placeholder=self.t("intake.placeholder.category", shortcut=self.key_of("intake.accept"))))
+                    "category", placeholder=self.t("intake.placeholder.category", shortcut=key_of(self, "intake.accept"))))
                 yield from self._row("severity", Select(
                     [(self.t(f"severity.{v.value}"), v.value) for v in Severity], id="severity",
                     value=s["severity"] or Severity.NORMAL.value, allow_blank=False, compact=True))
@@ -244,15 +243,6 @@ class IntakeScreen(DeskScreen[None]):
 
     def _layout(self, width: int) -> None:
         self.set_class(width < WIDE, "-narrow")
-
-    def key_of(self, binding_id: str) -> str:
-        """The key that runs ``binding_id`` now (the config's keymap may have moved it)."""
-        remapped = self.desk.settings.keymap.get(binding_id, "").split(",")[0].strip()
-        for key, bindings in self._bindings.key_to_bindings.items():
-            for b in bindings:
-                if b.id == binding_id:
-                    return str(self.app.get_key_display(replace(b, key=remapped or key)))
-        return ""
 
     # -- what the agent types --------------------------------------------------------------------
 
@@ -430,7 +420,7 @@ class IntakeScreen(DeskScreen[None]):
         if history is not None and history.open_cases:
             case = history.open_cases[0]
             lines.append(self.t("intake.open_banner", number=case.number, status=self.t(f"status.{case.status.value}"),
-                                shortcut=self.key_of("intake.open_case")))
+                                shortcut=key_of(self, "intake.open_case")))
         if history is not None and history.repeat:
             count = f"{len(history.cases)}+" if history.more else str(len(history.cases))
             lines.append(self.t("intake.repeat_banner", count=count))
@@ -491,7 +481,7 @@ class IntakeScreen(DeskScreen[None]):
             self._accepted.get("department") == self._suggestion.department)
         self.query_one(SuggestionPanel).show(
             self._suggestion, lang=self.lang, tz=self._tz, departments=self._departments,
-            accept_key=self.key_of("intake.accept"), accepted=accepted,
+            accept_key=key_of(self, "intake.accept"), accepted=accepted,
         )
 
     @property

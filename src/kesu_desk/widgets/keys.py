@@ -39,6 +39,16 @@ def mapped_bindings(node: DOMNode) -> dict[str, list[Binding]]:
     return bindings.key_to_bindings
 
 
+def key_of(node: DOMNode, binding_id: str) -> str:
+    """The key that runs ``binding_id`` on ``node`` now, as the footer shows it (the config's
+    keymap may have moved it); "" when ``node`` has no such binding."""
+    for key, bindings in mapped_bindings(node).items():
+        for b in bindings:
+            if b.id == binding_id:
+                return str(node.app.get_key_display(replace(b, key=key)))
+    return ""
+
+
 class DeskFooter(Footer):
     """Textual's footer, redrawn once for changes of the bindings that come together.
 
