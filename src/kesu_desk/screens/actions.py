@@ -4,7 +4,7 @@ changed, ready to save again against the new version)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Any, ClassVar
@@ -13,10 +13,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.events import Mount
-from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +30,7 @@ from kesu_desk.services.intake import other_open_cases
 from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.case_header import pending_proposal
+from kesu_desk.widgets.form import Form, choice, line_input, row, text_area
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.text import one_line, plain
 from kesu_desk.widgets.timeline import amount_text, event_summary, local_time
@@ -96,39 +96,6 @@ def case_changes(old: CaseView, new: CaseView, lang: str, tz: tzinfo) -> list[st
     lines += [t("conflict.event", lang, event=event_summary(e, lang, tz))
               for e in new.timeline if e.id not in seen]
     return lines
-
-
-# -- form building blocks -----------------------------------------------------------------------
-
-
-def row(label: str, widget: Widget, *, required: bool = False, hint: str = "") -> Vertical:
-    """A labelled field; ``*`` marks what the workflow will insist on."""
-    # Multi-line text stands apart; one-line fields sit close so a form fits 24 rows.
-    classes = "field -text" if isinstance(widget, TextArea) else "field"
-    line = Horizontal(Label(label + (" *" if required else ""), classes="field-label"), widget,
-                      classes=classes)
-    if hint:
-        return Vertical(line, Static(Text(hint), classes="field-hint"), classes="field-block")
-    return Vertical(line, classes="field-block")
-
-
-def text_area(id: str, text: str = "", placeholder: str = "") -> TextArea:
-    return TextArea(text, id=id, compact=True, soft_wrap=True, placeholder=placeholder,
-                    classes="field-text")
-
-
-def line_input(id: str, value: str = "", placeholder: str = "") -> Input:
-    return Input(value, placeholder=placeholder, id=id, compact=True)
-
-
-def choice(id: str, options: Iterable[tuple[str | Text, Any]], *, prompt: str = "",
-           value: Any = Select.NULL, blank: bool = True) -> Select[Any]:
-    return Select([(Text(label) if isinstance(label, str) else label, v) for label, v in options],
-                  prompt=prompt, allow_blank=blank, value=value, id=id, compact=True)
-
-
-class Form(VerticalScroll, can_focus=False):
-    """The fields scroll on a small terminal; focus goes to the fields, not to the scroll area."""
 
 
 # -- the dialog every action shares -----------------------------------------------------------------

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import ScreenResume
-from textual.widgets import Header, Label, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import ConflictError, WorkflowError
@@ -42,6 +42,7 @@ from kesu_desk.widgets.desk_list import (
     deadline_cell,
     list_bindings,
 )
+from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.text import TypedTextArea, one_line, plain
 from kesu_desk.widgets.timeline import local_time, remedy_text
@@ -286,10 +287,9 @@ class SurveyScreen(DeskScreen[None]):
             script.border_title = self.t("survey.script_title")
             yield script
         yield AnswerPad(id="survey-answers")
-        with Horizontal(id="survey-comments-row"):
-            yield Label(self.t("survey.comments"), id="survey-comments-label")
-            yield TypedTextArea(id="survey-comments", compact=True, soft_wrap=True, tab_behavior="focus",
-                                placeholder=self.t("survey.comments_placeholder"))
+        yield field_row(self.t("survey.comments"), TypedTextArea(
+            id="survey-comments", compact=True, soft_wrap=True, tab_behavior="focus",
+            placeholder=self.t("survey.comments_placeholder")), id="survey-comments-row")
         yield Static(id="survey-message")
         yield DeskFooter(compact=True)
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.events import DescendantBlur, Resize
 from textual.message import Message
 from textual.suggester import SuggestFromList
@@ -37,6 +37,7 @@ from kesu_desk.services.intake import (
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets.customer_card import CustomerCard
+from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel, local_time
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
@@ -203,9 +204,7 @@ class IntakeScreen(DeskScreen[None]):
         yield DeskFooter()
 
     def _row(self, field: str, widget: Widget) -> ComposeResult:
-        with Horizontal(classes="field", id=f"row-{field}"):
-            yield Label(self.t(f"intake.label.{field}"), classes="field-label", markup=False)
-            yield widget
+        yield field_row(self.t(f"intake.label.{field}"), widget, id=f"row-{field}")
         yield Static(classes="field-error", id=f"error-{field}")
 
     def _input(self, field: str, *, placeholder: str = "", restrict: str | None = None) -> Input:

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
-from textual.widgets import Button, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
@@ -19,6 +19,7 @@ from kesu_desk.screens.base import DeskModal, DeskScreen
 from kesu_desk.services.report import PeriodReport, Table, build_report, report_tables
 from kesu_desk.sla import as_utc
 from kesu_desk.widgets.charts import aligned_table
+from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter
 
 
@@ -135,12 +136,10 @@ class PeriodDialog(DeskModal[tuple[date, date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="period"):
             yield Static(Text(self.t("review.period_title"), style="bold"))
-            with Horizontal(classes="period-field"):
-                yield Label(self.t("review.from"), classes="period-label")
-                yield Input(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-start", compact=True)
-            with Horizontal(classes="period-field"):
-                yield Label(self.t("review.to"), classes="period-label")
-                yield Input(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-end", compact=True)
+            yield field_row(self.t("review.from"), Input(self.start.isoformat(), placeholder="YYYY-MM-DD",
+                                                         id="period-start", compact=True))
+            yield field_row(self.t("review.to"), Input(self.end.isoformat(), placeholder="YYYY-MM-DD",
+                                                       id="period-end", compact=True))
             yield Static(id="period-error")
             with Horizontal(id="period-buttons"):
                 yield Button(self.t("review.show"), id="period-apply", variant="primary", compact=True)
