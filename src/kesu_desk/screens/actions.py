@@ -105,7 +105,7 @@ class ActionDialog(DeskModal[CaseView | None]):
     """A form for one action; Ctrl+S saves, F3 inserts a canned reply, Esc cancels."""
 
     ACTION: ClassVar[Action]
-    # Canned replies this dialog lists first (by key under [canned.reply] in the catalogues).
+    # Canned replies this dialog lists first (by key in assets/replies/).
     CANNED_FIRST: ClassVar[tuple[str, ...]] = ()
 
     BINDINGS: ClassVar[list[BindingType]] = [
