@@ -264,7 +264,7 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
         await type_text(pilot, "快递太慢了，十天还没到")
         await settle(desktop, pilot)
         assert desktop.app.focused is not None and desktop.app.focused.id == "description"  # not stolen
-        suggestion = desktop.intake._suggestion
+        suggestion = desktop.intake.form.suggestion
         assert suggestion is not None and suggestion.department == "LOG"
         panel = desktop.text("#suggestion-summary")
         assert "LOG" in panel and "f3: accept" in panel
