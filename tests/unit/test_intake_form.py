@@ -27,9 +27,13 @@ def found(name: str = "李雷", customer_class: str = "a_dealer") -> CustomerHis
 
 
 def answer(form: IntakeForm, history: CustomerHistory | None) -> dict[str, Any] | None:
-    """Look the caller up and get the answer back at once; what the lookup fills in."""
+    """Look the caller up and get the answer back at once; what the lookup fills in goes into
+    the fields, as the screen puts it there."""
     number, _, _ = form.lookup()
-    return form.looked_up(number, history)
+    fill = form.looked_up(number, history)
+    for field, value in (fill or {}).items():
+        form.change(field, value)
+    return fill
 
 
 def suggestion(**values: Any) -> Suggestion:
@@ -110,6 +114,37 @@ def test_the_customer_found_fills_an_empty_name_and_the_usual_class() -> None:
 def test_the_lookup_never_overwrites_what_the_agent_typed_or_chose() -> None:
     form = typed(phone=PHONE, customer_name="韩梅梅", customer_class="direct")
     assert answer(form, found()) == {}
+
+
+def test_what_the_lookup_filled_in_follows_the_lookup_when_the_contact_is_corrected() -> None:
+    form = typed(phone=PHONE)
+    answer(form, found())
+    form.change("phone", "13900139000")  # the agent misheard: a caller the desk does not know
+    assert answer(form, None) == {"customer_name": "", "customer_class": "end_user"}
+    assert (form.fields["customer_name"], form.fields["customer_class"]) == ("", "end_user")
+    form.change("phone", "13700137000")  # another known caller
+    assert answer(form, found("韩梅梅", "direct")) == {"customer_name": "韩梅梅", "customer_class": "direct"}
+    registration, _ = typed(**{**form.fields, "description": "漏水"}).registration()
+    assert registration is not None and registration.draft.customer_name == "韩梅梅"
+
+
+def test_a_name_the_agent_corrected_after_the_lookup_stays_theirs() -> None:
+    form = typed(phone=PHONE)
+    answer(form, found())
+    form.change("customer_name", "李雷雷")
+    form.change("customer_class", "sub_dealer")
+    form.change("phone", "13900139000")
+    assert answer(form, None) == {}
+    assert (form.fields["customer_name"], form.fields["customer_class"]) == ("李雷雷", "sub_dealer")
+
+
+def test_what_the_lookup_filled_in_still_follows_it_after_a_restart() -> None:
+    form = typed(phone=PHONE)
+    answer(form, found())
+    restored = IntakeForm.restored(form.document(), "CN")
+    assert restored.fields["customer_name"] == "李雷"
+    restored.change("phone", "13900139000")
+    assert answer(restored, None) == {"customer_name": "", "customer_class": "end_user"}
 
 
 def test_an_answer_to_an_older_lookup_is_dropped() -> None:

@@ -27,8 +27,9 @@ SELECT_DEFAULTS: dict[str, str | None] = {
 FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "product", "order_no",
           "batch", "purchase_date", "description", "customer_request", "caller_mood", "category",
           "severity", "urgent")
-# What the customer lookup reads, and what the suggestion reads.
+# What the customer lookup reads, what it fills in, and what the suggestion reads.
 CONTACT_FIELDS = frozenset({"phone", "email"})
+LOOKUP_FIELDS = frozenset({"customer_name", "customer_class"})
 SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "channel",
                             "customer_class", "purchase_date"})
 # Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
@@ -124,10 +125,13 @@ class IntakeForm:
     draft written for an older one is never written over a newer."""
 
     def __init__(self, region: str, fields: Fields | None = None, *,
-                 accepted: dict[str, Any] | None = None) -> None:
+                 accepted: dict[str, Any] | None = None, looked_up: Fields | None = None) -> None:
         self.region = region
         self.fields: Fields = dict(fields) if fields is not None else empty_form()
         self.accepted = accepted
+        # What the lookup put in the fields: while a field still shows it, it follows the
+        # lookup (a corrected phone number brings the right name); once changed, it is the agent's.
+        self.looked_up_values: Fields = dict(looked_up or {})
         self.generation = 0
         self.history: CustomerHistory | None = None  # what the last lookup found
         self.suggestion: Suggestion | None = None
@@ -141,7 +145,11 @@ class IntakeForm:
         """The form as a saved draft (``document``) left it; a hand-edited value of the wrong
         kind is left out."""
         accepted = document.get("accepted")
-        return cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None)
+        looked_up = document.get("looked_up")
+        filled = {name: value for name, value in looked_up.items()
+                  if name in LOOKUP_FIELDS and isinstance(value, str)} if isinstance(looked_up, dict) else {}
+        return cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None,
+                   looked_up=filled)
 
     # -- what the agent types ----------------------------------------------------------------------
 
@@ -155,14 +163,16 @@ class IntakeForm:
 
     def document(self, fields: Fields | None = None) -> Fields:
         """The draft to keep on disk: the fields (``fields`` if given: as the widgets show them
-        this instant) and what was accepted of the suggestion."""
-        return {**(self.fields if fields is None else fields), "accepted": self.accepted}
+        this instant), what was accepted of the suggestion and what the lookup filled in."""
+        return {**(self.fields if fields is None else fields), "accepted": self.accepted,
+                "looked_up": dict(self.looked_up_values)}
 
     def clear(self) -> None:
         """The next call: an empty form; answers still on their way are for the previous one."""
         self.fields = empty_form()
         self.errors = {}
         self.accepted = None
+        self.looked_up_values = {}
         self.suggestion = None
         self.suggestion_key = None
         self.history = None
@@ -219,20 +229,31 @@ class IntakeForm:
 
     def looked_up(self, number: int, history: CustomerHistory | None) -> Fields | None:
         """The answer to lookup ``number``: None if the agent has typed since (a newer lookup is
-        on its way), else the fields the customer found fills in — the name when none is typed,
-        the customer's class while the form still has the usual one."""
+        on its way), else the fields to change — the customer's name and class where the form
+        shows none typed or chosen, or what an earlier lookup filled in; that goes back to blank
+        when nobody is found (it was another caller's)."""
         if number != self._lookups:
             return None
         self.history = history
         customer = history.customer if history else None
-        if customer is None:
-            return {}
+        found: Fields = {"customer_name": "", "customer_class": SELECT_DEFAULTS["customer_class"]}
+        if customer is not None:
+            if customer.name:
+                found["customer_name"] = customer.name
+            if customer.customer_class in set(CustomerClass):
+                found["customer_class"] = customer.customer_class
         fill: Fields = {}
-        if not str(self.fields["customer_name"]).strip() and customer.name:
-            fill["customer_name"] = customer.name
-        if (self.fields["customer_class"] == SELECT_DEFAULTS["customer_class"]
-                and customer.customer_class in set(CustomerClass)):
-            fill["customer_class"] = customer.customer_class
+        for name, value in found.items():
+            shown = self.fields[name]
+            blank = not str(shown or "").strip() or shown == SELECT_DEFAULTS.get(name)
+            if not blank and shown != self.looked_up_values.get(name):
+                continue  # typed or chosen by the agent: theirs
+            if value != shown:
+                fill[name] = value
+            if value != empty_form()[name]:
+                self.looked_up_values[name] = value
+            else:
+                self.looked_up_values.pop(name, None)
         return fill
 
     # -- the suggestion -----------------------------------------------------------------------------
