@@ -16,13 +16,20 @@ FALLBACK = "en"
 
 @lru_cache(maxsize=4)
 def catalogue(lang: str) -> dict[str, str]:
-    """Every message of ``lang``: ``i18n/<lang>.toml`` and each screen's ``i18n/<part>.<lang>.toml``."""
-    folder = files("kesu_desk.assets") / "i18n"
+    """Every message of ``lang``, from its catalogue files."""
     flat: dict[str, str] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name == f"{lang}.toml" or entry.name.endswith(f".{lang}.toml"):
-            flat.update(_flatten(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    for _, messages in catalogue_files(lang):
+        flat.update(messages)
     return flat
+
+
+def catalogue_files(lang: str) -> list[tuple[str, dict[str, str]]]:
+    """The messages of each catalogue file of ``lang``, by file name: ``i18n/<namespace>.<lang>.toml``
+    holds the messages ``<namespace>.*`` and no others (tests/unit/test_i18n.py checks it, and
+    that no message is defined in two files: one would silently replace the other here)."""
+    folder = files("kesu_desk.assets") / "i18n"
+    return [(entry.name, _flatten(tomllib.loads(entry.read_text(encoding="utf-8"))))
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(f".{lang}.toml")]
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

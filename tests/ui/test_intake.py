@@ -201,6 +201,21 @@ async def test_a_known_caller_is_recognised_and_the_case_goes_to_them(
         assert not draft_of(desk).path.exists()
 
 
+async def test_correcting_the_phone_takes_back_the_name_the_lookup_filled_in(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    register()
+    async with intake_form(desk) as (desktop, pilot):
+        await type_text(pilot, "13800138000")
+        await settle(desktop, pilot)
+        assert desktop.value("customer_name") == "李雷"
+        await pilot.press("backspace")
+        await type_text(pilot, "1")  # misheard: 13800138001 is nobody the desk knows
+        await settle(desktop, pilot)
+        assert "New customer" in desktop.text("#customer-card")
+        assert desktop.value("customer_name") == ""  # not the other caller's name
+
+
 async def test_an_unknown_caller_becomes_a_new_customer(
     desk: Desk, register: Callable[..., CaseView]
 ) -> None:
@@ -264,7 +279,7 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
         await type_text(pilot, "快递太慢了，十天还没到")
         await settle(desktop, pilot)
         assert desktop.app.focused is not None and desktop.app.focused.id == "description"  # not stolen
-        suggestion = desktop.intake._suggestion
+        suggestion = desktop.intake.form.suggestion
         assert suggestion is not None and suggestion.department == "LOG"
         panel = desktop.text("#suggestion-summary")
         assert "LOG" in panel and "f3: accept" in panel

@@ -1,23 +1,54 @@
-"""The three message catalogues are complete: same keys, same placeholders, a message per error."""
+"""The message catalogues: one namespace per file, no message defined twice, the three languages
+agreeing (same keys, same placeholders), a message per error."""
 
 from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from kesu_desk.config import LANGUAGES
 from kesu_desk.domain.errors import InvalidInput, WorkflowError
 from kesu_desk.domain.vocabulary import Action, Role, Severity, Status
-from kesu_desk.i18n import catalogue, describe, t
+from kesu_desk.i18n import catalogue, catalogue_files, describe, t
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "kesu_desk"
+ROOT = Path(__file__).resolve().parents[2]
+SRC = ROOT / "src" / "kesu_desk"
+CATALOGUES = ROOT / "assets" / "i18n"
 ERROR_CALL = re.compile(r'(?:Error|Input|DeskError)\(\s*"([a-z_]+)"')
 
 
 def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_each_catalogue_file_is_named_after_its_namespace_and_language() -> None:
+    names = sorted(path.name for path in CATALOGUES.iterdir())
+    assert names
+    for name in names:
+        parts = name.split(".")
+        assert len(parts) == 3 and parts[1] in LANGUAGES and parts[2] == "toml", (
+            f"{name}: not <namespace>.<lang>.toml, which the desk would not read")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_catalogue_file_holds_only_its_own_namespace(lang: str) -> None:
+    for name, messages in catalogue_files(lang):
+        namespace = name.split(".")[0]
+        strays = [key for key in messages if not key.startswith(f"{namespace}.")]
+        assert not strays, f"{name} holds messages of other namespaces: {strays}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_is_defined_in_two_files(lang: str) -> None:
+    # TOML refuses a key twice in one file; across files the later one would silently win.
+    files = Counter(key for _, messages in catalogue_files(lang) for key in messages)
+    twice = {key: [name for name, messages in catalogue_files(lang) if key in messages]
+             for key, count in files.items() if count > 1}
+    assert not twice
 
 
 @pytest.mark.parametrize("lang", ["zh", "es"])

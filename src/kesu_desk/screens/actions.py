@@ -4,7 +4,7 @@ changed, ready to save again against the new version)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import Any, ClassVar
 
@@ -12,11 +12,10 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.events import Mount
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from kesu_desk.domain.amounts import amount_params, parse_amount
@@ -32,7 +31,8 @@ from kesu_desk.services.users import department_views, list_users
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_header import pending_proposal
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.form import Form, choice, line_input, row, text_area
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
 from kesu_desk.widgets.timeline import amount_text, event_summary
@@ -86,39 +86,6 @@ def case_changes(old: CaseView, new: CaseView, lang: str, tz: tzinfo) -> list[st
     return lines
 
 
-# -- form building blocks -----------------------------------------------------------------------
-
-
-def row(label: str, widget: Widget, *, required: bool = False, hint: str = "") -> Vertical:
-    """A labelled field; ``*`` marks what the workflow will insist on."""
-    # Multi-line text stands apart; one-line fields sit close so a form fits 24 rows.
-    classes = "field -text" if isinstance(widget, TextArea) else "field"
-    line = Horizontal(Label(label + (" *" if required else ""), classes="field-label"), widget,
-                      classes=classes)
-    if hint:
-        return Vertical(line, Static(Text(hint), classes="field-hint"), classes="field-block")
-    return Vertical(line, classes="field-block")
-
-
-def text_area(id: str, text: str = "", placeholder: str = "") -> TextArea:
-    return TextArea(text, id=id, compact=True, soft_wrap=True, placeholder=placeholder,
-                    classes="field-text")
-
-
-def line_input(id: str, value: str = "", placeholder: str = "") -> Input:
-    return Input(value, placeholder=placeholder, id=id, compact=True)
-
-
-def choice(id: str, options: Iterable[tuple[str | Text, Any]], *, prompt: str = "",
-           value: Any = Select.NULL, blank: bool = True) -> Select[Any]:
-    return Select([(Text(label) if isinstance(label, str) else label, v) for label, v in options],
-                  prompt=prompt, allow_blank=blank, value=value, id=id, compact=True)
-
-
-class Form(VerticalScroll, can_focus=False):
-    """The fields scroll on a small terminal; focus goes to the fields, not to the scroll area."""
-
-
 # -- the dialog every action shares -----------------------------------------------------------------
 
 
@@ -126,7 +93,7 @@ class ActionDialog(DeskModal[CaseView | None]):
     """A form for one action; Ctrl+S saves, F3 inserts a canned reply, Esc cancels."""
 
     ACTION: ClassVar[Action]
-    # Canned replies this dialog lists first (by key under [canned.reply] in the catalogues).
+    # Canned replies this dialog lists first (by key in assets/replies/).
     CANNED_FIRST: ClassVar[tuple[str, ...]] = ()
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -269,11 +236,7 @@ class ActionDialog(DeskModal[CaseView | None]):
         for line in changes or [self.t("conflict.nothing_visible")]:
             text.append("\n• ")
             text.append(line)
-        # The key as mapped now (the keymap may have moved it).
-        save = next((a.binding for a in self.active_bindings.values() if a.binding.id == "case.save"),
-                    Binding("ctrl+s", "submit"))
-        key = self.app.get_key_display(save)
-        text.append("\n" + self.t("conflict.again", shortcut=key), style="italic")
+        text.append("\n" + self.t("conflict.again", shortcut=key_of(self, "case.save")), style="italic")
         box = self.query_one("#dialog-changes", Static)
         box.update(text)
         box.add_class("-shown")

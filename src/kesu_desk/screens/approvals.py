@@ -4,7 +4,6 @@ to its department with a comment."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -14,14 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.events import ScreenResume
 from textual.message import Message
 from textual.widgets import Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
 from kesu_desk.domain.errors import WorkflowError
-from kesu_desk.i18n import t
 from kesu_desk.present.formats import local_time
 from kesu_desk.screens.actions import ReturnDialog
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
@@ -34,93 +30,23 @@ from kesu_desk.services.approvals import (
     approve_many,
 )
 from kesu_desk.services.views import CaseView
-from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets import outcomes
-from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS, due_in
-from kesu_desk.widgets.keys import DeskFooter, localise_bindings, mapped_bindings
+from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
+from kesu_desk.widgets.desk_list import REDRAW_SECONDS, DeskList, deadline_cell, list_bindings
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
-from kesu_desk.widgets.timeline import amount_text
+from kesu_desk.widgets.timeline import remedy_text
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.
 MAX_ITEMS = 1000
-# Deadlines move with time even when nothing changes: the list is redrawn this often.
-REDRAW_SECONDS = 60.0
-
-STATE_CLASSES = {DeadlineState.OVERDUE: "overdue", DeadlineState.AT_RISK: "at-risk",
-                 DeadlineState.ON_TIME: "on-time"}
 
 
-def key_of(node: DOMNode, binding_id: str) -> str:
-    """The key that runs ``binding_id`` on ``node`` now (the config's keymap may have moved it)."""
-    for key, bindings in mapped_bindings(node).items():
-        for b in bindings:
-            if b.id == binding_id:
-                return str(node.app.get_key_display(replace(b, key=key)))
-    return ""
-
-
-def list_bindings(prefix: str) -> list[BindingType]:
-    """Moving in a desk list; ids under ``prefix`` so each screen's keys can be remapped."""
-    return [
-        Binding("up", "cursor_up", "Up", show=False, id=f"{prefix}.up"),
-        Binding("down", "cursor_down", "Down", show=False, id=f"{prefix}.down"),
-        Binding("pageup", "page_up", "Page up", show=False, id=f"{prefix}.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id=f"{prefix}.page_down"),
-        Binding("home", "first", "First", show=False, id=f"{prefix}.first"),
-        Binding("end", "last", "Last", show=False, id=f"{prefix}.last"),
-    ]
-
-
-class DeskList(OptionList, inherit_bindings=False):
-    """An OptionList of cases whose keys are the desk's own: Enter, Space and the actions belong
-    to the screen. Deadline states are styled by component class (16 colours, NO_COLOR: the
-    symbol carries the state too)."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "desk-list--overdue", "desk-list--at-risk", "desk-list--on-time", "desk-list--muted",
-        "desk-list--marked", "desk-list--urgent", "desk-list--strong",
-    }
-
-    def __init__(self, lang: str, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        localise_bindings(self, lang)
-
-    @property
-    def highlighted_id(self) -> str | None:
-        option = self.highlighted_option
-        return option.id if option is not None else None
-
-    def show(self, options: list[Option]) -> None:
-        """Replace the options, keeping the highlight on the same one (or near where it was)."""
-        keep, index = self.highlighted_id, self.highlighted
-        self.clear_options()
-        self.add_options(options)
-        if not options:
-            return
-        ids = [o.id for o in options]
-        self.highlighted = ids.index(keep) if keep in ids else min(index or 0, len(options) - 1)
-
-
-def deadline_cell(due: datetime | None, state: DeadlineState | None, now: datetime) -> tuple[str, str]:
-    """The deadline as a symbol and a time left (``-2d``: two days overdue), and its style."""
-    if due is None or state is None:
-        return "–", ".desk-list--muted"
-    return f"{DEADLINE_SYMBOLS[state]} {due_in(due, now)}", f".desk-list--{STATE_CLASSES[state]}"
-
-
-def remedy_text(remedy: str | None, amount: Any, lang: str) -> str:
-    """A remedy in words, with its amount where money moves."""
-    if not remedy:
-        return "–"
-    name = t(f"remedy.{remedy}", lang)
-    if name == f"remedy.{remedy}":
-        name = one_line(remedy)
-    return f"{name} {amount_text(amount)}" if amount is not None else name
-
-
-class InboxList(DeskList):
+class InboxList(DeskList[InboxItem]):
     BINDINGS: ClassVar[list[BindingType]] = list_bindings("approvals")
+
+    def key(self, item: InboxItem) -> str:
+        return str(item.proposal_id)
 
 
 class ApproveBatchDialog(DeskModal[str | None]):
@@ -293,7 +219,7 @@ class ApprovalsScreen(DeskScreen[None]):
         if not self.loaded:
             return
         now = self.desk_app.now()
-        self.query_one(InboxList).show([Option(self._prompt(i, now), id=str(i.proposal_id)) for i in self.items])
+        self.query_one(InboxList).show(self.items, lambda i: self._prompt(i, now))
         self._show_status()
         self._show_detail()
 
@@ -338,8 +264,7 @@ class ApprovalsScreen(DeskScreen[None]):
 
     @property
     def current(self) -> InboxItem | None:
-        option_id = self.query_one(InboxList).highlighted_id
-        return next((i for i in self.items if str(i.proposal_id) == option_id), None)
+        return self.query_one(InboxList).current
 
     @on(OptionList.OptionHighlighted, "#inbox")
     def _highlighted(self) -> None:
@@ -404,8 +329,7 @@ class ApprovalsScreen(DeskScreen[None]):
             return
         self.marked ^= {item.proposal_id}
         self._show_results(None)
-        self.query_one(InboxList).replace_option_prompt(str(item.proposal_id),
-                                                        self._prompt(item, self.desk_app.now()))
+        self.query_one(InboxList).redraw(item, self._prompt(item, self.desk_app.now()))
         self._show_status()
         # Like a file manager: marking moves on, so Space Space Space marks three.
         self.query_one(InboxList).action_cursor_down()

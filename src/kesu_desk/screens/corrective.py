@@ -20,17 +20,12 @@ from textual.widgets import Select, Static
 
 from kesu_desk.domain.errors import ConflictError, InvalidInput
 from kesu_desk.domain.vocabulary import Action, CorrectiveStatus
-from kesu_desk.screens.actions import (
-    ActionDialog,
-    choice,
-    line_input,
-    row,
-    text_area,
-)
+from kesu_desk.screens.actions import ActionDialog
 from kesu_desk.services import cases, corrective
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.users import list_users
 from kesu_desk.services.views import CaseView
+from kesu_desk.widgets.form import choice, line_input, row, text_area
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
 

@@ -15,22 +15,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.events import ScreenResume
 from textual.message import Message
-from textual.widgets import Header, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Header, OptionList, Static
 
 from kesu_desk.domain.errors import ConflictError, WorkflowError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.i18n import t
 from kesu_desk.present.formats import local_time
 from kesu_desk.screens.actions import case_changes
-from kesu_desk.screens.approvals import (
-    STATE_CLASSES,
-    DeskList,
-    deadline_cell,
-    key_of,
-    list_bindings,
-    remedy_text,
-)
 from kesu_desk.screens.base import DeskChanged, DeskScreen
 from kesu_desk.services import cases
 from kesu_desk.services.follow_ups import (
@@ -45,12 +36,20 @@ from kesu_desk.services.views import CaseView
 from kesu_desk.sla import DeadlineState, deadline_state
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
-from kesu_desk.widgets.keys import DeskFooter
+from kesu_desk.widgets.desk_list import (
+    REDRAW_SECONDS,
+    STATE_CLASSES,
+    DeskList,
+    deadline_cell,
+    list_bindings,
+)
+from kesu_desk.widgets.form import field_row
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import TypedTextArea, one_line, plain
+from kesu_desk.widgets.timeline import remedy_text
 
 MAX_ITEMS = 1000  # a day's calls are a few dozen; a runaway list stops here
-REDRAW_SECONDS = 60.0
 SCORES = range(1, 6)
 SATISFIED = 4  # 4 and 5 close the case (the workflow decides; the screen only words it)
 
@@ -60,8 +59,11 @@ def follow_up_state(item: FollowUpItem, now: datetime) -> DeadlineState | None:
     return deadline_state(item.clock_start, item.due_at, now) if item.due_at is not None else None
 
 
-class FollowUpList(DeskList):
+class FollowUpList(DeskList[FollowUpItem]):
     BINDINGS: ClassVar[list[BindingType]] = list_bindings("follow_ups")
+
+    def key(self, item: FollowUpItem) -> str:
+        return item.number
 
 
 class FollowUpsScreen(DeskScreen[None]):
@@ -151,7 +153,7 @@ class FollowUpsScreen(DeskScreen[None]):
         if not self.loaded:
             return
         now = self.desk_app.now()
-        self.query_one(FollowUpList).show([Option(self._prompt(i, now), id=i.number) for i in self.items])
+        self.query_one(FollowUpList).show(self.items, lambda i: self._prompt(i, now))
         if self.refusal is not None:
             status = self.refusal
         elif self.items:
@@ -179,8 +181,7 @@ class FollowUpsScreen(DeskScreen[None]):
 
     @property
     def current(self) -> FollowUpItem | None:
-        number = self.query_one(FollowUpList).highlighted_id
-        return next((i for i in self.items if i.number == number), None)
+        return self.query_one(FollowUpList).current
 
     @on(OptionList.OptionHighlighted, "#follow-ups")
     def _highlighted(self) -> None:
@@ -309,10 +310,9 @@ class SurveyScreen(DeskScreen[None]):
             script.border_title = self.t("survey.script_title")
             yield script
         yield AnswerPad(id="survey-answers")
-        with Horizontal(id="survey-comments-row"):
-            yield Label(self.t("survey.comments"), id="survey-comments-label")
-            yield TypedTextArea(id="survey-comments", compact=True, soft_wrap=True, tab_behavior="focus",
-                                placeholder=self.t("survey.comments_placeholder"))
+        yield field_row(self.t("survey.comments"), TypedTextArea(
+            id="survey-comments", compact=True, soft_wrap=True, tab_behavior="focus",
+            placeholder=self.t("survey.comments_placeholder")), id="survey-comments-row")
         yield Static(id="survey-message")
         yield DeskFooter(compact=True)
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, tzinfo
+from datetime import tzinfo
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.events import DescendantBlur, Resize
 from textual.message import Message
 from textual.suggester import SuggestFromList
@@ -27,7 +26,6 @@ from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services.cases import register_case
-from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.intake import (
     CustomerHistory,
     DraftStore,
@@ -35,11 +33,25 @@ from kesu_desk.services.intake import (
     find_customer,
     known_categories,
 )
+from kesu_desk.services.intake_form import (
+    CHECKED_ON_LEAVING,
+    CONTACT_FIELDS,
+    FIELDS,
+    SELECT_DEFAULTS,
+    SUGGEST_FIELDS,
+    TEXT_FIELDS,
+    Fields,
+    IntakeForm,
+    Registration,
+    SuggestKey,
+    is_empty,
+)
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.customer_card import CustomerCard
-from kesu_desk.widgets.keys import DeskFooter, mapped_bindings
+from kesu_desk.widgets.form import field_row
+from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel
 from kesu_desk.widgets.text import ControlPictures, TypedTextArea
@@ -51,60 +63,6 @@ DRAFT_DELAY = 0.3
 SUGGEST_DELAY = 0.4
 # Below this many columns the suggestion goes under the form, where F2 opens it.
 WIDE = 110
-
-TEXT_FIELDS = ("phone", "email", "customer_name", "product", "order_no", "batch", "purchase_date",
-               "customer_request", "category")
-SELECT_DEFAULTS: dict[str, str | None] = {
-    "channel": Channel.PHONE.value,
-    "customer_class": CustomerClass.END_USER.value,
-    "caller_mood": None,
-    "severity": Severity.NORMAL.value,
-}
-# Every field of the form, in the order of a call (and of Tab).
-FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "product", "order_no",
-          "batch", "purchase_date", "description", "customer_request", "caller_mood", "category",
-          "severity", "urgent")
-CONTACT_FIELDS = frozenset({"phone", "email"})
-SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "channel",
-                            "customer_class", "purchase_date"})
-# Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
-CHECKED_ON_LEAVING = frozenset({*TEXT_FIELDS, "description"})
-FORMAT_ERRORS = frozenset({"bad_phone", "bad_email", "date_in_future", "date_parsing",
-                           "date_from_datetime_parsing", "string_too_long"})
-
-Fields = dict[str, Any]
-
-
-def empty_form() -> Fields:
-    return {**dict.fromkeys(TEXT_FIELDS, ""), "description": "", **SELECT_DEFAULTS, "urgent": False}
-
-
-def is_empty(fields: Fields) -> bool:
-    """Nothing the agent entered: no draft worth keeping."""
-    blank = empty_form()
-    return all(fields.get(name) == blank[name] for name in blank)
-
-
-def restored_form(saved: dict[str, Any]) -> Fields:
-    """The form from a saved draft; a value of the wrong kind (a hand-edited file) is left out."""
-    form = empty_form()
-    for name, blank in form.items():
-        value = saved.get(name)
-        if isinstance(blank, bool):
-            if isinstance(value, bool):
-                form[name] = value
-        elif isinstance(value, str) or (value is None and blank is None):
-            form[name] = value
-    return form
-
-
-def draft_input(fields: Fields, region: str) -> dict[str, Any]:
-    """What CaseDraft.parse reads, from the form's values."""
-    data = {name: fields.get(name) for name in FIELDS}
-    data["purchase_date"] = fields.get("purchase_date") or None
-    data["region"] = region
-    return data
-
 
 class IntakeScreen(DeskScreen[None]):
     """Fields top to bottom in the order of a call; the suggestion beside them (or below)."""
@@ -127,7 +85,7 @@ class IntakeScreen(DeskScreen[None]):
             self.searched = searched
 
     class SuggestionReady(Message):
-        def __init__(self, seq: int, key: tuple[Any, ...], suggestion: Suggestion) -> None:
+        def __init__(self, seq: int, key: SuggestKey, suggestion: Suggestion) -> None:
             super().__init__()
             self.seq = seq
             self.key = key
@@ -153,24 +111,13 @@ class IntakeScreen(DeskScreen[None]):
         # Read here, not in a worker: the draft must be in the fields before a key can land there
         # (one small local file).
         saved = self._store.load()
-        restored = saved.fields if saved is not None else {}
-        start = restored_form(restored)
-        self._restored_from = saved.saved_at if saved is not None and not is_empty(start) else None
-        self._start = start
-        accepted = restored.get("accepted")
-        self._accepted: dict[str, Any] | None = accepted if isinstance(accepted, dict) else None
-        self._fields: Fields = dict(start)
-        self._generation = 0
+        self.form = IntakeForm.restored(saved.fields if saved is not None else {}, self.desk.settings.country)
+        self._restored_from = saved.saved_at if saved is not None and not self.form.is_empty() else None
+        self._start = dict(self.form.fields)  # what the widgets are built with
         self._debouncers: dict[str, asyncio.TimerHandle] = {}
         self._keys_shown: tuple[bool, bool] = (False, False)
         self._field_widgets: tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox] | None = None
-        self._lookup_seq = 0
-        self._suggest_seq = 0
-        self._suggestion: Suggestion | None = None
-        self._suggestion_key: tuple[Any, ...] | None = None
-        self._history: CustomerHistory | None = None
         self._departments: dict[str, dict[str, str]] = {}
-        self._errors: dict[str, str] = {}
         self._registering = False
 
     # -- layout ----------------------------------------------------------------------------------
@@ -199,7 +146,7 @@ class IntakeScreen(DeskScreen[None]):
                 yield from self._row("customer_request", self._input("customer_request"))
                 yield from self._row("caller_mood", self._select("caller_mood", Mood, "mood"))
                 yield from self._row("category", self._input(
-                    "category", placeholder=self.t("intake.placeholder.category", shortcut=self.key_of("intake.accept"))))
+                    "category", placeholder=self.t("intake.placeholder.category", shortcut=key_of(self, "intake.accept"))))
                 yield from self._row("severity", Select(
                     [(self.t(f"severity.{v.value}"), v.value) for v in Severity], id="severity",
                     value=s["severity"] or Severity.NORMAL.value, allow_blank=False, compact=True))
@@ -209,9 +156,7 @@ class IntakeScreen(DeskScreen[None]):
         yield DeskFooter()
 
     def _row(self, field: str, widget: Widget) -> ComposeResult:
-        with Horizontal(classes="field", id=f"row-{field}"):
-            yield Label(self.t(f"intake.label.{field}"), classes="field-label", markup=False)
-            yield widget
+        yield field_row(self.t(f"intake.label.{field}"), widget, id=f"row-{field}")
         yield Static(classes="field-error", id=f"error-{field}")
 
     def _input(self, field: str, *, placeholder: str = "", restrict: str | None = None) -> Input:
@@ -251,14 +196,6 @@ class IntakeScreen(DeskScreen[None]):
     def _layout(self, width: int) -> None:
         self.set_class(width < WIDE, "-narrow")
 
-    def key_of(self, binding_id: str) -> str:
-        """The key that runs ``binding_id`` now (the config's keymap may have moved it)."""
-        for key, bindings in mapped_bindings(self).items():
-            for b in bindings:
-                if b.id == binding_id:
-                    return str(self.app.get_key_display(replace(b, key=key)))
-        return ""
-
     # -- what the agent types --------------------------------------------------------------------
 
     def _widgets(self) -> tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox]:
@@ -284,17 +221,16 @@ class IntakeScreen(DeskScreen[None]):
         return fields
 
     def _changed(self, field: str, value: Any) -> None:
-        self._fields[field] = value  # this field only: this runs on every key typed
+        self.form.change(field, value)  # this field only: this runs on every key typed
         self._draft_changed()
         if field in CONTACT_FIELDS:
             self._debounce("lookup", LOOKUP_DELAY, self._lookup_now)
         if field in SUGGEST_FIELDS:
             self._debounce("suggest", SUGGEST_DELAY, self._suggest_now)
-        if field in self._errors:
+        if field in self.form.errors:
             self._check({field}, format_only=False)
 
     def _draft_changed(self) -> None:
-        self._generation += 1
         # Not put off while the agent keeps typing: a kill -9 loses at most this pause's keys.
         self._debounce("draft", DRAFT_DELAY, self._save_draft, restart=False)
 
@@ -345,26 +281,16 @@ class IntakeScreen(DeskScreen[None]):
 
     # -- inline errors ---------------------------------------------------------------------------
 
-    def _parse(self) -> tuple[CaseDraft | None, dict[str, str]]:
-        try:
-            return CaseDraft.parse(draft_input(self._fields, self.desk.settings.country)), {}
-        except InvalidInput as exc:
-            return None, dict(exc.params.get("errors", {}))
-
     def _check(self, fields: set[str], *, format_only: bool) -> None:
         """Show (or clear) the errors of ``fields`` as they stand now."""
-        _, errors = self._parse()
-        for name in fields:
-            code = errors.get(name)
-            if code is not None and format_only and code not in FORMAT_ERRORS:
-                code = None
+        for name, code in self.form.check(fields, format_only=format_only).items():
             self._set_error(name, code)
 
     def _set_error(self, field: str, code: str | None) -> None:
         if code is None:
-            self._errors.pop(field, None)
+            self.form.errors.pop(field, None)
         else:
-            self._errors[field] = code
+            self.form.errors[field] = code
         try:
             line = self.query_one(f"#error-{field}", Static)
         except Exception:  # a field the form does not show (e.g. region): the notice says it
@@ -391,51 +317,33 @@ class IntakeScreen(DeskScreen[None]):
     # -- the customer ----------------------------------------------------------------------------
 
     def _lookup_now(self) -> None:
-        self._lookup_seq += 1
-        self._lookup(self._lookup_seq, self._fields["phone"], self._fields["email"])
+        self._lookup(*self.form.lookup())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-lookup")
     def _lookup(self, seq: int, phone: str, email: str) -> None:
         history = find_customer(self.desk, phone=phone, email=email, region=self.desk.settings.country)
-        searched = history is not None or self._contact_complete(phone, email)
+        searched = history is not None or self.form.contact_complete(phone, email)
         self.post_message(self.CustomerLooked(seq, history, searched))
-
-    def _contact_complete(self, phone: str, email: str) -> bool:
-        """Whether what was typed is a whole phone number or e-mail (so "new customer" is true)."""
-        data = draft_input({**empty_form(), "phone": phone, "email": email, "description": "x"},
-                           self.desk.settings.country)
-        try:
-            CaseDraft.parse(data)
-        except InvalidInput:
-            return False
-        return bool(phone.strip() or email.strip())
 
     @on(CustomerLooked)
     def _customer_looked(self, message: CustomerLooked) -> None:
-        if message.seq != self._lookup_seq:
+        self.form.fields = self._collect()  # a key typed may not have been told to the form yet
+        fill = self.form.looked_up(message.seq, message.history)
+        if fill is None:
             return  # the agent has typed since: a newer look is on its way
-        self._history = message.history
         self.query_one(CustomerCard).show(message.history, self.lang, searched=message.searched)
         self._show_banner()
         self._refresh_keys()
-        customer = message.history.customer if message.history else None
-        if customer is None:
-            return
-        name = self.query_one("#customer_name", Input)
-        if not name.value.strip() and customer.name:
-            name.value = customer.name
-        kind = self.query_one("#customer_class", Select)
-        if kind.value == SELECT_DEFAULTS["customer_class"] and customer.customer_class in set(CustomerClass):
-            kind.value = customer.customer_class
+        self._fill(fill)
 
     def _show_banner(self) -> None:
         banner = self.query_one("#intake-banner", Static)
-        history = self._history
+        history = self.form.history
         lines: list[str] = []
         if history is not None and history.open_cases:
             case = history.open_cases[0]
             lines.append(self.t("intake.open_banner", number=case.number, status=self.t(f"status.{case.status.value}"),
-                                shortcut=self.key_of("intake.open_case")))
+                                shortcut=key_of(self, "intake.open_case")))
         if history is not None and history.repeat:
             count = f"{len(history.cases)}+" if history.more else str(len(history.cases))
             lines.append(self.t("intake.repeat_banner", count=count))
@@ -445,58 +353,38 @@ class IntakeScreen(DeskScreen[None]):
 
     def on_desk_changed(self, _: DeskChanged) -> None:
         # Another terminal may have registered or closed a case of this caller.
-        if self._history is not None:
+        if self.form.history is not None:
             self._lookup_now()
 
     # -- the suggestion --------------------------------------------------------------------------
 
-    def _suggest_key(self) -> tuple[Any, ...]:
-        f = self._fields
-        return (f["description"].strip(), f["product"].strip(), f["batch"].strip(), f["category"].strip(),
-                f["channel"], f["customer_class"], self._purchase_date(), f["urgent"])
-
-    def _purchase_date(self) -> date | None:
-        try:
-            return date.fromisoformat(self._fields["purchase_date"])
-        except (TypeError, ValueError):
-            return None
-
     def _suggest_now(self) -> None:
-        key = self._suggest_key()
-        if not key[0]:
-            return  # nothing described yet: the rules have nothing to read
-        if key == self._suggestion_key:
-            return
-        self._suggest_seq += 1
-        self._suggest(self._suggest_seq, key)
+        question = self.form.suggest()
+        if question is not None:
+            self._suggest(*question)
 
-    def _ask_rules(self, key: tuple[Any, ...]) -> Suggestion:
-        text, product, batch, category, channel, customer_class, purchase_date, urgent = key
+    def _ask_rules(self, key: SuggestKey) -> Suggestion:
         return suggest_case(
-            self.desk, text, category=category or None, channel=channel, product=product or None,
-            batch=batch or None, customer_class=customer_class, purchase_date=purchase_date,
-            urgent=urgent, now=self.desk_app.now(),
+            self.desk, key.text, category=key.category or None, channel=key.channel,
+            product=key.product or None, batch=key.batch or None, customer_class=key.customer_class,
+            purchase_date=key.purchase_date, urgent=key.urgent, now=self.desk_app.now(),
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-suggest")
-    def _suggest(self, seq: int, key: tuple[Any, ...]) -> None:
+    def _suggest(self, seq: int, key: SuggestKey) -> None:
         self.post_message(self.SuggestionReady(seq, key, self._ask_rules(key)))
 
     @on(SuggestionReady)
     def _suggestion_ready(self, message: SuggestionReady) -> None:
-        if message.seq != self._suggest_seq:
+        if not self.form.suggested(message.seq, message.key, message.suggestion):
             return
-        self._suggestion = message.suggestion
-        self._suggestion_key = message.key
         self._show_suggestion()
         self._refresh_keys()
 
     def _show_suggestion(self) -> None:
-        accepted = self._accepted is not None and self._suggestion is not None and (
-            self._accepted.get("department") == self._suggestion.department)
         self.query_one(SuggestionPanel).show(
-            self._suggestion, lang=self.lang, tz=self._tz, departments=self._departments,
-            accept_key=self.key_of("intake.accept"), accepted=accepted,
+            self.form.suggestion, lang=self.lang, tz=self._tz, departments=self._departments,
+            accept_key=key_of(self, "intake.accept"), accepted=self.form.accepted_shown,
         )
 
     @property
@@ -518,32 +406,39 @@ class IntakeScreen(DeskScreen[None]):
     def _refresh_keys(self) -> None:
         """Redraw the footer only when a key comes or goes: the footer rebuilds all its keys,
         which costs more than a keystroke may while the agent types."""
-        shown = (self._suggestion is not None, bool(self._history and self._history.open_cases))
+        history = self.form.history
+        shown = (self.form.suggestion is not None, bool(history and history.open_cases))
         if shown != self._keys_shown:
             self._keys_shown = shown
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "accept":
-            return True if self._suggestion is not None else None
+            return True if self.form.suggestion is not None else None
         if action == "open_case":
-            return bool(self._history and self._history.open_cases)
+            return bool(self.form.history and self.form.history.open_cases)
         return True
 
     def action_accept(self) -> None:
-        s = self._suggestion
-        if s is None:
+        self.form.fields = self._collect()  # a key typed may not have been told to the form yet
+        fill = self.form.accept()
+        if fill is None:
             self.notify(self.t("intake.no_suggestion"), severity="warning")
             return
-        if s.category:
-            self.query_one("#category", Input).value = s.category
-        self.query_one("#severity", Select).value = s.severity.value
-        urgent = self.query_one("#urgent", Checkbox)
-        # Accepting never lowers urgency the agent set: a safety risk they heard stays urgent.
-        urgent.value = urgent.value or s.urgent
-        self._accepted = suggested_values(s)
+        self._fill(fill)
         self._draft_changed()  # what was accepted is kept in the draft with the fields
         self._show_suggestion()
+
+    def _fill(self, values: Fields) -> None:
+        """Put values the form chose (the lookup's, the suggestion's) in their fields."""
+        inputs, _, selects, urgent = self._widgets()
+        for name, value in values.items():
+            if name in inputs:
+                inputs[name].value = value
+            elif name in selects:
+                selects[name].value = value
+            elif name == "urgent":
+                urgent.value = value
 
     def action_toggle_panel(self) -> None:
         self.query_one(SuggestionPanel).toggle_class("-toggled")
@@ -552,8 +447,9 @@ class IntakeScreen(DeskScreen[None]):
             self.call_after_refresh(self.focused.scroll_visible)
 
     def action_open_case(self) -> None:
-        if self._history and self._history.open_cases:
-            self.desk_app.open_case(self._history.open_cases[0].number)
+        history = self.form.history
+        if history and history.open_cases:
+            self.desk_app.open_case(history.open_cases[0].number)
         else:
             self.notify(self.t("intake.no_open_case"), severity="warning")
 
@@ -564,7 +460,7 @@ class IntakeScreen(DeskScreen[None]):
         def answered(discard: bool | None) -> None:
             if discard:
                 self._clear_form()
-                self._store.discard(self._generation)
+                self._store.discard(self.form.generation)
                 self.notify(self.t("intake.draft_discarded"))
 
         self.app.push_screen(DiscardDialog(), answered)
@@ -573,35 +469,28 @@ class IntakeScreen(DeskScreen[None]):
         if self._registering:
             self.notify(self.t("intake.busy"), severity="warning")
             return
-        self._fields = self._collect()
-        draft, errors = self._parse()
-        if draft is None:
+        self.form.fields = self._collect()
+        registration, errors = self.form.registration()
+        if registration is None:
             self._show_errors(errors)
             return
         for name in FIELDS:
             self._set_error(name, None)
-        key = self._suggest_key()
-        known = self._suggestion if key == self._suggestion_key else None
         self._registering = True
         self.notify(self.t("intake.registering"), timeout=2)
-        self._register(draft, key, known, self._accepted, self._generation)
+        self._register(registration)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-register")
-    def _register(self, draft: CaseDraft, key: tuple[Any, ...], known: Suggestion | None,
-                  accepted: dict[str, Any] | None, generation: int) -> None:
+    def _register(self, registration: Registration) -> None:
         with outcome(self, self.NotRegistered) as post:
             # The timeline records what the rules said about the text as registered, even when
             # the agent was quicker than the suggestion.
-            suggestion = known or (self._ask_rules(key) if key[0] else None)
-            suggested = suggested_values(suggestion) if suggestion is not None else None
-            chosen = {
-                "department": accepted.get("department") if accepted else None,
-                "category": draft.category,
-                "severity": draft.severity.value,
-            }
-            case = register_case(self.desk, self.actor.name, draft, suggested=suggested,
-                                 chosen=chosen if suggested is not None else None)
-            self._store.discard(generation)
+            suggestion = registration.known or (
+                self._ask_rules(registration.key) if registration.described else None)
+            suggested, chosen = registration.suggestion_record(suggestion)
+            case = register_case(self.desk, self.actor.name, registration.draft, suggested=suggested,
+                                 chosen=chosen)
+            self._store.discard(registration.generation)
             post(self.Registered(case))
 
     @on(Registered)
@@ -638,27 +527,17 @@ class IntakeScreen(DeskScreen[None]):
         self.query_one("#urgent", Checkbox).value = False
         for name in FIELDS:
             self._set_error(name, None)
-        self._accepted = None
-        self._suggestion = None
-        self._suggestion_key = None
-        self._suggest_seq += 1  # a suggestion still on its way is for the previous call
-        self._lookup_seq += 1
-        self._history = None
+        self.form.clear()  # a lookup or suggestion still on its way is for the previous call
         self.query_one(CustomerCard).clear()
         self._show_banner()
         self._show_suggestion()
-        self._fields = self._collect()
-        self._generation += 1
         self._refresh_keys()
         self._focus_phone()
 
     # -- the draft on disk -----------------------------------------------------------------------
 
     def _save_draft(self) -> None:
-        self._write_draft(self._document(), self._generation)
-
-    def _document(self) -> Fields:
-        return {**self._fields, "accepted": self._accepted}
+        self._write_draft(self.form.document(), self.form.generation)
 
     def _document_now(self) -> Fields:
         """The form as the fields show it this instant, even a key whose change message has not
@@ -666,8 +545,8 @@ class IntakeScreen(DeskScreen[None]):
         try:
             fields = self._collect()
         except Exception:  # not composed yet, or already taken apart: what the messages said
-            fields = self._fields
-        return {**fields, "accepted": self._accepted}
+            fields = self.form.fields
+        return self.form.document(fields)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-draft")
     def _write_draft(self, document: Fields, generation: int) -> None:
@@ -683,7 +562,7 @@ class IntakeScreen(DeskScreen[None]):
         """The form as it is now becomes the draft at once, whatever a worker is writing: the
         form closes, or the desk is being ended from outside (the app's signal handler)."""
         document = self._document_now()
-        self._store.save_now(None if is_empty(document) else document, self._generation, last=last)
+        self._store.save_now(None if is_empty(document) else document, self.form.generation, last=last)
 
     def on_unmount(self) -> None:
         for pending in self._debouncers.values():
@@ -701,12 +580,6 @@ class Tick(Checkbox):
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "
         super().watch_value()
-
-
-def suggested_values(s: Suggestion) -> dict[str, Any]:
-    """The part of a suggestion the timeline keeps."""
-    return {"department": s.department, "category": s.category, "severity": s.severity.value,
-            "remedies": [r.value for r in s.remedies]}
 
 
 def _fully(pattern: str, value: str) -> bool:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical
 from textual.message import Message
-from textual.widgets import Button, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Static
 
 from kesu_desk.domain.errors import DeskError, InvalidInput
 from kesu_desk.present.report import Table, report_tables, subtitle, title
@@ -20,6 +20,7 @@ from kesu_desk.screens.base import DeskModal, DeskScreen
 from kesu_desk.services.report import PeriodReport, build_report
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.charts import aligned_table
+from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
 
@@ -139,12 +140,10 @@ class PeriodDialog(DeskModal[tuple[date, date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="period"):
             yield Static(Text(self.t("review.period_title"), style="bold"))
-            with Horizontal(classes="period-field"):
-                yield Label(self.t("review.from"), classes="period-label")
-                yield Input(self.start.isoformat(), placeholder="YYYY-MM-DD", id="period-start", compact=True)
-            with Horizontal(classes="period-field"):
-                yield Label(self.t("review.to"), classes="period-label")
-                yield Input(self.end.isoformat(), placeholder="YYYY-MM-DD", id="period-end", compact=True)
+            yield field_row(self.t("review.from"), Input(self.start.isoformat(), placeholder="YYYY-MM-DD",
+                                                         id="period-start", compact=True))
+            yield field_row(self.t("review.to"), Input(self.end.isoformat(), placeholder="YYYY-MM-DD",
+                                                       id="period-end", compact=True))
             yield Static(id="period-error")
             with Horizontal(id="period-buttons"):
                 yield Button(self.t("review.show"), id="period-apply", variant="primary", compact=True)

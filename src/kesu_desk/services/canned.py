@@ -1,4 +1,4 @@
-"""Canned replies: the catalogues' ready-made texts in the user's language, filled from a case."""
+"""Canned replies: ready-made texts in the user's language (assets/replies/), filled from a case."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kesu_desk.i18n import catalogue, t
+from kesu_desk.i18n import t
 from kesu_desk.services.cases import OUTCOME_UNDECIDED
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
+from kesu_desk.wordlists import reply_templates
 
 # Placeholders that tell the customer the outcome: a reply using one is offered only once a
 # remedy is approved (DOMAIN.md step 7).
@@ -70,18 +71,12 @@ def _placeholders(template: str) -> set[str]:
 def canned_replies(
     desk: Desk, view: CaseView, lang: str, *, agent: str = "", now: datetime | None = None
 ) -> list[CannedReply]:
-    """The replies this case can fill completely, in catalogue order."""
-    names = catalogue(lang)
+    """The replies this case can fill completely, in the order of the replies file."""
     values = placeholder_values(desk, view, lang, agent=agent, now=now)
     replies = []
-    for name, template in names.items():
-        if not (name.startswith("canned.reply.") and name.endswith(".text")):
-            continue
-        key = name.removeprefix("canned.reply.").removesuffix(".text")
-        wanted = _placeholders(template)
-        if not wanted <= set(values):
+    for reply in reply_templates(lang):
+        if not _placeholders(reply.text) <= set(values):
             continue  # e.g. no department yet, or no approved remedy to tell
         # Values are inserted, never parsed: braces a customer typed stay as typed.
-        replies.append(CannedReply(key, names.get(f"canned.reply.{key}.title", key),
-                                   template.format_map(values)))
+        replies.append(CannedReply(reply.key, reply.title, reply.text.format_map(values)))
     return replies

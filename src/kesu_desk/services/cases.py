@@ -618,15 +618,16 @@ def keep_outcome_secret(uow: UnitOfWork, case: Case, text: str) -> None:
 
 
 def outcome_words(remedy: str) -> list[str]:
-    """How a remedy is named in every language of the desk: its name and the catalogues' other
-    words for it (``[reveal]``), so a note in any language is checked."""
+    """How a remedy is named in every language of the desk: its name and the other words for it
+    (assets/words/outcome.toml), so a note in any language is checked."""
     from kesu_desk.config import LANGUAGES
     from kesu_desk.i18n import catalogue
+    from kesu_desk.wordlists import reveal_words
 
     words: list[str] = []
     for lang in LANGUAGES:
         names = catalogue(lang)
-        listed = [names.get(f"remedy.{remedy}", ""), *names.get(f"reveal.{remedy}", "").split(",")]
+        listed = [names.get(f"remedy.{remedy}", ""), *reveal_words(remedy, lang)]
         words += [w.strip() for w in listed if w.strip() and w.strip() not in words]
     return words
 

@@ -10,7 +10,7 @@ from textual.dom import DOMNode
 from kesu_desk.i18n import catalogue
 from kesu_desk.widgets.textual_private import QuietFooter, mapped_bindings, replace_bindings
 
-__all__ = ["DeskFooter", "localise_bindings", "mapped_bindings"]
+__all__ = ["DeskFooter", "key_of", "localise_bindings", "mapped_bindings"]
 
 
 def localise_bindings(node: DOMNode, lang: str) -> None:
@@ -26,6 +26,16 @@ def _localised(binding: Binding, names: dict[str, str]) -> Binding:
         if name in names:
             return replace(binding, description=names[name])
     return binding
+
+
+def key_of(node: DOMNode, binding_id: str) -> str:
+    """The key that runs ``binding_id`` on ``node`` now, as the footer shows it (the config's
+    keymap may have moved it); "" when ``node`` has no such binding."""
+    for key, bindings in mapped_bindings(node).items():
+        for b in bindings:
+            if b.id == binding_id:
+                return str(node.app.get_key_display(replace(b, key=key)))
+    return ""
 
 
 class DeskFooter(QuietFooter):

@@ -35,6 +35,14 @@ def amount_text(value: Any) -> str:
         return one_line(str(value))
 
 
+def remedy_text(remedy: str | None, amount: Any, lang: str) -> str:
+    """A remedy in words, with its amount where money moves."""
+    if not remedy:
+        return "–"
+    name = _name("remedy", remedy, lang)
+    return f"{name} {amount_text(amount)}" if amount is not None else name
+
+
 def _date(value: Any, tz: tzinfo) -> str:
     if isinstance(value, str):
         try:
