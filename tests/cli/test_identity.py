@@ -268,3 +268,15 @@ def test_what_an_admin_does_as_someone_else_says_so_on_the_record(
     record = said(capsys, "--db", data.url, "--lang", "en", "print", number, code=0)
     assert "admin adm acting as sup" in record
     assert "管理员 adm 代 sup 操作" in said(capsys, "--db", data.url, "--lang", "zh", "print", number, code=0)
+
+
+def test_a_handler_reads_their_departments_cases_only(
+    data: Data, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    as_login(monkeypatch, "hq")  # a QA handler
+    assert said(capsys, "--db", data.url, "--lang", "en", "print", data.log, code=1) == (
+        f"kesu-desk: Case {data.log} belongs to another department: hq cannot see it.\n")
+    assert data.qa in said(capsys, "--db", data.url, "print", data.qa, code=0)
+    review = said(capsys, "--db", data.url, "--lang", "en", "report", "--from", "2026-01-01",
+                  "--to", "2026-12-31", "--format", "csv", code=0)
+    assert "by_department,QA,1" in review and "LOG" not in review
