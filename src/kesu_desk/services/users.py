@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kesu_desk.domain.access import Use, require
 from kesu_desk.domain.errors import DeskError, InvalidInput, NotFoundError
 from kesu_desk.domain.vocabulary import Role
 from kesu_desk.domain.workflow import Actor
@@ -23,6 +24,7 @@ class UserView:
 def add_user(
     desk: Desk, name: str, role: Role | str, department: str | None = None, display_name: str = ""
 ) -> UserView:
+    require(desk.reader, Use.MANAGE)
     name = name.strip()
     if not name:
         raise InvalidInput("invalid_input", errors={"name": "missing"})
@@ -45,6 +47,7 @@ def add_user(
 
 
 def list_users(desk: Desk) -> list[UserView]:
+    require(desk.reader, Use.USERS)
     with desk.uow(write=False) as uow:
         return [_view(u) for u in uow.users.all()]
 
