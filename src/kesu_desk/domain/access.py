@@ -73,7 +73,7 @@ class Use(StrEnum):
     EXPORT = "export"  # every visible case with its customer, as a file
     IMPORT = "import"
     PRINT = "print"  # one case's full record form
-    USERS = "users"  # list the desk's users
+    USERS = "users"  # list the desk's users (names, roles, departments: no customer data)
     MANAGE = "manage"  # add users, demo data, db upgrade, backup
     AUDIT = "audit"  # read the access log
     ERASE = "erase"  # erase a customer's personal data
@@ -90,7 +90,7 @@ PERMISSIONS: dict[Use, frozenset[Role]] = {
     Use.EXPORT: STAFF,
     Use.IMPORT: STAFF,
     Use.PRINT: EVERYONE,
-    Use.USERS: STAFF,
+    Use.USERS: EVERYONE,  # colleagues' names and roles: an agent picks the handler to assign
     Use.MANAGE: ADMINS,
     Use.AUDIT: ADMINS,
     Use.ERASE: ADMINS,
