@@ -13,7 +13,6 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain.privacy import MASK, masked_json
-from kesu_desk.store import search
 from kesu_desk.store.models import (
     Approval,
     Case,
@@ -23,6 +22,7 @@ from kesu_desk.store.models import (
     Proposal,
     Survey,
 )
+from kesu_desk.store.repositories import CaseRepository
 
 # The cases' free-text columns, where an agent may have written the caller's name or number.
 CASE_TEXTS = (
@@ -101,19 +101,8 @@ def erase(session: Session, customer_id: int, erasure_id: int, mask: Callable[[s
     customer.name, customer.phone, customer.email, customer.erased_at = "", None, None, now
     session.add(customer)
     session.flush()
+    index = CaseRepository(session).index
     for case in cases:  # the search index held the name too
-        _reindex(session, case)
+        index(case, customer)
     return len(cases), events
 
-
-def _reindex(session: Session, case: Case) -> None:
-    from sqlalchemy import text
-
-    body = search.index_text(case.description, case.customer_request, case.product)
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM case_search WHERE rowid = :id"), {"id": case.id})
-        session.execute(text("INSERT INTO case_search (rowid, body) VALUES (:id, :body)"),
-                        {"id": case.id, "body": body})
-    else:
-        session.execute(text("UPDATE case_search SET body = :body WHERE case_id = :id"),
-                        {"id": case.id, "body": body})
