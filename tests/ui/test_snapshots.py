@@ -21,6 +21,20 @@ def app_for(fixed: Fixed, lang: str, user: str = "sup") -> KesuDesk:
     return KesuDesk(desk, whoami(desk, user), lang, clock=lambda: FIXED_NOW, watch_changes=False)
 
 
+async def settled(pilot: Any) -> None:
+    """Until the workers are done and two screens in a row are the same (layout and scrolling settle
+    over several refreshes; on a busy machine the snapshot could otherwise catch one in between)."""
+    last = None
+    for _ in range(50):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.export_screenshot()
+        if screen == last:
+            return
+        last = screen
+    raise AssertionError("the screen never settled")
+
+
 async def rows_drawn(pilot: Any) -> None:
     for _ in range(100):
         await pilot.app.workers.wait_for_complete()
@@ -28,7 +42,7 @@ async def rows_drawn(pilot: Any) -> None:
         table = pilot.app.screen.query_one(CaseTable)
         if table.total and table.row_at(0) is not None:
             break
-    await pilot.pause()
+    await settled(pilot)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -39,9 +53,7 @@ def test_queue(snap_compare: Any, fixed_desk: Fixed, lang: str) -> None:
 async def _open_intake(pilot: Any) -> None:
     await rows_drawn(pilot)
     pilot.app.new_case()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -55,8 +67,7 @@ def test_intake_known_caller_with_a_suggestion(snap_compare: Any, fixed_desk: Fi
         await _open_intake(pilot)
         await pilot.press(*"13800138000")
         await pilot.pause(0.5)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app_for(fixed_desk, lang, "ag"), terminal_size=(80, 24), run_before=typed)
 
@@ -69,10 +80,7 @@ def test_case_detail(snap_compare: Any, fixed_desk: Fixed, lang: str, case: str)
     async def opened(pilot: Any) -> None:
         await rows_drawn(pilot)
         pilot.app.open_case(number)
-        for _ in range(5):
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app_for(fixed_desk, lang, "sup"), terminal_size=(80, 24), run_before=opened)
 
@@ -80,10 +88,7 @@ def test_case_detail(snap_compare: Any, fixed_desk: Fixed, lang: str, case: str)
 async def _supervisor_screen(pilot: Any, key: str) -> None:
     await rows_drawn(pilot)
     await pilot.press(key)
-    for _ in range(5):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
 
 
 @pytest.fixture
@@ -127,6 +132,6 @@ def test_survey(snap_compare: Any, with_proposals: Fixed, lang: str) -> None:
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("4")
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app_for(with_proposals, lang, "ag"), terminal_size=(80, 24), run_before=run)

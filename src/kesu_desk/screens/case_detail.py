@@ -45,6 +45,10 @@ def _act(key: str, action: Action, name: str, description: str) -> Binding:
 class CaseScreen(DeskScreen[None]):
     """The case ``number``; keys offer only what the workflow lets this user do in this state."""
 
+    # The newest event takes the focus once the case is loaded (``show``); Textual's own automatic
+    # focus, which may land on the scrolling body after that, would take the highlight away.
+    AUTO_FOCUS = ""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="case.back"),
         _act("v", Action.DECIDE_VALIDITY, "validity", "Validity"),
