@@ -45,6 +45,7 @@ examples:
   kesu-desk --user wang --lang zh            an admin acting as user wang, in Chinese
   kesu-desk demo --cases 100000              fill an empty database with demo data
   kesu-desk users add li --role handler --dept QA
+  kesu-desk departments add RND --zh 研发部 --en "R&D" --es "I+D"
   kesu-desk --db postgresql+psycopg://kesu@db/kesu db upgrade
   kesu-desk export --format jsonl --status closed -o closed.jsonl
   kesu-desk import cases.csv
@@ -120,6 +121,23 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--dept", metavar="CODE", help="department code (required for a handler)")
     add.add_argument("--display-name", default="", metavar="TEXT")
     users_sub.add_parser("list", parents=[common], help="list users")
+
+    depts = sub.add_parser("departments", parents=[common],
+                           help="list, add, rename, retire and restore departments (admins change them)")
+    depts_sub = depts.add_subparsers(dest="departments_command", metavar="ACTION", required=True,
+                                     parser_class=_Parser)
+    depts_sub.add_parser("list", parents=[common], help="every department, retired ones marked")
+    dept_add = depts_sub.add_parser("add", parents=[common], help="add a department, named in zh, en and es")
+    dept_add.add_argument("code", metavar="CODE", help="A-Z, 0-9 and _, starting with a letter, at most 16")
+    dept_rename = depts_sub.add_parser("rename", parents=[common], help="change its name in one or more languages")
+    dept_rename.add_argument("code", metavar="CODE")
+    for named, required in ((dept_add, True), (dept_rename, False)):
+        for lang, example in (("zh", "研发部"), ("en", "R&D"), ("es", "I+D")):
+            named.add_argument(f"--{lang}", required=required, metavar="NAME",
+                                help=f"the name in {lang}, e.g. {example!r} (at most 64 characters)")
+    for action, text in (("retire", "no longer offered for cases, users or rules; its cases stay"),
+                         ("restore", "offer a retired department again")):
+        depts_sub.add_parser(action, parents=[common], help=text).add_argument("code", metavar="CODE")
 
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True,
@@ -485,6 +503,33 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_departments(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services import departments
+    from kesu_desk.text import visible_line
+
+    action = args.departments_command
+    desk = _signed_in(settings, Use.USERS if action == "list" else Use.MANAGE, create=action != "list")
+    if action == "list":
+        for d in departments.list_departments(desk):
+            state = f"  ({t('departments.retired_mark', lang)})" if not d.active else ""
+            names = " / ".join(visible_line(d.names[code]) for code in departments.LANGUAGES)
+            _say(f"{d.code:<16} {names}{state}")
+        return 0
+    if action == "add":
+        view = departments.add_department(desk, args.code, zh=args.zh, en=args.en, es=args.es)
+    elif action == "rename":
+        view = departments.rename_department(desk, args.code, zh=args.zh, en=args.en, es=args.es)
+    elif action == "retire":
+        view = departments.retire_department(desk, args.code)
+    else:
+        view = departments.restore_department(desk, args.code)
+    done = {"add": "added", "rename": "renamed", "retire": "retired", "restore": "restored"}[action]
+    _say(t(f"departments.{done}", lang, code=view.code, name=visible_line(view.name(lang))))
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.access import Use
     from kesu_desk.i18n import t
@@ -690,11 +735,27 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def _department_codes(settings: Any) -> list[str] | None:
+    """The departments a rule may route to: those of the database when there is one, else None
+    (the seven defaults of DOMAIN.md)."""
+    from kesu_desk.domain.errors import DeskError
+    from kesu_desk.services.users import active_department_codes
+
+    try:
+        desk = _open(settings, create=False)
+    except DeskError:  # no database yet
+        return None
+    try:
+        return active_department_codes(desk)
+    finally:
+        desk.close()
+
+
 def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.rules import check_rules
 
-    problems = check_rules(args.file)
+    problems = check_rules(args.file, _department_codes(settings))
     for problem in problems:
         _say(str(problem))
     if problems:
@@ -781,6 +842,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "tui": cmd_tui,
     "demo": cmd_demo,
     "users": cmd_users,
+    "departments": cmd_departments,
     "db": cmd_db,
     "backup": cmd_backup,
     "export": cmd_export,

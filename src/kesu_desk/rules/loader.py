@@ -211,10 +211,17 @@ def merge(base: Sequence[Rule], extra: Sequence[Rule]) -> list[Rule]:
 
 
 def _defaults(departments: Collection[str] | None) -> list[Rule]:
-    rules, problems = parse_rules(default_rules_text(), DEFAULTS_NAME, departments)
+    rules, problems = parse_rules(default_rules_text(), DEFAULTS_NAME)
     if problems:  # the shipped file is tested; this only catches a broken installation
         raise RulesError(DEFAULTS_NAME, problems)
-    return rules
+    if departments is None:
+        return rules
+    # A default department the business retired: its rules still give category, remedies and
+    # severity, and leave the department to the agent (triage) instead of proposing a retired one.
+    known = set(departments)
+    return [r if r.then.department is None or r.then.department in known
+            else r.model_copy(update={"then": r.then.model_copy(update={"department": None})})
+            for r in rules]
 
 
 def load_rules(path: Path | str | None = None, departments: Collection[str] | None = None) -> RuleSet:

@@ -379,7 +379,7 @@ class AssignDialog(ActionDialog):
     @work(thread=True, exclusive=True, exit_on_error=False, group="people")
     def _load_people(self) -> None:
         with outcome(self) as post:
-            departments = [(d.code, d.name(self.lang)) for d in department_views(self.desk)]
+            departments = [(d.code, d.name(self.lang)) for d in department_views(self.desk) if d.active]
             handlers: dict[str, list[tuple[str, str]]] = {}
             for user in list_users(self.desk):
                 if user.role is Role.HANDLER and user.active and user.department:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kesu_desk.domain import workflow
 from kesu_desk.domain.access import check_case
 from kesu_desk.domain.amounts import amount_cents
-from kesu_desk.domain.errors import NotFoundError, WorkflowError
+from kesu_desk.domain.errors import WorkflowError
 from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -315,8 +315,7 @@ def assign(
         handler_actor = uow.users.actor(handler) if handler else None
 
     def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
-        if uow.users.department(department) is None:
-            raise NotFoundError("unknown_department", department=department)
+        uow.users.active_department(department)  # a retired department takes no new cases
         case.department_code = department
         case.handler_id = handler_actor.id if handler_actor else None
         case.assigned_at = now

@@ -89,7 +89,10 @@ class Desk:
     def _rules(self) -> tuple[RuleSet, list[RuleProblem]]:
         from kesu_desk.rules import load_rules_safely  # loaded when a suggestion is first asked
 
-        return load_rules_safely(self.settings.rules)
+        # A rule may route to any department of this database that is not retired.
+        with self.uow(write=False) as uow:
+            departments = [d.code for d in uow.users.departments(active_only=True)]
+        return load_rules_safely(self.settings.rules, departments)
 
     @property
     def rules(self) -> RuleSet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kesu_desk.domain.access import Use, require
-from kesu_desk.domain.errors import DeskError, InvalidInput, NotFoundError
+from kesu_desk.domain.errors import DeskError, InvalidInput
 from kesu_desk.domain.vocabulary import Role
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.services.desk import Desk
@@ -35,8 +35,8 @@ def add_user(
     if chosen is Role.HANDLER and not department:
         raise DeskError("handler_needs_department")
     with desk.uow() as uow:
-        if department and uow.users.department(department) is None:
-            raise NotFoundError("unknown_department", department=department)
+        if department:
+            uow.users.active_department(department)  # a retired one takes no new users
         if uow.users.find(name) is not None:
             raise DeskError("user_exists", user=name)
         user = User(name=name, display_name=display_name or name, role=chosen.value,
@@ -71,13 +71,25 @@ def _view(user: User) -> UserView:
 class DepartmentView:
     code: str
     names: dict[str, str]
+    active: bool = True  # False once retired: kept for the cases it has, offered for nothing new
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names.get("en") or self.code
 
 
+def view_of_department(d: Department) -> DepartmentView:
+    return DepartmentView(d.code, {"zh": d.name_zh, "en": d.name_en, "es": d.name_es},
+                          d.retired_at is None)
+
+
 def department_views(desk: Desk) -> list[DepartmentView]:
-    """The departments as plain data, with their names in each language, by code."""
+    """The departments as plain data, with their names in each language, by code (retired ones
+    too: their cases still name them)."""
     with desk.uow(write=False) as uow:
-        return [DepartmentView(d.code, {"zh": d.name_zh, "en": d.name_en, "es": d.name_es})
-                for d in uow.users.departments()]
+        return [view_of_department(d) for d in uow.users.departments()]
+
+
+def active_department_codes(desk: Desk) -> list[str]:
+    """The departments a case can be assigned to, a user added to, a rule route to."""
+    with desk.uow(write=False) as uow:
+        return [d.code for d in uow.users.departments(active_only=True)]

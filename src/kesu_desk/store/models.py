@@ -21,6 +21,8 @@ class Department(SQLModel, table=True):
     name_zh: str = Field(max_length=64)
     name_en: str = Field(max_length=64)
     name_es: str = Field(max_length=64)
+    # A retired department keeps its cases and users; it is no longer offered (migration 0012).
+    retired_at: datetime | None = None
 
 
 class User(SQLModel, table=True):

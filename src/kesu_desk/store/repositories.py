@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from kesu_desk.domain import numbering
-from kesu_desk.domain.errors import ConflictError, NotFoundError, WorkflowError
+from kesu_desk.domain.errors import ConflictError, DeskError, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import Action, ProposalStatus, Role, Visibility
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.sla import utcnow
@@ -73,8 +74,27 @@ class UserRepository:
     def department(self, code: str) -> Department | None:
         return self.session.get(Department, code)
 
-    def departments(self) -> list[Department]:
-        return list(self.session.exec(select(Department).order_by(col(Department.code))).all())
+    def departments(self, *, active_only: bool = False) -> list[Department]:
+        query = select(Department).order_by(col(Department.code))
+        if active_only:
+            query = query.where(col(Department.retired_at).is_(None))
+        return list(self.session.exec(query).all())
+
+    def active_department(self, code: str) -> Department:
+        """The department ``code`` if it exists and is not retired; NotFoundError otherwise."""
+        department = self.department(code)
+        if department is None or department.retired_at is not None:
+            raise NotFoundError("unknown_department", department=code)
+        return department
+
+    def add_department(self, department: Department) -> None:
+        """Adds it now (inside the transaction): a code another terminal has just added is told
+        as such, on both engines, instead of surfacing at commit."""
+        self.session.add(department)
+        try:
+            self.session.flush()
+        except IntegrityError:
+            raise DeskError("department_exists", department=department.code) from None
 
 
 class CustomerRepository:
