@@ -472,6 +472,10 @@ def record_customer_answer(
         if not agrees:
             case.remedy = None
             case.amount_cents = None
+            # Back with the department for a new proposal: its clock starts again from now
+            # (as after a reopening), not from the first assignment.
+            case.assigned_at = now
+            case.department_due_at = desk.deadlines.department_due(now, _severity(case))
         return {"agrees": agrees}
 
     return _change(desk, actor, number, version, Action.CUSTOMER_ANSWER,
