@@ -61,7 +61,7 @@ examples:
 REPORT_CSV_HELP = """\
 CSV layout (present/report.render_csv): one block per table, blocks separated by an empty
 line. A block's first line is its header, "section" then the column names; every row of it
-starts with the section's name (summary, by_category, by_department, by_channel, by_severity,
+starts with the section's name (summary, by_kind, by_category, by_department, by_channel, by_severity,
 deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
 batch_problems, corrective_actions, typical). Values are codes, ISO dates and plain numbers
 (money with two decimals, shares in percent), not translated; "*" in a department or remedy

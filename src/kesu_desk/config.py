@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     # owner records it done (services/corrective.py): a seasonal problem shows again within a
     # year; two years is the longest wait that is still a check.
     corrective_check_days: int = Field(default=60, ge=1, le=730)
+    # A case resolved at the first contact is closed at once; true: it waits for the follow-up
+    # call (survey) like any other.
+    first_contact_follow_up: bool = False
     rules: Path | None = None  # a missing or broken file: the default rules, and a message
     deadlines: Deadlines = Field(default_factory=Deadlines)
     keymap: dict[BindingId, Keys] = Field(default_factory=dict)
@@ -384,6 +387,8 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
         return "whole_number", _bounds(Settings, head)
     if head == "approval_threshold":
         return "amount", _bounds(Settings, head)
+    if head == "first_contact_follow_up":
+        return "bool", {}
     if head == "lang":
         return "choice", {"choices": ", ".join(LANGUAGES)}
     if head == "identity":

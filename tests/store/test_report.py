@@ -242,13 +242,13 @@ def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period:
     report: PeriodReport = build_report(desk, period.start, period.end)
     zh = {table.key: table for table in report_tables(report, "zh")}
     assert list(zh) == [
-        "summary", "by_category", "by_department", "by_channel", "by_severity", "deadlines",
+        "summary", "by_kind", "by_category", "by_department", "by_channel", "by_severity", "deadlines",
         "remedies", "satisfaction", "causes_by_factor", "causes_by_text", "repeat_complainants",
         "batch_problems", "corrective_actions", "typical",
     ]
     summary = {row[0].value: row[1].value for row in zh["summary"].rows}
     assert summary == {
-        "total": "7", "closed": "4", "open": "3", "not_founded": "1", "merged": "1",
+        "total": "7", "closed": "4", "open": "3", "not_founded": "1", "merged": "1", "first_contact": "0",
         "remedies_given": "3", "total_cost": "600.00", "surveyed": "3", "satisfaction_average": "3.67",
         "not_reached": "0", "batch_problems": "1", "corrective_actions": "1", "typical": "1",
     }
@@ -258,6 +258,7 @@ def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period:
     totals = [[c.value for c in row] for row in zh["deadlines"].rows if row[0].value == "*"]
     assert totals == [["*", "acknowledge", "5", "0", "1", "100.0"], ["*", "department", "2", "1", "1", "66.7"],
                       ["*", "answer", "4", "0", "2", "100.0"], ["*", "follow_up", "3", "0", "0", "100.0"]]
+    assert [[c.text for c in row] for row in zh["by_kind"].rows] == [["投诉", "7", "100.0%"]]
     es = {table.key: table for table in report_tables(report, "es")}
     assert es["by_channel"].rows[0][0].text == "teléfono"
 

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from sqlmodel import select
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Digits, Input, Static, TextArea
+from textual.widgets import Digits, Input, Label, Select, Static, TextArea
 from uisteps import app_for, field_value, static_text
 
 from kesu_desk.i18n import catalogue
@@ -196,7 +196,7 @@ async def test_a_known_caller_is_recognised_and_the_case_goes_to_them(
         assert desktop.app.screen is desktop.intake
         assert {f: desktop.value(f) for f in FIELDS} == {
             **dict.fromkeys(FIELDS, ""), "channel": "phone", "customer_class": "end_user",
-            "caller_mood": None, "severity": "normal", "urgent": False}
+            "caller_mood": None, "severity": "normal", "urgent": False, "kind": "complaint"}
         assert desktop.app.focused is not None and desktop.app.focused.id == "phone"
         assert not draft_of(desk).path.exists()
 
@@ -631,3 +631,39 @@ async def test_the_customer_card_shows_nothing_until_a_contact_is_typed(
         await settle(desktop, pilot)
         assert not intake.query_one(CustomerCard).has_class("-shown")
         assert desktop.value("channel") == "phone"
+
+
+async def test_a_walk_in_resolved_at_the_table_is_registered_and_closed_with_f6(
+    desk: Desk, register: Callable[..., CaseView]
+) -> None:
+    """Issue 13: a guest without phone or e-mail; the dish replaced at the table. Esc in the F6
+    dialog goes back to the form and keeps what was written; Ctrl+S there closes the case."""
+    register()  # the desk's users
+    async with intake_form(desk, lang="zh") as (desktop, pilot):
+        await go_to(desktop, pilot, "customer_name")
+        await type_text(pilot, "12号桌客人")
+        await go_to(desktop, pilot, "channel")
+        desktop.intake.query_one("#channel", Select).value = "shop"  # the list itself is Textual's
+        await go_to(desktop, pilot, "description")
+        await type_text(pilot, "面里有头发")
+        await pilot.press("f6")
+        await settle(desktop, pilot)
+        dialog = desktop.app.screen
+        assert isinstance(dialog, intake_screen.ResolveDialog)
+        await pilot.press("ctrl+s")  # nothing said yet: refused, with why
+        await settle(desktop, pilot)
+        assert desktop.app.screen is dialog and "请先写明做了什么" in desktop.text("#resolve-error")
+        await type_text(pilot, "当场道歉并重新上了一碗")
+        await pilot.press("escape")
+        await settle(desktop, pilot)
+        assert desktop.app.screen is desktop.intake
+        await pilot.press("f6")
+        await settle(desktop, pilot)
+        assert desktop.app.screen.query_one("#resolution", Input).value == "当场道歉并重新上了一碗"
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+        number = desktop.registered.number
+        case = cases.get_case(desk, number)
+        assert (case.status, case.closure, case.channel) == ("closed", "first_contact", "shop")
+        assert case.implementation == "当场道歉并重新上了一碗" and case.customer.phone is None
+        assert "首次接触即解决" in str(desktop.registered.query_one(Label).render())

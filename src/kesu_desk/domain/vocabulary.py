@@ -39,6 +39,21 @@ class Channel(StrEnum):
     SHOP = "shop"
     ONLINE = "online"
     SOCIAL = "social"
+    OTHER = "other"  # the restaurant seed's fourth channel: a letter, a guest met elsewhere…
+
+
+# A guest at the counter or the table may leave neither phone nor e-mail (a walk-in).
+WALK_IN_CHANNELS = frozenset({Channel.SHOP, Channel.OTHER})
+
+
+class Kind(StrEnum):
+    """What the contact is (seed 001): a complaint, an inquiry (technical data answered under the
+    confidentiality rule; price and market questions go to sales), or a suggestion/opinion
+    (建议与意见). Each is counted apart in the period review."""
+
+    COMPLAINT = "complaint"
+    INQUIRY = "inquiry"
+    SUGGESTION = "suggestion"
 
 
 class Severity(StrEnum):
@@ -100,6 +115,9 @@ class Visibility(StrEnum):
 
 
 class Closure(StrEnum):
+    # Resolved at the first contact: a dish replaced at the table, a question answered on the
+    # phone with the Q&A guide — registered and closed in one step, with what was done.
+    FIRST_CONTACT = "first_contact"
     NOT_FOUNDED = "not_founded"
     SATISFIED = "satisfied"
     NO_ANSWER = "no_answer"

@@ -211,6 +211,7 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
             w.f("severity", w.name("severity", v.severity.value)),
             w.f("urgent", w.yes_no(v.urgent)),
             w.f("channel", w.name("channel", v.channel)),
+            w.f("kind", w.name("kind", v.kind)),
             w.f("registered_at", w.when(v.registered_at)),
             w.f("registered_by", r.details.registered_by),
             w.f("customer", c.name),

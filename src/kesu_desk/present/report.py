@@ -86,6 +86,7 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
         ("open", _n(report.open)),
         ("not_founded", _n(report.not_founded)),
         ("merged", _n(report.merged)),
+        ("first_contact", _n(report.first_contact)),
         ("remedies_given", _n(report.remedies_given)),
         ("total_cost", _money(report.total_cost)),
         ("surveyed", _n(sat.surveyed)),
@@ -98,6 +99,7 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
     tables = [
         table("summary", ["figure", "value"],
               [[Cell(k, t(f"report.figure.{k}", lang)), v] for k, v in summary], (1,)),
+        counts("by_kind", "kind", report.by_kind, lambda c: name_of("kind", c, lang)),
         counts("by_category", "category", report.by_category, lambda c: name_of("category", c, lang)),
         counts("by_department", "department", report.by_department,
                lambda c: department_name(report, c, lang)),

@@ -20,12 +20,13 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Static, TextArea
 
 from kesu_desk.domain.errors import InvalidInput
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
+from kesu_desk.domain.limits import TEXT_LIMITS
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Mood, Remedy, Severity
 from kesu_desk.i18n import catalogue, field_params
 from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
-from kesu_desk.services.cases import register_case
+from kesu_desk.services.cases import register_case, resolve_at_first_contact
 from kesu_desk.services.intake import (
     CustomerHistory,
     DraftStore,
@@ -75,6 +76,7 @@ class IntakeScreen(DeskScreen[None]):
         Binding("f4", "open_case", "Open case", id="intake.open_case", priority=True),
         Binding("f2", "toggle_panel", "Suggestion", id="intake.panel", priority=True),
         Binding("f8", "discard", "Discard", id="intake.discard", priority=True),
+        Binding("f6", "resolve", "Resolved now", id="intake.resolve", priority=True),
     ]
 
     class CustomerLooked(Message):
@@ -119,6 +121,7 @@ class IntakeScreen(DeskScreen[None]):
         self._field_widgets: tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox] | None = None
         self._departments: dict[str, dict[str, str]] = {}
         self._registering = False
+        self._resolution = ""  # what the agent wrote in the F6 dialog, kept until registered
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -152,6 +155,7 @@ class IntakeScreen(DeskScreen[None]):
                     value=s["severity"] or Severity.NORMAL.value, allow_blank=False, compact=True))
                 yield from self._row("urgent", Tick(self.t("intake.urgent_hint"), s["urgent"], id="urgent",
                                                     compact=True))
+                yield from self._row("kind", self._select("kind", Kind, "kind"))
             yield SuggestionPanel(id="suggestion")
         yield DeskFooter()
 
@@ -166,7 +170,8 @@ class IntakeScreen(DeskScreen[None]):
         return Input(value, placeholder=placeholder, id=field, compact=True, restrict=restrict,
                      select_on_focus=False, highlighter=ControlPictures())
 
-    def _select(self, field: str, kind: type[Channel] | type[CustomerClass] | type[Mood], names: str) -> Select[str]:
+    def _select(self, field: str, kind: type[Channel] | type[CustomerClass] | type[Mood] | type[Kind],
+                names: str) -> Select[str]:
         options = [(self.t(f"intake.{names}.{v.value}"), v.value) for v in kind]
         value = self._start[field]
         blank = SELECT_DEFAULTS[field] is None
@@ -480,16 +485,49 @@ class IntakeScreen(DeskScreen[None]):
         self.notify(self.t("intake.registering"), timeout=2)
         self._register(registration)
 
+    def action_resolve(self) -> None:
+        """Resolved at the first contact (a dish replaced at the table, a question answered with
+        the Q&A guide): what was done, then registered and closed in one step."""
+        if self._registering:
+            self.notify(self.t("intake.busy"), severity="warning")
+            return
+        self.form.fields = self._collect()
+        registration, errors = self.form.registration()
+        if registration is None:
+            self._show_errors(errors)
+            return
+        for name in FIELDS:
+            self._set_error(name, None)
+
+        def answered(result: tuple[str, str | None] | None) -> None:
+            if result is None:
+                return
+            self._resolution = result[0]
+            self._registering = True
+            self.notify(self.t("intake.registering"), timeout=2)
+            self._register(registration, result)
+
+        def kept(text: str) -> None:
+            self._resolution = text
+
+        self.app.push_screen(ResolveDialog(self._resolution, kept), answered)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-register")
-    def _register(self, registration: Registration) -> None:
+    def _register(self, registration: Registration, resolved: tuple[str, str | None] | None = None) -> None:
         with outcome(self, self.NotRegistered) as post:
             # The timeline records what the rules said about the text as registered, even when
             # the agent was quicker than the suggestion.
             suggestion = registration.known or (
                 self._ask_rules(registration.key) if registration.described else None)
             suggested, chosen = registration.suggestion_record(suggestion)
-            case = register_case(self.desk, self.actor.name, registration.draft, suggested=suggested,
-                                 chosen=chosen)
+            if resolved is None:
+                case = register_case(self.desk, self.actor.name, registration.draft,
+                                     suggested=suggested, chosen=chosen)
+            else:
+                text, remedy = resolved
+                case = resolve_at_first_contact(
+                    self.desk, self.actor.name, registration.draft, resolution=text,
+                    remedy=Remedy(remedy) if remedy else None, suggested=suggested, chosen=chosen)
             self._store.discard(registration.generation)
             post(self.Registered(case))
 
@@ -498,6 +536,10 @@ class IntakeScreen(DeskScreen[None]):
         self._registering = False
         case = message.case
         self._clear_form()
+        if case.first_contact:
+            self.notify(self.t("intake.resolved", number=case.number))
+            self.app.push_screen(RegisteredDialog(case.number, None), lambda _: self._focus_phone())
+            return
         self.notify(self.t("intake.registered", number=case.number))
         answer = case.deadlines.get("answer")
         when = local_time_with_weekday(answer, self._tz, self.lang) if answer else "-"
@@ -515,6 +557,7 @@ class IntakeScreen(DeskScreen[None]):
         self.query_one("#phone", Input).focus()
 
     def _clear_form(self) -> None:
+        self._resolution = ""
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#description", TextArea).load_text("")
@@ -593,18 +636,63 @@ class RegisteredDialog(DeskModal[None]):
         Binding("enter", "cancel", "Next call", id="intake.next_call"),
     ]
 
-    def __init__(self, number: str, answer_by: str) -> None:
+    def __init__(self, number: str, answer_by: str | None) -> None:
+        """``answer_by`` None: the case was resolved at the first contact, nothing to promise."""
         super().__init__()
         self.number = number
         self.answer_by = answer_by
 
     def compose(self) -> ComposeResult:
         with Vertical(id="registered"):
-            yield Label(self.t("intake.result_title"), markup=False)
+            title = "intake.result_title" if self.answer_by is not None else "intake.resolved_title"
+            yield Label(self.t(title), markup=False)
             yield Digits(self.number.removeprefix("KS-"), id="registered-digits")
             yield Static(Text(self.number, style="bold"), id="registered-number")
-            yield Static(Text(self.t("intake.result_answer", date=self.answer_by)), id="registered-answer")
+            if self.answer_by is not None:
+                yield Static(Text(self.t("intake.result_answer", date=self.answer_by)), id="registered-answer")
             yield Static(Text(self.t("intake.result_hint"), style="dim"))
+
+
+# What can be given on the spot; money (refund, compensation, discount) needs a proposal and its
+# approval.
+ON_THE_SPOT = (Remedy.APOLOGY, Remedy.EXCHANGE, Remedy.REPAIR)
+
+
+class ResolveDialog(DeskModal[tuple[str, str | None]]):
+    """F6: what was done to resolve the contact on the spot, and the remedy given if any."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Register and close", id="intake.resolve_confirm", priority=True),
+    ]
+
+    def __init__(self, text: str, kept: Callable[[str], None]) -> None:
+        super().__init__()
+        self.text = text
+        self.kept = kept  # told what is typed on leaving, so Esc loses nothing
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resolve"):
+            yield Label(self.t("intake.resolve_title"), markup=False)
+            yield Input(self.text, id="resolution", placeholder=self.t("intake.placeholder.resolution"),
+                        max_length=TEXT_LIMITS["implementation"], select_on_focus=False,
+                        highlighter=ControlPictures())
+            yield Label(self.t("intake.resolve_remedy"), markup=False)
+            yield Select([(self.t(f"remedy.{r.value}"), r.value) for r in ON_THE_SPOT], id="resolve-remedy",
+                         prompt=self.t("intake.resolve_none"), compact=True)
+            yield Static(id="resolve-error")
+            yield Static(Text(self.t("intake.resolve_hint"), style="dim"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.kept(event.value)
+
+    def action_confirm(self) -> None:
+        text = self.query_one("#resolution", Input).value.strip()
+        if not text:
+            self.query_one("#resolve-error", Static).update(Text(self.t("intake.resolution_missing")))
+            self.query_one("#resolution", Input).focus()
+            return
+        remedy = self.query_one("#resolve-remedy", Select).value
+        self.dismiss((text, remedy if isinstance(remedy, str) else None))
 
 
 class DiscardDialog(DeskModal[bool]):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kesu_desk.domain import workflow
 from kesu_desk.domain.access import check_case
 from kesu_desk.domain.amounts import amount_cents
-from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.errors import InvalidInput, WorkflowError
 from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
@@ -219,6 +219,47 @@ def register_case(
         return case_view(uow, case)
 
 
+def resolve_at_first_contact(
+    desk: Desk, actor_name: str, draft: CaseDraft, *, resolution: str, remedy: Remedy | None = None,
+    suggested: dict[str, Any] | None = None, chosen: dict[str, Any] | None = None,
+) -> CaseView:
+    """Registered and resolved in one step (a dish replaced at the table, a question answered on
+    the phone with the Q&A guide): the case records what was done and closes — or, when the
+    business asks for it (``first_contact_follow_up``), waits for the follow-up call. No money
+    moves this way: a refund or a compensation goes through a proposal and its approval."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise InvalidInput("invalid_input", errors={"resolution": "missing"})
+    check_lengths(implementation=resolution)
+    with desk.uow() as uow:
+        case = register_in(uow, desk, actor_name, draft)
+        actor = uow.users.actor(actor_name)
+        if suggested is not None:
+            picked = chosen or {}
+            uow.events.write(case, actor, Action.SUGGESTION, case.status, case.status,
+                             now=case.registered_at, suggested=suggested, chosen=picked,
+                             taken=_taken(suggested, picked))
+        now = case.registered_at
+        case.first_contact = True
+        case.remedy = remedy.value if remedy else None
+        case.implementation = resolution
+        case.implemented_at = now
+        if desk.settings.first_contact_follow_up:
+            target, action = Status.FOLLOW_UP, Action.IMPLEMENT
+            case.follow_up_due_at = desk.deadlines.follow_up_due(now)
+        else:
+            target, action = Status.CLOSED, Action.CLOSE
+            case.closure = Closure.FIRST_CONTACT.value
+            case.closed_at = now
+        before = case.status
+        _apply_status(case, target, now)
+        uow.flush()
+        uow.events.write(case, actor, action, before, target.value, resolution, now=now,
+                         first_contact=True, remedy=case.remedy)
+        uow.commit()
+        return case_view(uow, case)
+
+
 def register_in(
     uow: UnitOfWork,
     desk: Desk,
@@ -265,6 +306,7 @@ def register_in(
         description=draft.description,
         customer_request=draft.customer_request,
         caller_mood=draft.caller_mood.value if draft.caller_mood else None,
+        kind=draft.kind.value,
         registered_at=now,
         registered_by=actor.id,
         updated_at=now,

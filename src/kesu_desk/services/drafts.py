@@ -18,7 +18,14 @@ from pydantic import (
 from kesu_desk.domain import numbering
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS, purchase_date_problem
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
+from kesu_desk.domain.vocabulary import (
+    WALK_IN_CHANNELS,
+    Channel,
+    CustomerClass,
+    Kind,
+    Mood,
+    Severity,
+)
 from kesu_desk.store.models import Case, column_length
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -71,6 +78,7 @@ class CaseDraft(BaseModel):
     customer_name: Text = _limit("customer_name")
     customer_class: CustomerClass = CustomerClass.END_USER
     channel: Channel = Channel.PHONE
+    kind: Kind = Kind.COMPLAINT
     product: Text = _limit("product")
     order_no: Text = _limit("order_no")
     batch: Text = _limit("batch")
@@ -96,7 +104,8 @@ class CaseDraft(BaseModel):
 
     @model_validator(mode="after")
     def _contact_and_description(self) -> CaseDraft:
-        errors, phone = _check_contact(self.phone, self.email, self.description, self.region)
+        errors, phone = _check_contact(self.phone, self.email, self.description, self.region,
+                                       self.channel)
         if problem := purchase_date_problem(self.purchase_date):
             errors["purchase_date"] = problem
         if errors:
@@ -114,13 +123,17 @@ class CaseDraft(BaseModel):
             errors = _field_errors(exc)
         # A type error elsewhere stops the model check: report the contact checks too.
         phone, email, description = (str(data.get(k) or "").strip() for k in ("phone", "email", "description"))
-        contact_errors, _ = _check_contact(phone, email, description, str(data.get("region") or "CN"))
+        contact_errors, _ = _check_contact(phone, email, description, str(data.get("region") or "CN"),
+                                           data.get("channel") or Channel.PHONE)
         raise InvalidInput("invalid_input", errors=contact_errors | errors)
 
 
-def _check_contact(phone: str, email: str, description: str, region: str) -> tuple[dict[str, str], str]:
+def _check_contact(
+    phone: str, email: str, description: str, region: str, channel: object = Channel.PHONE
+) -> tuple[dict[str, str], str]:
     errors: dict[str, str] = {}
-    if not phone and not email:
+    # A walk-in (at the counter, at the table, or met some other way) may leave no contact.
+    if not phone and not email and channel not in WALK_IN_CHANNELS:
         errors["phone"] = "contact_missing"
     if phone:
         try:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from kesu_desk.domain.errors import InvalidInput
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Severity
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Severity
 from kesu_desk.rules import Suggestion
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.intake import CustomerHistory
@@ -22,11 +22,13 @@ SELECT_DEFAULTS: dict[str, str | None] = {
     "customer_class": CustomerClass.END_USER.value,
     "caller_mood": None,
     "severity": Severity.NORMAL.value,
+    "kind": Kind.COMPLAINT.value,
 }
-# Every field of the form, in the order of a call (and of Tab).
+# Every field of the form, in the order of a call (and of Tab). The kind of contact comes last:
+# most calls are complaints, the default.
 FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "product", "order_no",
           "batch", "purchase_date", "description", "customer_request", "caller_mood", "category",
-          "severity", "urgent")
+          "severity", "urgent", "kind")
 # What the customer lookup reads, what it fills in, and what the suggestion reads.
 CONTACT_FIELDS = frozenset({"phone", "email"})
 LOOKUP_FIELDS = frozenset({"customer_name", "customer_class"})

@@ -117,6 +117,8 @@ class PeriodReport:
     closed: int
     not_founded: int
     merged: int
+    first_contact: int  # resolved at the first contact
+    by_kind: list[Count]  # complaints, inquiries and suggestions, counted apart
     by_category: list[Count]
     by_department: list[Count]
     by_channel: list[Count]
@@ -179,7 +181,7 @@ def build_report(desk: Desk, start: date, end: date, *, now: datetime | None = N
     threshold = desk.rules.batch_threshold
     with desk.uow(write=False) as uow:
         s = uow.session
-        total, closed, not_founded, merged = figures.headline(s, period, scope)
+        total, closed, not_founded, merged, first_contact = figures.headline(s, period, scope)
         batches = figures.batch_problems(s, threshold, period, scope=scope)
         actions = corrective.views(
             s, figures.corrective_actions_of(period, [(b.product, b.batch) for b in batches], scope))
@@ -187,6 +189,7 @@ def build_report(desk: Desk, start: date, end: date, *, now: datetime | None = N
         report = PeriodReport(
             start=start, end=end, timezone=str(desk.calendar.tz), generated_at=now,
             total=total, closed=closed, not_founded=not_founded, merged=merged,
+            first_contact=first_contact, by_kind=figures.counts(s, period, "kind", scope),
             by_category=figures.counts(s, period, "category", scope),
             by_department=figures.counts(s, period, "department", scope),
             by_channel=figures.counts(s, period, "channel", scope),

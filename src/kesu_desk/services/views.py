@@ -93,6 +93,8 @@ class CaseView:
     clock_start: datetime
     waiting_since: datetime | None = None
     timeline: list[EventView] = field(default_factory=list)
+    kind: str = "complaint"  # complaint, inquiry or suggestion
+    first_contact: bool = False  # resolved at the first contact
 
     def deadline_state(self, now: datetime) -> DeadlineState | None:
         """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
@@ -155,4 +157,6 @@ class CaseView:
             clock_start=clock_start(Status(c.status), c.registered_at, c.assigned_at, c.implemented_at),
             waiting_since=c.waiting_since,
             timeline=timeline,
+            kind=c.kind,
+            first_contact=c.first_contact,
         )

@@ -335,8 +335,10 @@ class TypicalCase:
     summary: str
 
 
-def headline(session: Session, period: Period, scope: Scope = EVERYTHING) -> tuple[int, int, int, int]:
-    """(cases, closed, not founded, merged)."""
+def headline(
+    session: Session, period: Period, scope: Scope = EVERYTHING
+) -> tuple[int, int, int, int, int]:
+    """(cases, closed, not founded, merged, resolved at the first contact)."""
 
     def where(condition: Any) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -347,23 +349,25 @@ def headline(session: Session, period: Period, scope: Scope = EVERYTHING) -> tup
             where(col(Case.status) == Status.CLOSED.value),
             where(col(Case.closure) == Closure.NOT_FOUNDED.value),
             where(col(Case.closure) == Closure.MERGED.value),
+            where(col(Case.first_contact).is_(True)),
         ).select_from(Case).where(*period.where(scope))
     ).one()
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3])
+    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4])
 
 
 _COUNTED_BY = {
     "category": col(Case.category),
     "department": sa.func.coalesce(col(Case.department_code), ""),
     "channel": col(Case.channel),
+    "kind": col(Case.kind),
 }
 
 
 def counts(
-    session: Session, period: Period, by: Literal["category", "department", "channel"],
+    session: Session, period: Period, by: Literal["category", "department", "channel", "kind"],
     scope: Scope = EVERYTHING,
 ) -> list[Count]:
-    """Cases per category, department or channel, most first."""
+    """Cases per category, department, channel or kind of contact, most first."""
     key = _COUNTED_BY[by]
     rows = session.execute(
         sa.select(key, sa.func.count()).select_from(Case).where(*period.where(scope)).group_by(key)

@@ -91,6 +91,10 @@ class Case(SQLModel, table=True):
     description: str = Field(sa_column=Column(Text, nullable=False))
     customer_request: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     caller_mood: str | None = Field(default=None, max_length=16)
+    # complaint, inquiry or suggestion (domain/vocabulary.Kind; migration 0013)
+    kind: str = Field(default="complaint", max_length=16)
+    # Resolved at the first contact (registered and resolved in one step), whatever came after.
+    first_contact: bool = False
     registered_at: datetime = Field(default_factory=utcnow)
     registered_by: int = Field(foreign_key="users.id")
     updated_at: datetime = Field(default_factory=utcnow)

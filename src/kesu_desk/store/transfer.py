@@ -22,6 +22,7 @@ _EXPORTED: tuple[Any, ...] = (
     col(Case.status),
     col(Case.registered_at),
     col(Case.channel),
+    col(Case.kind),
     col(Customer.name).label("customer_name"),
     col(Customer.phone),
     col(Customer.email),

@@ -117,6 +117,8 @@ def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str])
     ]
     complaint: Rows = [
         (t("field.channel", lang), t(f"case.channel.{view.channel}", lang)),
+        # said only when the contact is not a complaint (most are)
+        (t("field.kind", lang), t(f"case.kind.{view.kind}", lang) if view.kind != "complaint" else None),
         (t("field.registered_at", lang), local_time(view.registered_at, tz)),
         (t("field.product", lang), view.product),
         (t("field.order_no", lang), view.order_no),

@@ -125,6 +125,10 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("approval_level", level=d["level"], of=d.get("of", d["level"]))
     elif action == Action.CUSTOMER_ANSWER.value:
         add("agrees" if d.get("agrees") else "disagrees")
+    elif action in (Action.CLOSE.value, Action.IMPLEMENT.value) and d.get("first_contact"):
+        add("first_contact")
+        if d.get("remedy"):
+            add("remedy", remedy=_name("remedy", d["remedy"], lang))
     elif action == Action.IMPLEMENT.value:
         if d.get("accountability"):
             add("accountability", text=visible(str(d["accountability"])))

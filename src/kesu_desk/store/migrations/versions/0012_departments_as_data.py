@@ -22,5 +22,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("departments") as batch:
-        batch.drop_column("retired_at")
+    op.drop_column("departments", "retired_at")  # in place: departments are referenced
