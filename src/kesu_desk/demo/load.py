@@ -13,7 +13,16 @@ from kesu_desk.demo.paths import pick_rows, profile_rows
 from kesu_desk.demo.plan import OPENING, Plan, make_plan
 from kesu_desk.demo.search_build import FTS_DEFAULTS, FTS_LOAD, SearchBuild, search_build
 from kesu_desk.demo.sql import CHUNK, PG_CHUNK, TEMP_TABLES, Sql, table_columns
-from kesu_desk.demo.texts import ADMINS, AGENTS, DEPARTMENTS, HANDLERS, LANGS, MANAGERS, SUPERVISORS
+from kesu_desk.demo.texts import (
+    ADMINS,
+    AGENTS,
+    DEPARTMENTS,
+    HANDLERS,
+    LANGS,
+    MANAGERS,
+    SEED_DEPARTMENTS,
+    SUPERVISORS,
+)
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.vocabulary import Role
 
@@ -106,6 +115,9 @@ def _wanted_users(login: str | None) -> list[tuple[str, str, Role, str | None, s
 
 
 def _users(loader: Loader, login: str | None, now: datetime) -> dict[str, list[int]]:
+    have = {code for (code,) in fetch(loader, "SELECT code FROM departments")}
+    loader.insert("departments", ("code", "name_zh", "name_en", "name_es"),
+                  [row for row in SEED_DEPARTMENTS if row[0] not in have])
     existing = {name: (uid, role, dept) for uid, name, role, dept in fetch(
         loader, "SELECT id, name, role, department_code FROM users")}
     created = now.strftime("%Y-%m-%d %H:%M:%S.%f") if loader.sqlite else now

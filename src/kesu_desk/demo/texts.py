@@ -573,3 +573,13 @@ SUPERVISORS = (("yang.hong", "杨红"), ("gao.feng", "高峰"), ("maria.ruiz", "
 MANAGERS = (("zhang.wei", "张伟"),)
 ADMINS = (("admin", "系统管理员"),)
 DEPARTMENTS = tuple(DEFAULT_DEPARTMENTS)
+
+# The departments the seeds' organisations add to the seven defaults (the water-purifier maker's
+# R&D, production, warehouse, PE and planning; seed 002): departments are data (issue 13).
+SEED_DEPARTMENTS: tuple[tuple[str, str, str, str], ...] = (
+    ("RND", "研发部", "R&D", "I+D"),
+    ("PROD", "生产部", "Production", "Producción"),
+    ("WH", "仓库", "Warehouse", "Almacén"),
+    ("PE", "工程部", "Process Engineering", "Ingeniería de Procesos"),
+    ("PLAN", "计划部", "Planning", "Planificación"),
+)
