@@ -137,6 +137,8 @@ class IntakeForm:
         self.suggestion: Suggestion | None = None
         self.suggestion_key: SuggestKey | None = None
         self.errors: dict[str, str] = {}  # the errors shown by the fields, by field
+        # Issue 13, products: the catalogue product picked (code, name) while the field shows its name.
+        self.picked: tuple[str, str] | None = None
         self._lookups = 0  # numbers the lookups and suggestions asked for: a late answer
         self._suggestions = 0  # to an older question is dropped
 
@@ -176,16 +178,31 @@ class IntakeForm:
         self.suggestion = None
         self.suggestion_key = None
         self.history = None
+        self.picked = None
         self._suggestions += 1
         self._lookups += 1
         self.generation += 1
+
+    def pick(self, code: str, name: str) -> None:
+        """The agent picked catalogue product ``code``; the product field shows ``name``."""
+        self.picked = (code, name)
+        self.generation += 1
+
+    def product_code(self) -> str | None:
+        """The picked product's code while the product field still shows its name (a changed
+        text is the customer's own words, about no catalogue product)."""
+        if self.picked is not None and self.fields["product"].strip() == self.picked[1]:
+            return self.picked[0]
+        return None
 
     # -- checking ---------------------------------------------------------------------------------
 
     def parse(self) -> tuple[CaseDraft | None, dict[str, str]]:
         """The draft if the form can be registered, else the error code of each wrong field."""
+        data = draft_input(self.fields, self.region)
+        data["product_code"] = self.product_code()
         try:
-            return CaseDraft.parse(draft_input(self.fields, self.region)), {}
+            return CaseDraft.parse(data), {}
         except InvalidInput as exc:
             return None, dict(exc.params.get("errors", {}))
 
