@@ -109,3 +109,16 @@ def test_the_intake_finds_by_name_in_any_language_and_tells_the_warranty(desk: D
     assert within_warranty(purifier, date(2025, 1, 31), date(2027, 1, 30)) is True
     assert within_warranty(purifier, date(2025, 1, 31), date(2027, 1, 31)) is False
     assert within_warranty(purifier, None, date(2027, 1, 1)) is None
+
+
+def test_the_demo_catalogue_loads_twice_with_purifiers_filters_and_dishes(desk: Desk) -> None:
+    from kesu_desk.demo import products as demo_products
+    from kesu_desk.sla import utcnow
+
+    count = demo_products.load(desk, utcnow())
+    assert demo_products.load(desk, utcnow()) == count == len(_codes(desk))
+    membrane = products.find(desk, "F-RO75")
+    assert membrane is not None and membrane.kind.value == "spare_part" and membrane.fits == ("RO-400",)
+    purifier = products.find(desk, "RO-400")
+    assert purifier is not None and products.lookup(desk, purifier.barcodes[0]) == purifier
+    assert [p.code for p in products.search(desk, "宫保")] == ["D-101"]
