@@ -76,11 +76,13 @@ def test_an_xlsx_file_loads_its_numbers_and_refuses_a_formula(desk: Desk, tmp_pa
     (6, "warranty_months", "Row 3, column warranty_months: \"600\" is not a warranty"),
     (4, "barcodes", "Row 3, column barcodes: \"6901234567890\" is not a valid EAN/UPC barcode"),
     (0, "name", "Row 3, column name: control characters"),
+    (7, "retail_price", "Row 3, column retail_price: \"-5\" is not a retail price"),
 ])
 def test_one_bad_row_names_row_and_column_and_nothing_is_imported(
         desk: Desk, tmp_path: Path, cell: int, column: str, message: str) -> None:
     bad = ["X-1", "ok", "", "", "product", "", "12", "10", ""]
-    bad[{5: 7, 6: 6, 4: 5, 0: 1}[cell]] = {5: "3000000", 6: "600", 4: "6901234567890", 0: "a\x1b[31mb"}[cell]
+    bad[{5: 7, 6: 6, 4: 5, 0: 1, 7: 7}[cell]] = {5: "3000000", 6: "600", 4: "6901234567890", 0: "a\x1b[31mb",
+                                                 7: "-5"}[cell]
     with pytest.raises(ProductError) as refused:
         products.import_products(desk, _csv(tmp_path / "p.csv", [ROWS[0], bad]))
     assert describe(refused.value, "en").startswith(message)

@@ -150,8 +150,12 @@ class IntakeForm:
         looked_up = document.get("looked_up")
         filled = {name: value for name, value in looked_up.items()
                   if name in LOOKUP_FIELDS and isinstance(value, str)} if isinstance(looked_up, dict) else {}
-        return cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None,
+        form = cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None,
                    looked_up=filled)
+        picked = document.get("picked")  # issue 13, products: the product picked, (code, name)
+        if isinstance(picked, list) and len(picked) == 2 and all(isinstance(v, str) for v in picked):
+            form.picked = (picked[0], picked[1])
+        return form
 
     # -- what the agent types ----------------------------------------------------------------------
 
@@ -167,7 +171,7 @@ class IntakeForm:
         """The draft to keep on disk: the fields (``fields`` if given: as the widgets show them
         this instant), what was accepted of the suggestion and what the lookup filled in."""
         return {**(self.fields if fields is None else fields), "accepted": self.accepted,
-                "looked_up": dict(self.looked_up_values)}
+                "looked_up": dict(self.looked_up_values), "picked": list(self.picked) if self.picked else None}
 
     def clear(self) -> None:
         """The next call: an empty form; answers still on their way are for the previous one."""

@@ -158,6 +158,8 @@ def _price(value: Cell, row: int) -> int | None:
     try:
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             cents = amount_cents(Decimal(str(value)))
+        elif isinstance(value, str) and value.strip()[:1] == "-":  # a negative price, not a formula
+            raise InvalidInput("invalid_input")
         else:
             text = _text(value, row, "retail_price", 32)
             cents = amount_cents(parse_amount(text))
@@ -314,8 +316,9 @@ def lookup(desk: Desk, text: str) -> ProductInfo | None:
 
 
 def search(desk: Desk, text: str, limit: int = MATCHES) -> list[ProductInfo]:
-    """The products in use (not retired) whose code or a name (zh/en/es) holds ``text``."""
+    """The products whose code or a name (zh/en/es) holds ``text``; retired ones too: customers
+    complain about what they bought years ago."""
     if not text.strip():
         return []
     with desk.uow(write=False) as uow:
-        return uow.products.search(text, limit=limit, retired=False)
+        return uow.products.search(text, limit=limit)
