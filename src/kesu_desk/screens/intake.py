@@ -134,6 +134,7 @@ class IntakeScreen(DeskScreen[None]):
         self._field_widgets: tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox] | None = None
         self._departments: dict[str, dict[str, str]] = {}
         self._registering = False
+        self._product: ProductInfo | None = None  # the catalogue product picked, for its warranty line
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -243,6 +244,8 @@ class IntakeScreen(DeskScreen[None]):
             self._debounce("lookup", LOOKUP_DELAY, self._lookup_now)
         if field == "product":
             self._debounce("products", PRODUCT_DELAY, self._products_now)
+        if field == "purchase_date" and self._product is not None and self.form.product_code() is not None:
+            self._show_product_info(self._product_line(self._product))  # within the warranty or not
         if field in SUGGEST_FIELDS:
             self._debounce("suggest", SUGGEST_DELAY, self._suggest_now)
         if field in self.form.errors:
@@ -325,6 +328,7 @@ class IntakeScreen(DeskScreen[None]):
             product = message.found[0]
             name = product.name_in(self.lang)
             self.form.pick(product.code, name)
+            self._product = product
             box.value = name  # told to the form by Input.Changed
             self._show_product_info(self._product_line(product))
         elif message.found:
