@@ -55,6 +55,7 @@ examples:
   kesu-desk print KS-20261125-0001 --8d
   kesu-desk audit --from 2026-11-01          who exported, printed or erased what (admins)
   kesu-desk customers erase 13800138000      erase a customer's personal data (admins)
+  kesu-desk products import catalogue.xlsx   load products and spare parts (admins)
 """
 
 
@@ -250,6 +251,23 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     erase.add_argument("phone", metavar="PHONE", help="the customer's phone number")
+
+    prod = sub.add_parser("products", parents=[common], help="the product and spare-part catalogue")
+    prod_sub = prod.add_subparsers(dest="products_command", metavar="ACTION", required=True, parser_class=_Parser)
+    prod_imp = prod_sub.add_parser(
+        "import", parents=[common], help="load products from a CSV or XLSX file (admins; all or nothing)",
+        description="The first row names the columns: code, name (required), name_zh, name_en, name_es,\n"
+                    "kind (product or spare_part), barcodes (EAN/UPC, several separated by spaces),\n"
+                    "warranty_months (0-120), retail_price (0 to 2 000 000.00), fits (a spare part: the\n"
+                    "codes of the products it fits), retired (YYYY-MM-DD). A code already in the\n"
+                    "catalogue is updated. One bad row (its row and column are named) and nothing is\n"
+                    "imported; formulas and control characters are refused.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    prod_imp.add_argument("file", metavar="FILE", type=Path, help="a .csv (UTF-8) or .xlsx file")
+    prod_list = prod_sub.add_parser("list", parents=[common], help="list the catalogue")
+    prod_list.add_argument("--search", metavar="TEXT", default="",
+                           help="only products whose code or a name (zh/en/es) holds TEXT")
     return parser
 
 
@@ -845,9 +863,34 @@ def cmd_customers(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_products(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.amounts import range_text
+    from kesu_desk.i18n import t
+    from kesu_desk.services import products
+
+    if args.products_command == "import":
+        if not args.file.is_file():
+            _say(t("cli.error_prefix", lang) + t("cli.file_not_found", lang, path=args.file), err=True)
+            return EXIT_ERROR
+        desk = _signed_in(settings, Use.MANAGE, create=True)
+        done = products.import_products(desk, args.file)
+        _say(t("products.imported", lang, added=done.added, updated=done.updated))
+        return 0
+    desk = _signed_in(settings, Use.WORK)
+    for p in products.list_products(desk, args.search):
+        months = t("products.months", lang, months=p.warranty_months) if p.warranty_months is not None else "-"
+        price = range_text(p.retail_price) if p.retail_price is not None else "-"
+        retired = "  " + t("products.retired", lang, date=p.retired.isoformat()) if p.retired else ""
+        _say(f"{p.code}  {t(f'products.kind_{p.kind.value}', lang)}  {p.name_in(lang)}  {months}  {price}  "
+             f"{' '.join(p.barcodes)}{retired}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "audit": cmd_audit,
     "customers": cmd_customers,
+    "products": cmd_products,
     "report": cmd_report,
     "print": cmd_print,
     "suggest": cmd_suggest,

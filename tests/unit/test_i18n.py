@@ -18,7 +18,9 @@ from kesu_desk.i18n import catalogue, catalogue_files, describe, t
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "kesu_desk"
 CATALOGUES = ROOT / "assets" / "i18n"
-ERROR_CALL = re.compile(r'(?:Error|Input|DeskError)\(\s*"([a-z_]+)"')
+ERROR_CALL = re.compile(r'(?<!Product)(?:Error|Input|DeskError)\(\s*"([a-z_]+)"')
+# domain/products.py: the catalogue's refusals are products.<code> (ProductError.catalogue).
+PRODUCT_CALL = re.compile(r'(?:ProductError|_refuse)\(\s*"([a-z_]+)"')
 
 
 def _placeholders(template: str) -> set[str]:
@@ -64,6 +66,8 @@ def test_every_error_the_code_raises_has_a_message() -> None:
     assert codes, "found no error codes: the pattern is stale"
     missing = {c for c in codes if f"error.{c}" not in catalogue("en")}
     assert not missing
+    products = {code for path in SRC.rglob("*products.py") for code in PRODUCT_CALL.findall(path.read_text("utf-8"))}
+    assert {c for c in products if f"products.{c}" not in catalogue("en")} == set()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "es"])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kesu_desk.demo import products as demo_products
 from kesu_desk.demo.connection import Loader, bulk_settings, fetch, refuse_cases, transaction
 from kesu_desk.demo.paths import pick_rows, profile_rows
 from kesu_desk.demo.plan import OPENING, Plan, make_plan
@@ -91,6 +92,7 @@ def generate(
             # the shadow tables were replaced under it; let the pool open a fresh one.
             raw.invalidate()
         raw.close()
+    demo_products.load(desk, now)  # issue 13: the product catalogue
     return DemoReport(*written, seconds=time.perf_counter() - started)
 
 

@@ -19,14 +19,19 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Static, TextArea
 
+from kesu_desk.domain.amounts import range_text
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Mood, Remedy, Severity
+from kesu_desk.domain.products import ProductInfo, warranty_end, within_warranty
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
 from kesu_desk.i18n import catalogue, field_params
 from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services.cases import register_case, resolve_at_first_contact
+from kesu_desk.services import products
+from kesu_desk.services.cases import register_case
 from kesu_desk.services.intake import (
     CustomerHistory,
     DraftStore,
@@ -49,6 +54,7 @@ from kesu_desk.services.intake_form import (
 )
 from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
+from kesu_desk.sla import utcnow
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.customer_card import CustomerCard
 from kesu_desk.widgets.form import field_row
@@ -62,6 +68,7 @@ from kesu_desk.widgets.text import ControlPictures, TypedTextArea
 LOOKUP_DELAY = 0.3
 DRAFT_DELAY = 0.3
 SUGGEST_DELAY = 0.4
+PRODUCT_DELAY = 0.3
 # Below this many columns the suggestion goes under the form, where F2 opens it.
 WIDE = 110
 
@@ -101,6 +108,16 @@ class IntakeScreen(DeskScreen[None]):
     class NotRegistered(outcomes.Failed):
         """The form keeps everything; wrong fields are marked where they are."""
 
+    class ProductsFound(Message):
+        """The catalogue's answer for what the product field held: the products it matches,
+        or (Enter) the one picked."""
+
+        def __init__(self, text: str, found: list[ProductInfo], pick: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.found = found
+            self.pick = pick
+
     class ReferenceLoaded(Message):
         def __init__(self, departments: dict[str, dict[str, str]], categories: list[str]) -> None:
             super().__init__()
@@ -122,6 +139,7 @@ class IntakeScreen(DeskScreen[None]):
         self._departments: dict[str, dict[str, str]] = {}
         self._registering = False
         self._resolution = ""  # what the agent wrote in the F6 dialog, kept until registered
+        self._product: ProductInfo | None = None  # the catalogue product picked, for its warranty line
 
     # -- layout ----------------------------------------------------------------------------------
 
@@ -138,6 +156,7 @@ class IntakeScreen(DeskScreen[None]):
                 yield from self._row("channel", self._select("channel", Channel, "channel"))
                 yield from self._row("customer_class", self._select("customer_class", CustomerClass, "class"))
                 yield from self._row("product", self._input("product"))
+                yield Static(id="product-info")
                 yield from self._row("order_no", self._input("order_no"))
                 yield from self._row("batch", self._input("batch"))
                 yield from self._row("purchase_date", self._input(
@@ -230,6 +249,10 @@ class IntakeScreen(DeskScreen[None]):
         self._draft_changed()
         if field in CONTACT_FIELDS:
             self._debounce("lookup", LOOKUP_DELAY, self._lookup_now)
+        if field == "product":
+            self._debounce("products", PRODUCT_DELAY, self._products_now)
+        if field == "purchase_date" and self._product is not None and self.form.product_code() is not None:
+            self._show_product_info(self._product_line(self._product))  # within the warranty or not
         if field in SUGGEST_FIELDS:
             self._debounce("suggest", SUGGEST_DELAY, self._suggest_now)
         if field in self.form.errors:
@@ -274,9 +297,72 @@ class IntakeScreen(DeskScreen[None]):
         self._changed("urgent", event.value)
 
     @on(Input.Submitted)
-    def _next_field(self) -> None:
-        # Enter in a one-line field moves on, as on a paper form.
+    def _next_field(self, event: Input.Submitted) -> None:
+        # Enter in a one-line field moves on, as on a paper form. In the product field it also
+        # picks the product a scanned barcode (a scanner types digits, then Enter) or a code
+        # names, in a worker: the keys typed meanwhile go to the next field.
+        if event.input.id == "product" and event.value.strip():
+            pending = self._debouncers.pop("products", None)
+            if pending is not None:
+                pending.cancel()
+            self._pick_product(event.value)
         self.focus_next()
+
+    # -- the product -----------------------------------------------------------------------------
+
+    def _products_now(self) -> None:
+        if self.form.product_code() is not None:
+            return  # the field shows the product picked: nothing to look for
+        self._find_products(self.query_one("#product", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-products")
+    def _find_products(self, text: str) -> None:
+        self.post_message(self.ProductsFound(text, products.search(self.desk, text), pick=False))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-product-pick")
+    def _pick_product(self, text: str) -> None:
+        """Enter: the product a barcode or code names exactly, else the only one matching."""
+        one = products.lookup(self.desk, text)
+        found = [one] if one is not None else products.search(self.desk, text, limit=2)
+        self.post_message(self.ProductsFound(text, found if len(found) == 1 else [], pick=True))
+
+    @on(ProductsFound)
+    def _products_found(self, message: ProductsFound) -> None:
+        box = self.query_one("#product", Input)
+        if box.value != message.text:
+            return  # typed on since, or picked: a newer answer is on its way
+        if message.pick and message.found:
+            product = message.found[0]
+            name = product.name_in(self.lang)
+            self.form.pick(product.code, name)
+            self._product = product
+            box.value = name  # told to the form by Input.Changed
+            self._show_product_info(self._product_line(product))
+        elif message.found:
+            self._show_product_info(self.t("products.matches", matches=" · ".join(
+                f"{p.code} {p.name_in(self.lang)}" for p in message.found)))
+        else:
+            self._show_product_info(self.t("products.no_match") if message.text.strip() and message.pick else "")
+
+    def _show_product_info(self, line: str) -> None:
+        info = self.query_one("#product-info", Static)
+        info.set_class(bool(line), "-shown")
+        info.update(Text(line))
+
+    def _product_line(self, product: ProductInfo) -> str:
+        none = self.t("products.none")
+        months = (self.t("products.months", months=product.warranty_months)
+                  if product.warranty_months is not None else none)
+        price = range_text(product.retail_price) if product.retail_price is not None else none
+        line = self.t("products.picked", code=product.code, name=product.name_in(self.lang),
+                      warranty=months, price=price)
+        bought = self.form.suggest_key().purchase_date
+        covered = within_warranty(product, bought, self.desk.calendar.local_date(utcnow()))
+        if covered is None:
+            return f"{line} · {self.t('products.warranty_unknown')}"
+        assert bought is not None and product.warranty_months is not None
+        end = warranty_end(bought, product.warranty_months).isoformat()
+        return f"{line} · {self.t('products.warranty_in' if covered else 'products.warranty_out', end=end)}"
 
     @on(DescendantBlur)
     def _left_field(self, event: DescendantBlur) -> None:
@@ -558,6 +644,7 @@ class IntakeScreen(DeskScreen[None]):
 
     def _clear_form(self) -> None:
         self._resolution = ""
+        self._show_product_info("")
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#description", TextArea).load_text("")

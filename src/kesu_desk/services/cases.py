@@ -298,6 +298,7 @@ def register_in(
         customer_id=customer.id,
         customer_class=draft.customer_class.value,
         product=draft.product,
+        product_code=draft.product_code,
         order_no=draft.order_no,
         batch=draft.batch,
         purchase_date=draft.purchase_date,

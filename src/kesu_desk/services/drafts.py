@@ -80,6 +80,8 @@ class CaseDraft(BaseModel):
     channel: Channel = Channel.PHONE
     kind: Kind = Kind.COMPLAINT
     product: Text = _limit("product")
+    # Issue 13, products: the catalogue code of the product picked in the intake, if one was.
+    product_code: str | None = Field(default=None, max_length=32)
     order_no: Text = _limit("order_no")
     batch: Text = _limit("batch")
     purchase_date: date | None = None

@@ -139,6 +139,8 @@ class IntakeForm:
         self.suggestion: Suggestion | None = None
         self.suggestion_key: SuggestKey | None = None
         self.errors: dict[str, str] = {}  # the errors shown by the fields, by field
+        # Issue 13, products: the catalogue product picked (code, name) while the field shows its name.
+        self.picked: tuple[str, str] | None = None
         self._lookups = 0  # numbers the lookups and suggestions asked for: a late answer
         self._suggestions = 0  # to an older question is dropped
 
@@ -150,8 +152,12 @@ class IntakeForm:
         looked_up = document.get("looked_up")
         filled = {name: value for name, value in looked_up.items()
                   if name in LOOKUP_FIELDS and isinstance(value, str)} if isinstance(looked_up, dict) else {}
-        return cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None,
+        form = cls(region, restored_form(document), accepted=accepted if isinstance(accepted, dict) else None,
                    looked_up=filled)
+        picked = document.get("picked")  # issue 13, products: the product picked, (code, name)
+        if isinstance(picked, list) and len(picked) == 2 and all(isinstance(v, str) for v in picked):
+            form.picked = (picked[0], picked[1])
+        return form
 
     # -- what the agent types ----------------------------------------------------------------------
 
@@ -167,7 +173,7 @@ class IntakeForm:
         """The draft to keep on disk: the fields (``fields`` if given: as the widgets show them
         this instant), what was accepted of the suggestion and what the lookup filled in."""
         return {**(self.fields if fields is None else fields), "accepted": self.accepted,
-                "looked_up": dict(self.looked_up_values)}
+                "looked_up": dict(self.looked_up_values), "picked": list(self.picked) if self.picked else None}
 
     def clear(self) -> None:
         """The next call: an empty form; answers still on their way are for the previous one."""
@@ -178,16 +184,31 @@ class IntakeForm:
         self.suggestion = None
         self.suggestion_key = None
         self.history = None
+        self.picked = None
         self._suggestions += 1
         self._lookups += 1
         self.generation += 1
+
+    def pick(self, code: str, name: str) -> None:
+        """The agent picked catalogue product ``code``; the product field shows ``name``."""
+        self.picked = (code, name)
+        self.generation += 1
+
+    def product_code(self) -> str | None:
+        """The picked product's code while the product field still shows its name (a changed
+        text is the customer's own words, about no catalogue product)."""
+        if self.picked is not None and self.fields["product"].strip() == self.picked[1]:
+            return self.picked[0]
+        return None
 
     # -- checking ---------------------------------------------------------------------------------
 
     def parse(self) -> tuple[CaseDraft | None, dict[str, str]]:
         """The draft if the form can be registered, else the error code of each wrong field."""
+        data = draft_input(self.fields, self.region)
+        data["product_code"] = self.product_code()
         try:
-            return CaseDraft.parse(draft_input(self.fields, self.region)), {}
+            return CaseDraft.parse(data), {}
         except InvalidInput as exc:
             return None, dict(exc.params.get("errors", {}))
 

@@ -140,6 +140,8 @@ class Case(SQLModel, table=True):
     waiting_since: datetime | None = None
     # import idempotency: a row imported twice is recognised by this key
     source_key: str | None = Field(default=None, max_length=64, unique=True)
+    # Issue 13, products: the catalogue product picked in the intake (``product`` keeps the text).
+    product_code: str | None = Field(default=None, foreign_key="products.code", max_length=32)
 
 
 class CaseEvent(SQLModel, table=True):
@@ -285,6 +287,37 @@ class AccessEntry(SQLModel, table=True):
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     rows: int | None = None
     customer_id: int | None = Field(default=None, foreign_key="customers.id")
+
+
+class Product(SQLModel, table=True):
+    """A product or spare part the business sells (issue 13), loaded from a spreadsheet:
+    ``kesu-desk products import``. Never deleted: retired, so the cases naming it keep it."""
+
+    __tablename__ = "products"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    kind: str = Field(default="product", max_length=16)  # domain.products.Kind
+    # One name (what the intake fills in), and its translations where the business has them.
+    name: str = Field(max_length=128)
+    name_zh: str = Field(default="", max_length=128)
+    name_en: str = Field(default="", max_length=128)
+    name_es: str = Field(default="", max_length=128)
+    warranty_months: int | None = None
+    retail_price_cents: int | None = None
+    # A spare part: the codes of the products it fits, separated by spaces ("" = any or unknown).
+    fits: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    retired_at: date | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProductBarcode(SQLModel, table=True):
+    """An EAN/UPC barcode of a product: one product per barcode, several barcodes per product."""
+
+    __tablename__ = "product_barcodes"
+
+    barcode: str = Field(primary_key=True, max_length=14)
+    product_id: int = Field(foreign_key="products.id", index=True)
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

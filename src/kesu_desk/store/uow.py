@@ -13,6 +13,7 @@ from sqlmodel import Session
 from kesu_desk.domain.errors import ConflictError
 from kesu_desk.store.corrective import CorrectiveRepository
 from kesu_desk.store.engine import WRITE_OPTION
+from kesu_desk.store.products import ProductRepository
 from kesu_desk.store.repositories import (
     CaseRepository,
     CustomerRepository,
@@ -35,6 +36,7 @@ class Repositories:
     counters: DayCounter
     users: UserRepository
     corrective: CorrectiveRepository
+    products: ProductRepository
 
     def __init__(self, session: Session | None = None, *, admin_id: int | None = None) -> None:
         # The admin acting as the user whose changes these are (kesu-desk --user), or None:
@@ -50,6 +52,7 @@ class Repositories:
         self.counters = DayCounter(session)
         self.users = UserRepository(session)
         self.corrective = CorrectiveRepository(session)
+        self.products = ProductRepository(session)
 
 
 class UnitOfWork(Repositories):
