@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     # owner records it done (services/corrective.py): a seasonal problem shows again within a
     # year; two years is the longest wait that is still a check.
     corrective_check_days: int = Field(default=60, ge=1, le=730)
+    # Issue 13, batch part: the departments told of a batch problem, and the general manager
+    # (a user name; unset: every active user with role manager).
+    batch_inform: list[str] = Field(default_factory=lambda: ["QA", "RND", "PROD"])
+    general_manager: str | None = None
     rules: Path | None = None  # a missing or broken file: the default rules, and a message
     deadlines: Deadlines = Field(default_factory=Deadlines)
     keymap: dict[BindingId, Keys] = Field(default_factory=dict)

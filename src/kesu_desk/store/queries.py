@@ -642,8 +642,10 @@ def customer_cases(
 
 def batch_count(session: Session, product: str, batch: str) -> int:
     def build() -> Select[Any]:
-        return select(func.count()).select_from(Case).where(
-            col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch")
+        # Issue 13: a batch problem counts units, not cases (merged cases left out)
+        return select(func.coalesce(func.sum(Case.units), 0)).select_from(Case).where(
+            col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch"),
+            col(Case.merged_into_id).is_(None),
         )
 
     return int(fetch_compiled(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
