@@ -1,7 +1,8 @@
 """Stored notifications and the inbox (issue 13, batch part).
 
 * A batch problem: the units of the cases of one product and batch (this case's included)
-  reach the rules' batch threshold. The batch then gets ONE corrective action (owned by the first
+  reach the rules' batch threshold. The batch then gets ONE corrective action, on the batch's
+  first case, where its investigation starts (owned by the first
   active user of the first department told, else by the general manager, else by whoever
   registered the case; due in ``corrective.BATCH_ACTION_DAYS`` days) and the departments of
   ``Settings.batch_inform`` and the general manager are told. A department code that does not
@@ -73,7 +74,8 @@ def after_registration(uow: UnitOfWork, desk: Desk, case: Case, who: Actor, now:
         return False
     text = f"{case.product} / {case.batch}: {units} ≥ {threshold}"
     owner = _owner(uow, desk, who)
-    ca = corrective.open_batch_in(uow, desk, case, who, owner_id=owner, text=text, now=now)
+    first = store.first_of_batch(session, case.product, case.batch) or case
+    ca = corrective.open_batch_in(uow, desk, first, who, owner_id=owner, text=text, now=now)
     if ca is None:
         return False
     _tell(uow, desk, case, BATCH_PROBLEM, text, now, list(desk.settings.batch_inform))

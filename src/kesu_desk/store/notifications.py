@@ -34,6 +34,11 @@ def lock_batch(session: Session, product: str, batch: str) -> None:
                         {"k": f"kesu-batch\x1f{product}\x1f{batch}"})
 
 
+def first_of_batch(session: Session, product: str, batch: str) -> Case | None:
+    return session.exec(select(Case).where(Case.product == product, Case.batch == batch)
+                        .order_by(col(Case.id))).first()
+
+
 def existing_departments(session: Session, codes: Sequence[str]) -> list[str]:
     found = set(session.exec(select(Department.code).where(col(Department.code).in_(list(codes)))).all())
     return [c for c in codes if c in found]

@@ -642,10 +642,9 @@ def customer_cases(
 
 def batch_count(session: Session, product: str, batch: str) -> int:
     def build() -> Select[Any]:
-        # Issue 13: a batch problem counts units, not cases (merged cases left out)
+        # Issue 13: a batch problem counts units, not cases (as store/figures.batch_problems)
         return select(func.coalesce(func.sum(Case.units), 0)).select_from(Case).where(
-            col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch"),
-            col(Case.merged_into_id).is_(None),
+            col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch")
         )
 
     return int(fetch_compiled(session, "batch_count", build, {"product": product, "batch": batch})[0][0])
