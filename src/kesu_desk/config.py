@@ -393,7 +393,8 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
     if head == "identity":
         return "choice", {"choices": "login, database"}
     return {"db": "db", "user": "text", "timezone": "timezone", "country": "country",
-            "closed_days": "dates", "rules": "path"}.get(head, "readme"), {}
+            "closed_days": "dates", "rules": "path", "general_manager": "text",
+            "batch_inform": "codes"}.get(head, "readme"), {}
 
 
 def _environment(loc: tuple[str | int, ...]) -> tuple[str, str | None]:
