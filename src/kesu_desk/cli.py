@@ -172,7 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--category", metavar="C")
     sug.add_argument("--channel", choices=["phone", "email", "shop", "online", "social"])
     sug.add_argument("--product", metavar="P")
-    sug.add_argument("--batch", metavar="B", help="batch/lot; with --product, cases of it are counted")
+    sug.add_argument("--batch", metavar="B", help="batch/lot; with --product, the units of its cases are counted")
+    sug.add_argument("--units", metavar="N", default="1",
+                     help="units this complaint is about (1 to 10000, default 1); counted with the batch's")
     sug.add_argument("--customer-class", choices=["a_dealer", "sub_dealer", "end_user", "direct"])
     sug.add_argument("--purchase-date", metavar="YYYY-MM-DD", type=_date)
     sug.add_argument("--amount", metavar="AMOUNT",
@@ -268,6 +270,26 @@ def build_parser() -> argparse.ArgumentParser:
     prod_list = prod_sub.add_parser("list", parents=[common], help="list the catalogue")
     prod_list.add_argument("--search", metavar="TEXT", default="",
                            help="only products whose code or a name (zh/en/es) holds TEXT")
+    inbox = sub.add_parser(
+        "inbox", parents=[common], help="your notifications: batch problems and escalations",
+        description="What the desk told you and your department: batch problems (the units of one\n"
+                    "product batch reached the rules' batch threshold), escalations and representative\n"
+                    "quality problems. Newest first.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    inbox.add_argument("--unread", action="store_true", help="only those not read yet")
+    inbox_sub = inbox.add_subparsers(dest="inbox_command", metavar="ACTION", parser_class=_Parser)
+    read = inbox_sub.add_parser("read", parents=[common], help="mark a notification read")
+    read.add_argument("id", type=int, metavar="ID", help="the notification's number, as listed")
+    confirm = inbox_sub.add_parser(
+        "confirm", parents=[common],
+        help="the general manager confirms the handling of a batch's corrective action")
+    confirm.add_argument("id", type=int, metavar="ACTION", help="the corrective action's number")
+    represent = inbox_sub.add_parser(
+        "represent", parents=[common],
+        help="escalate a case as a representative quality problem (supervisors, QA, managers)")
+    represent.add_argument("number", metavar="CASE", help="the case number")
+    represent.add_argument("comment", metavar="WHY", help="why it is representative")
     return parser
 
 
@@ -716,6 +738,9 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
         raise InvalidInput("invalid_input", errors={"purchase_date": wrong_date})
     if args.rules:
         settings = settings.model_copy(update={"rules": args.rules})
+    from kesu_desk.services.drafts import parse_units
+
+    units = parse_units(args.units)
     from kesu_desk.domain.access import Use
 
     desk = _signed_in(settings, Use.WORK, create=True, bootstrap=True)  # no users: no data to guard
@@ -724,7 +749,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     result = suggest_case(
         desk, args.text, category=args.category, channel=args.channel, product=args.product,
         batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
-        amount=amount, similar=args.similar,
+        amount=amount, similar=args.similar, units=units,
     )
     if args.json:
         print(json_controls_escaped(result.model_dump_json(indent=2)))
@@ -887,7 +912,40 @@ def cmd_products(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_inbox(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services import notifications
+    from kesu_desk.text import one_line
+
+    desk = _signed_in(settings, Use.WORK)
+    assert desk.identity is not None
+    me = desk.identity.user.name
+    if args.inbox_command == "read":
+        notifications.mark_read(desk, me, args.id)
+        _say(t("notices.marked_read", lang, id=args.id))
+        return 0
+    if args.inbox_command == "confirm":
+        notifications.confirm_batch(desk, me, args.id)
+        _say(t("notices.confirmed", lang, id=args.id))
+        return 0
+    if args.inbox_command == "represent":
+        told = notifications.representative(desk, me, args.number, comment=args.comment)
+        _say(t("notices.told", lang, count=told))
+        return 0
+    notes = notifications.inbox(desk, me, unread=args.unread)
+    if not notes:
+        _say(t("notices.none", lang))
+    tz = desk.calendar.tz
+    for n in notes:
+        state = t("notices.read", lang, who=n.read_by or "-") if n.read_at else t("notices.unread", lang)
+        _say(f"{n.id:>6}  {n.created_at.astimezone(tz):%Y-%m-%d %H:%M}  {n.case_number}  "
+             f"{t(f'notices.kind.{n.kind}', lang)}  [{n.department or n.user}]  {state}  {one_line(n.text)}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "inbox": cmd_inbox,
     "audit": cmd_audit,
     "customers": cmd_customers,
     "products": cmd_products,

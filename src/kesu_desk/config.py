@@ -159,6 +159,10 @@ class Settings(BaseSettings):
     # A case resolved at the first contact is closed at once; true: it waits for the follow-up
     # call (survey) like any other.
     first_contact_follow_up: bool = False
+    # Issue 13, batch part: the departments told of a batch problem, and the general manager
+    # (a user name; unset: every active user with role manager).
+    batch_inform: list[str] = Field(default_factory=lambda: ["QA", "RND", "PROD"])
+    general_manager: str | None = None
     rules: Path | None = None  # a missing or broken file: the default rules, and a message
     deadlines: Deadlines = Field(default_factory=Deadlines)
     keymap: dict[BindingId, Keys] = Field(default_factory=dict)
@@ -394,7 +398,8 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
     if head == "identity":
         return "choice", {"choices": "login, database"}
     return {"db": "db", "user": "text", "timezone": "timezone", "country": "country",
-            "closed_days": "dates", "rules": "path"}.get(head, "readme"), {}
+            "closed_days": "dates", "rules": "path", "general_manager": "text",
+            "batch_inform": "codes"}.get(head, "readme"), {}
 
 
 def _environment(loc: tuple[str | int, ...]) -> tuple[str, str | None]:

@@ -122,8 +122,10 @@ def period(desk: Desk, people: dict[str, UserView], register: Register) -> Perio
     n["I"] = register_at(desk, after, phone=C1, batch="B1").number
 
     soon = today + timedelta(days=14)
-    action = corrective.open_action(desk, "sup", n["A"], owner="hq", due=soon, text="更换密封圈供应商",
-                                    for_batch=True)
+    # E's unit made B1 a batch problem: its corrective action opened by itself on A, the batch's
+    # first case, owned by QA's first handler and due in 14 days (issue 13)
+    [action] = corrective.list_actions(desk, product=PRODUCT, batch="B1")
+    assert (action.case_number, action.owner, action.due_date) == (n["A"], "hq", soon)
     corrective.open_action(desk, "sup", n["G"], owner="hq", due=soon, text="not in the period")
     with desk.uow(write=False) as uow:
         # C1, C2, C3 in the order they first called

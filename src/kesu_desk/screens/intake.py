@@ -22,16 +22,14 @@ from textual.widgets import Checkbox, Digits, Header, Input, Label, Select, Stat
 from kesu_desk.domain.amounts import range_text
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Mood, Remedy, Severity
 from kesu_desk.domain.products import ProductInfo, warranty_end, within_warranty
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Mood, Severity
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Mood, Remedy, Severity
 from kesu_desk.i18n import catalogue, field_params
 from kesu_desk.present.formats import local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
-from kesu_desk.services.cases import register_case, resolve_at_first_contact
 from kesu_desk.services import products
-from kesu_desk.services.cases import register_case
+from kesu_desk.services.cases import register_case, resolve_at_first_contact
 from kesu_desk.services.intake import (
     CustomerHistory,
     DraftStore,

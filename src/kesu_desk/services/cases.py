@@ -316,6 +316,7 @@ def register_in(
         next_due_at=next_deadline(Status.REGISTERED, due),
         at_risk_at=at_risk_from(now, due.acknowledge) if due.acknowledge else None,
         source_key=source_key,
+        units=draft.units,
     )
     uow.cases.add(case, customer)
     uow.events.write(case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
@@ -323,6 +324,10 @@ def register_in(
     if draft.urgent:
         uow.events.write(case, actor, Action.ESCALATE, case.status, case.status,
                          "urgent at registration", now=now)
+    # notifications open corrective actions, which use this module: imported here
+    from kesu_desk.services import notifications
+
+    notifications.after_registration(uow, desk, case, actor, now)
     return case
 
 
@@ -612,6 +617,10 @@ def escalate(desk: Desk, actor: str, number: str, *, comment: str, version: int 
     def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.urgent = True
         case.severity = SEVERITY_LEVELS[Severity.CRITICAL]
+        # notifications open corrective actions, which use this module: imported here
+        from kesu_desk.services import notifications
+
+        notifications.notify_escalation(uow, desk, case, comment, now)
         return {"severity": Severity.CRITICAL.value}
 
     return _change(desk, actor, number, version, Action.ESCALATE, {"comment": comment}, apply, comment=comment)

@@ -44,6 +44,9 @@ from kesu_desk.store.corrective import CorrectiveView as CorrectiveView  # the s
 from kesu_desk.store.models import Case, CorrectiveAction, User
 from kesu_desk.store.uow import UnitOfWork
 
+# The corrective action a batch problem opens by itself is due this many days after it opened.
+BATCH_ACTION_DAYS = 14
+
 # -- reading -------------------------------------------------------------------------------------
 
 
@@ -151,6 +154,24 @@ def open_action(
         view = _written(uow, ca)
         uow.commit()
         return view
+
+
+def open_batch_in(
+    uow: UnitOfWork, desk: Desk, case: Case, who: Actor, *, owner_id: int, text: str, now: datetime,
+) -> CorrectiveAction | None:
+    """Open the corrective action of ``case``'s batch inside the caller's unit of work, unless
+    the batch has an unfinished one (None then): one per batch, however many cases reach it."""
+    if uow.corrective.unfinished(case, for_batch=True) is not None:
+        return None
+    assert case.id is not None
+    ca = CorrectiveAction(
+        case_id=case.id, product=case.product, batch=case.batch, action=text,
+        owner_id=owner_id, due_date=desk.calendar.local_date(now) + timedelta(days=BATCH_ACTION_DAYS),
+        opened_by=who.id, opened_at=now, updated_at=now,
+    )
+    uow.corrective.add(ca)
+    _tell(uow, case, who, Action.CORRECTIVE_ACTION, ca.action, now, ca, opened=True, batch_problem=True)
+    return ca
 
 
 def change_action(

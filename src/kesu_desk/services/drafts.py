@@ -68,6 +68,32 @@ def phone_prefixes(query: str, region: str) -> list[str]:
     return sorted({f"+{code}{national}", "+" + digits})
 
 
+# The most units one complaint may be about (a dealer's returned lot); more is a typing slip.
+MAX_UNITS = 10_000
+
+
+def units_of(value: Any) -> int | None:
+    """How many units ``value`` says (empty: 1), or None when it is no whole number from 1 to
+    MAX_UNITS."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        return None
+    try:
+        units = int(str(value).strip()) if not isinstance(value, float) else int(value)
+    except ValueError:
+        return None
+    return units if 1 <= units <= MAX_UNITS else None
+
+
+def parse_units(value: Any) -> int:
+    """The units of ``value``; InvalidInput (field ``units``) when it is not 1 to MAX_UNITS."""
+    units = units_of(value)
+    if units is None:
+        raise InvalidInput("invalid_input", errors={"units": "bad_units"})
+    return units
+
+
 class CaseDraft(BaseModel):
     """A new complaint as the agent records it (step 1 of DOMAIN.md)."""
 
@@ -91,9 +117,18 @@ class CaseDraft(BaseModel):
     description: Text = _limit("description")
     customer_request: Text = _limit("customer_request")
     caller_mood: Mood | None = None
+    units: int = 1  # Issue 13, batch part: units affected, 1 to MAX_UNITS
     region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
     number: str | None = Field(default=None, max_length=column_length(Case, "number"))
     """Given only by imports that keep an existing case number."""
+
+    @field_validator("units", mode="before")
+    @classmethod
+    def _units(cls, value: Any) -> int:
+        units = units_of(value)
+        if units is None:
+            raise ValueError({"units": "bad_units"})
+        return units
 
     @field_validator("number")
     @classmethod

@@ -35,6 +35,7 @@ def suggest_case(
     purchase_date: date | None = None,
     amount: Decimal | None = None,
     urgent: bool = False,
+    units: int = 1,
     similar: int = SIMILAR_CASES,
     now: datetime | None = None,
 ) -> Suggestion:
@@ -43,7 +44,8 @@ def suggest_case(
     count = 0
     with desk.uow(write=False) as uow:
         if product and batch:
-            count = queries.batch_count(uow.session, product, batch)
+            # the units already recorded and this call's: the threshold's unit fires the rule
+            count = queries.batch_count(uow.session, product, batch) + units
         result = suggest(
             text, rules=desk.rules, category=category, channel=channel, product=product,
             batch=batch, customer_class=customer_class, purchase_date=purchase_date,

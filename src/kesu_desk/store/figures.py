@@ -229,14 +229,14 @@ class BatchCount:
     product: str
     batch: str
     cases: int  # of the cases asked about: the open ones, or the period's
-    total: int  # every case of the product batch, open or closed, of any department
+    total: int  # the units of every case of the product batch, open or closed, of any department
 
 
 def batch_problems(
     session: Session, threshold: int, period: Period | None = None, *, scope: Scope = EVERYTHING
 ) -> list[BatchCount]:
-    """The product batches (both product and batch recorded) with ``threshold`` cases or more
-    in all, that have open cases (``period`` None) or cases registered in ``period`` within
+    """The product batches (both product and batch recorded) with ``threshold`` units or more
+    in all (``total``: their units; ``cases``: the cases asked about), that have open cases (``period`` None) or cases registered in ``period`` within
     ``scope``; most cases first.
 
     The cases asked about are grouped first (the status or the registration index), then each
@@ -256,11 +256,12 @@ def batch_problems(
                 "c.department_code IN ({})".format(", ".join(f":sd{i}" for i in range(departments)))
                 if departments else "1 = 0")
         return text(
-            "SELECT g.product, g.batch, g.n, (SELECT COUNT(*) FROM cases t "
+            "SELECT g.product, g.batch, g.n, (SELECT SUM(t.units) FROM cases t "
             "WHERE t.product = g.product AND t.batch = g.batch) FROM ("
             "SELECT c.product AS product, c.batch AS batch, COUNT(*) AS n FROM cases c "
             f"WHERE {among} AND c.product <> '' AND c.batch <> '' GROUP BY c.product, c.batch) g "
-            "WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM cases d WHERE d.product = g.product "
+            # every case has a unit at least: the units of ``cap`` cases reach ``cap`` (issue 13)
+            "WHERE (SELECT SUM(u) FROM (SELECT d.units AS u FROM cases d WHERE d.product = g.product "
             "AND d.batch = g.batch LIMIT :cap) capped) >= :cap"
         )
 

@@ -142,6 +142,8 @@ class Case(SQLModel, table=True):
     source_key: str | None = Field(default=None, max_length=64, unique=True)
     # Issue 13, products: the catalogue product picked in the intake (``product`` keeps the text).
     product_code: str | None = Field(default=None, foreign_key="products.code", max_length=32)
+    # Issue 13, batch part: how many units the complaint is about (a batch problem counts units).
+    units: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
 
 class CaseEvent(SQLModel, table=True):
@@ -264,6 +266,9 @@ class CorrectiveAction(SQLModel, table=True):
     opened_by: int = Field(foreign_key="users.id")
     opened_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Issue 13, batch part: the general manager confirmed the handling of the returned batch.
+    gm_confirmed_by: int | None = Field(default=None, foreign_key="users.id")
+    gm_confirmed_at: datetime | None = None
 
 
 class AccessEntry(SQLModel, table=True):
@@ -318,6 +323,22 @@ class ProductBarcode(SQLModel, table=True):
 
     barcode: str = Field(primary_key=True, max_length=14)
     product_id: int = Field(foreign_key="products.id", index=True)
+class Notification(SQLModel, table=True):
+    """A message stored for a department (``department_code``) or a user (``user_id``): a batch
+    problem or an escalation they must know of. Its recipients see it in their inbox."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient", "department_code", "user_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=16)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=24)  # batch_problem, escalation, representative
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    read_by: int | None = Field(default=None, foreign_key="users.id")
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

@@ -642,7 +642,8 @@ def customer_cases(
 
 def batch_count(session: Session, product: str, batch: str) -> int:
     def build() -> Select[Any]:
-        return select(func.count()).select_from(Case).where(
+        # Issue 13: a batch problem counts units, not cases (as store/figures.batch_problems)
+        return select(func.coalesce(func.sum(Case.units), 0)).select_from(Case).where(
             col(Case.product) == bindparam("product"), col(Case.batch) == bindparam("batch")
         )
 
