@@ -227,6 +227,27 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     erase.add_argument("phone", metavar="PHONE", help="the customer's phone number")
+
+    # Issue 13, dealers: an A-class dealer's after-sales allowance (services/dealers.py).
+    dlr = sub.add_parser("dealers", parents=[common],
+                         help="A-class dealers' after-sales allowance (0.5%% of purchases; managers, admins)")
+    dlr_sub = dlr.add_subparsers(dest="dealers_command", metavar="ACTION", required=True, parser_class=_Parser)
+    dlr_show = dlr_sub.add_parser("show", parents=[common], help="the dealer's purchases, allowance and balance")
+    dlr_show.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_buy = dlr_sub.add_parser("purchase", parents=[common], help="record a purchase (it earns the allowance)")
+    dlr_buy.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_buy.add_argument("amount", metavar="AMOUNT", help="the purchase, e.g. 12000.00")
+    dlr_buy.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="the purchase's date")
+    dlr_charge = dlr_sub.add_parser(
+        "charge", parents=[common], help="charge spare parts sent to the dealer against its allowance",
+        description="Refused when the allowance has not enough left: the dealer pays first, or its\n"
+                    "business representative approves the charge against the future allowance\n"
+                    "(--approved-by), and the balance goes below zero until later purchases.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    dlr_charge.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_charge.add_argument("amount", metavar="AMOUNT", help="the charge, e.g. 45.50")
+    dlr_charge.add_argument("--approved-by", metavar="NAME", help="the business representative who approved it")
+    dlr_charge.add_argument("--note", default="", metavar="TEXT", help="what was sent (part, quantity)")
     return parser
 
 
@@ -771,7 +792,30 @@ def cmd_customers(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.amounts import parse_amount
+    from kesu_desk.i18n import t
+    from kesu_desk.services import dealers
+
+    desk = _signed_in(settings, Use.DEALERS)
+    if args.dealers_command == "purchase":
+        balance = dealers.record_purchase(desk, args.dealer, parse_amount(args.amount), args.date)
+    elif args.dealers_command == "charge":
+        balance = dealers.charge(desk, args.dealer, parse_amount(args.amount),
+                                 approved_by=args.approved_by, note=args.note)
+    else:
+        balance = dealers.balance(desk, args.dealer)
+    _say(t("dealers.balance", lang, dealer=balance.dealer, purchases=dealers.money(balance.purchases_cents),
+           allowance=dealers.money(balance.allowance_cents), charged=dealers.money(balance.charged_cents),
+           left=dealers.money(balance.left_cents)))
+    if balance.left_cents <= 0:
+        _say(t("dealers.used_up", lang))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "dealers": cmd_dealers,
     "audit": cmd_audit,
     "customers": cmd_customers,
     "report": cmd_report,

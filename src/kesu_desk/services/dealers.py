@@ -47,7 +47,7 @@ def _balance(uow: UnitOfWork, dealer: Customer, rate: Decimal) -> Balance:
     return Balance(dealer.id, dealer.name, purchases, allowance_cents(purchases, rate), charged)
 
 
-def _cents(amount: Decimal) -> int:
+def _cents(amount: Decimal | None) -> int:
     cents = amount_cents(amount)
     if not cents:  # zero or nothing: no purchase, no charge
         raise InvalidInput("invalid_input", errors={"amount": "amount_format"})
@@ -60,7 +60,7 @@ def balance(desk: Desk, dealer_id: int, rate: Decimal = DEFAULT_ALLOWANCE_RATE) 
         return _balance(uow, _dealer(uow, dealer_id, lock=False), rate)
 
 
-def record_purchase(desk: Desk, dealer_id: int, amount: Decimal, on: date | None = None,
+def record_purchase(desk: Desk, dealer_id: int, amount: Decimal | None, on: date | None = None,
                     rate: Decimal = DEFAULT_ALLOWANCE_RATE) -> Balance:
     """A purchase by the dealer: it earns ``rate`` of ``amount`` as allowance."""
     require(desk.reader, Use.DEALERS)
@@ -74,7 +74,7 @@ def record_purchase(desk: Desk, dealer_id: int, amount: Decimal, on: date | None
     return result
 
 
-def charge(desk: Desk, dealer_id: int, amount: Decimal, *, case_id: int | None = None,
+def charge(desk: Desk, dealer_id: int, amount: Decimal | None, *, case_id: int | None = None,
            approved_by: str | None = None, note: str = "",
            rate: Decimal = DEFAULT_ALLOWANCE_RATE) -> Balance:
     """Charge ``amount`` to the dealer's allowance. Beyond the balance it is refused
@@ -91,7 +91,7 @@ def charge(desk: Desk, dealer_id: int, amount: Decimal, *, case_id: int | None =
         before = _balance(uow, dealer, rate)
         if cents > before.left_cents and approver is None:
             raise DealerError("allowance_used_up", dealer=dealer.name,
-                              left=_money(before.left_cents), amount=_money(cents))
+                              left=money(before.left_cents), amount=money(cents))
         ledger.add_entry(uow.session, dealer_id, ledger.CHARGE, cents, case_id=case_id, user_id=user,
                          approved_by=approver, note=note)
         result = _balance(uow, dealer, rate)
@@ -99,6 +99,7 @@ def charge(desk: Desk, dealer_id: int, amount: Decimal, *, case_id: int | None =
     return result
 
 
-def _money(cents: int) -> str:
+def money(cents: int) -> str:
+    """Cents as the CLI and messages show them: 1234.50."""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

@@ -1,0 +1,46 @@
+"""Issue 13, dealers: ``kesu-desk dealers show|purchase|charge`` (managers and admins)."""
+
+from __future__ import annotations
+
+import pytest
+
+from casesteps import PEOPLE, desk_settings
+from kesu_desk.cli import main
+from kesu_desk.services import users
+from kesu_desk.services.desk import Desk
+from kesu_desk.store.models import Customer
+
+
+def _said(capsys: pytest.CaptureFixture[str], *args: str, code: int) -> str:
+    assert main(list(args)) == code
+    out = capsys.readouterr()
+    return out.err + out.out
+
+
+def test_purchase_charge_and_a_used_up_allowance_on_the_command_line(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    desk = Desk.open(desk_settings(sqlite_url))
+    for name, role, dept in PEOPLE:
+        users.add_user(desk, name, role, dept)
+    with desk.uow() as uow:
+        dealer = Customer(name="清泉商贸", customer_class="a_dealer", phone="13800000001")
+        uow.session.add(dealer)
+        uow.flush()
+        dealer_id = str(dealer.id)
+        uow.commit()
+    desk.close()
+    db = ("--db", sqlite_url, "--lang", "en")
+    assert "left 100.00" in _said(capsys, *db, "dealers", "purchase", dealer_id, "20,000.00",
+                                  "--date", "2026-11-30", code=0)
+    assert "left 40.00" in _said(capsys, *db, "dealers", "charge", dealer_id, "60", "--note", "PP-10 ×2", code=0)
+    refused = _said(capsys, *db, "dealers", "charge", dealer_id, "60", code=1)
+    assert "has 40.00 left, the charge is 60.00" in refused and refused.count("\n") == 1
+    approved = _said(capsys, *db, "dealers", "charge", dealer_id, "60", "--approved-by", "王经理", code=0)
+    assert "left -20.00" in approved and "used up" in approved
+    assert "不是A类经销商" in _said(capsys, "--db", sqlite_url, "--lang", "zh", "dealers", "show", "999", code=1)
+    negative = _said(capsys, *db, "dealers", "purchase", dealer_id, "-5", code=1)
+    assert negative.startswith("kesu-desk: ") and negative.count("\n") == 1 and "Traceback" not in negative
+    assert "purchases 20000.00" in _said(capsys, *db, "dealers", "show", dealer_id, code=0)
+    monkeypatch.setattr("kesu_desk.services.identity.login_name", lambda: "ag")
+    assert "may not manage dealers" in _said(capsys, *db, "dealers", "show", dealer_id, code=1)
