@@ -248,6 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
     dlr_charge.add_argument("amount", metavar="AMOUNT", help="the charge, e.g. 45.50")
     dlr_charge.add_argument("--approved-by", metavar="NAME", help="the business representative who approved it")
     dlr_charge.add_argument("--note", default="", metavar="TEXT", help="what was sent (part, quantity)")
+    parts = sub.add_parser("parts", parents=[common], help="spare parts by customer class (seed 6.3 a-f)")
+    parts_sub = parts.add_subparsers(dest="parts_command", metavar="ACTION", required=True, parser_class=_Parser)
+    advise = parts_sub.add_parser("advise", parents=[common],
+                                  help="who supplies a spare part for the case, and who pays")
+    advise.add_argument("case", metavar="CASE", help="the case number")
+    advise.add_argument("--warranty-months", type=int, default=12, metavar="N",
+                        help="months under warranty from the purchase date (default 12)")
+    advise.add_argument("--price", default="", metavar="AMOUNT",
+                        help="the part's price: an A-class dealer's allowance must cover it")
     return parser
 
 
@@ -814,7 +823,19 @@ def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_parts(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.amounts import amount_cents, parse_amount
+    from kesu_desk.services.spare_parts import advice_line
+
+    desk = _signed_in(settings, Use.WORK)
+    price = amount_cents(parse_amount(args.price)) or 0
+    _say(advice_line(desk, args.case, lang, warranty_months=args.warranty_months, price_cents=price))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
+    "parts": cmd_parts,
     "dealers": cmd_dealers,
     "audit": cmd_audit,
     "customers": cmd_customers,

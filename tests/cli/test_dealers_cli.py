@@ -44,3 +44,25 @@ def test_purchase_charge_and_a_used_up_allowance_on_the_command_line(
     assert "purchases 20000.00" in _said(capsys, *db, "dealers", "show", dealer_id, code=0)
     monkeypatch.setattr("kesu_desk.services.identity.login_name", lambda: "ag")
     assert "may not manage dealers" in _said(capsys, *db, "dealers", "show", dealer_id, code=1)
+
+
+def test_parts_advise_gives_one_line_for_the_case(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from datetime import date, timedelta
+
+    from casesteps import draft
+    from kesu_desk.services import cases
+
+    desk = Desk.open(desk_settings(sqlite_url))
+    for name, role, dept in PEOPLE:
+        users.add_user(desk, name, role, dept)
+    case = cases.register_case(desk, "ag", draft(customer_class="direct", purchase_date=(date.today() - timedelta(days=40)).isoformat()))
+    desk.close()
+    said = _said(capsys, "--db", sqlite_url, "--lang", "es", "parts", "advise", case.number, code=0)
+    assert said == "Repuesto: gratuito, el producto está en garantía.\n"
+    outside = _said(capsys, "--db", sqlite_url, "--lang", "zh", "parts", "advise", case.number,
+                    "--warranty-months", "1", code=0)
+    assert outside == "配件：在维修期外，客户按零售价购买。\n"
+    missing = _said(capsys, "--db", sqlite_url, "--lang", "en", "parts", "advise", "NOPE", code=1)
+    assert missing.count("\n") == 1 and "Traceback" not in missing

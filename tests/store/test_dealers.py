@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlmodel import text
 
 from kesu_desk.domain.errors import ConflictError, DealerError, InvalidInput
 from kesu_desk.i18n import describe
-from kesu_desk.services import dealers
+from kesu_desk.services import dealers, spare_parts
 from kesu_desk.services.desk import Desk
 from kesu_desk.store.models import Customer
 
@@ -101,3 +102,26 @@ def test_two_terminals_charging_at_once_cannot_both_pass_a_check_only_one_fits(d
         assert len(done) == 1 and len(refused) == 1, outcomes
         assert isinstance(refused[0], (DealerError, ConflictError)), repr(refused[0])
         assert dealers.balance(desk, dealer).left_cents == 4_000
+
+
+def test_the_spare_part_advice_for_a_case_follows_the_customer_class(
+    desk: Desk, register: Callable[..., Any],
+) -> None:
+    today = date(2026, 12, 4)
+    direct = register(phone="13900000001", customer_class="direct", purchase_date="2026-06-01")
+    assert spare_parts.advice_for_case(desk, direct.number, today=today)[0].code == "direct_free"
+    assert spare_parts.advice_for_case(desk, direct.number, today=today, warranty_months=3)[0].code \
+        == "direct_retail"
+    dealer = _customer(desk, "清泉商贸", "a_dealer", "13900000002")
+    user = register(phone="13900000003", customer_class="end_user")
+    assert spare_parts.advice_for_case(desk, user.number, today=today)[0].code == "end_user_retail"
+    with desk.uow() as uow:
+        uow.session.exec(text(f"UPDATE customers SET dealer_id = {dealer} WHERE id = {user.customer.id}"))
+        uow.commit()
+    line = spare_parts.advice_line(desk, user.number, "en", today=today)
+    assert "guide the end user to their dealer 清泉商贸" in line
+    own = register(phone="13900000004", customer_class="a_dealer")
+    dealers.record_purchase(desk, own.customer.id, Decimal("10000.00"))  # 50.00 left
+    assert spare_parts.advice_for_case(desk, own.number, today=today, price_cents=5_000)[0].code \
+        == "dealer_allowance"
+    assert "used up" in spare_parts.advice_line(desk, own.number, "en", today=today, price_cents=5_001)
