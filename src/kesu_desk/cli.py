@@ -237,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlr_buy = dlr_sub.add_parser("purchase", parents=[common], help="record a purchase (it earns the allowance)")
     dlr_buy.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
     dlr_buy.add_argument("amount", metavar="AMOUNT", help="the purchase, e.g. 12000.00")
-    dlr_buy.add_argument("--date", type=date.fromisoformat, metavar="YYYY-MM-DD", help="the purchase's date")
+    dlr_buy.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the purchase's date")
     dlr_charge = dlr_sub.add_parser(
         "charge", parents=[common], help="charge spare parts sent to the dealer against its allowance",
         description="Refused when the allowance has not enough left: the dealer pays first, or its\n"
@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     advise = parts_sub.add_parser("advise", parents=[common],
                                   help="who supplies a spare part for the case, and who pays")
     advise.add_argument("case", metavar="CASE", help="the case number")
-    advise.add_argument("--warranty-months", type=int, default=12, metavar="N",
+    advise.add_argument("--warranty-months", type=_months, default=12, metavar="N",
                         help="months under warranty from the purchase date (default 12)")
     advise.add_argument("--price", default="", metavar="AMOUNT",
                         help="the part's price: an A-class dealer's allowance must cover it")
@@ -661,6 +661,13 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _months(value: str) -> int:
+    """A warranty in whole months, 0 to 120."""
+    if not value.isdigit() or int(value) > 120:
+        raise argparse.ArgumentTypeError(f"not a number of months from 0 to 120: {value!r}")
+    return int(value)
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:

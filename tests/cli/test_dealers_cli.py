@@ -64,5 +64,8 @@ def test_parts_advise_gives_one_line_for_the_case(
     outside = _said(capsys, "--db", sqlite_url, "--lang", "zh", "parts", "advise", case.number,
                     "--warranty-months", "1", code=0)
     assert outside == "配件：在维修期外，客户按零售价购买。\n"
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", sqlite_url, "parts", "advise", case.number, "--warranty-months", "-3"])
+    assert usage.value.code == 2 and "months from 0 to 120" in capsys.readouterr().err
     missing = _said(capsys, "--db", sqlite_url, "--lang", "en", "parts", "advise", "NOPE", code=1)
     assert missing.count("\n") == 1 and "Traceback" not in missing
