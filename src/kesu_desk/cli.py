@@ -232,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     dlr = sub.add_parser("dealers", parents=[common],
                          help="A-class dealers' after-sales allowance (0.5%% of purchases; managers, admins)")
     dlr_sub = dlr.add_subparsers(dest="dealers_command", metavar="ACTION", required=True, parser_class=_Parser)
+    dlr_sub.add_parser("list", parents=[common], help="every A-class dealer with its balance")
+    dlr_link = dlr_sub.add_parser("link", parents=[common],
+                                  help="a sub-dealer or end user is served by this A-class dealer")
+    dlr_link.add_argument("customer", type=int, metavar="CUSTOMER", help="the customer's id")
+    dlr_link.add_argument("--dealer", type=int, required=True, metavar="DEALER", help="the dealer's customer id")
     dlr_show = dlr_sub.add_parser("show", parents=[common], help="the dealer's purchases, allowance and balance")
     dlr_show.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
     dlr_buy = dlr_sub.add_parser("purchase", parents=[common], help="record a purchase (it earns the allowance)")
@@ -815,6 +820,16 @@ def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services import dealers
 
     desk = _signed_in(settings, Use.DEALERS)
+    if args.dealers_command == "link":
+        dealers.link(desk, args.customer, args.dealer)
+        _say(t("dealers.linked", lang, customer=args.customer, dealer=args.dealer))
+        return 0
+    if args.dealers_command == "list":
+        for each in dealers.list_balances(desk):
+            _say(f"{each.dealer_id:>6}  " + t("dealers.balance", lang, dealer=each.dealer,
+                 purchases=dealers.money(each.purchases_cents), allowance=dealers.money(each.allowance_cents),
+                 charged=dealers.money(each.charged_cents), left=dealers.money(each.left_cents)))
+        return 0
     if args.dealers_command == "purchase":
         balance = dealers.record_purchase(desk, args.dealer, parse_amount(args.amount), args.date)
     elif args.dealers_command == "charge":

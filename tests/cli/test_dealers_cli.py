@@ -69,3 +69,24 @@ def test_parts_advise_gives_one_line_for_the_case(
     assert usage.value.code == 2 and "months from 0 to 120" in capsys.readouterr().err
     missing = _said(capsys, "--db", sqlite_url, "--lang", "en", "parts", "advise", "NOPE", code=1)
     assert missing.count("\n") == 1 and "Traceback" not in missing
+
+
+def test_link_and_list(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    desk = Desk.open(desk_settings(sqlite_url))
+    for name, role, dept in PEOPLE:
+        users.add_user(desk, name, role, dept)
+    with desk.uow() as uow:
+        made = [Customer(name=n, customer_class=k, phone=p) for n, k, p in
+                (("清泉商贸", "a_dealer", "13800000001"), ("小店", "sub_dealer", "13800000002"))]
+        uow.session.add_all(made)
+        uow.flush()
+        dealer_id, shop_id = str(made[0].id), str(made[1].id)
+        uow.commit()
+    desk.close()
+    db = ("--db", sqlite_url, "--lang", "en")
+    assert "now served by A-class dealer" in _said(capsys, *db, "dealers", "link", shop_id, "--dealer", dealer_id,
+                                                   code=0)
+    wrong = _said(capsys, *db, "dealers", "link", dealer_id, "--dealer", dealer_id, code=1)
+    assert "not a sub-dealer or end user" in wrong
+    listed = _said(capsys, *db, "dealers", "list", code=0)
+    assert "清泉商贸" in listed and "小店" not in listed

@@ -99,6 +99,27 @@ def charge(desk: Desk, dealer_id: int, amount: Decimal | None, *, case_id: int |
     return result
 
 
+def link(desk: Desk, customer_id: int, dealer_id: int) -> None:
+    """"Who sells, serves": the sub-dealer or end user ``customer_id`` is served by the A-class
+    dealer ``dealer_id`` from now on (their cases name it, the spare-part advice refers to it)."""
+    require(desk.reader, Use.DEALERS)
+    with desk.uow() as uow:
+        _dealer(uow, dealer_id, lock=False)
+        customer = ledger.dealer(uow.session, customer_id, lock=True)
+        if customer is None or customer.customer_class not in (CustomerClass.SUB_DEALER, CustomerClass.END_USER):
+            raise DealerError("not_served_by_dealer", customer=customer_id)
+        customer.dealer_id = dealer_id
+        uow.session.add(customer)
+        uow.commit()
+
+
+def list_balances(desk: Desk, rate: Decimal = DEFAULT_ALLOWANCE_RATE) -> list[Balance]:
+    """Every A-class dealer with its balance."""
+    require(desk.reader, Use.DEALERS)
+    with desk.uow(write=False) as uow:
+        return [_balance(uow, d, rate) for d in ledger.a_dealers(uow.session)]
+
+
 def money(cents: int) -> str:
     """Cents as the CLI and messages show them: 1234.50."""
     sign = "-" if cents < 0 else ""

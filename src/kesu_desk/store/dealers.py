@@ -49,3 +49,8 @@ def add_entry(session: Session, dealer_id: int, kind: str, amount_cents: int, *,
 def entries(session: Session, dealer_id: int) -> list[DealerLedgerEntry]:
     return list(session.exec(select(DealerLedgerEntry).where(DealerLedgerEntry.dealer_id == dealer_id)
                              .order_by(col(DealerLedgerEntry.id))).all())
+
+
+def a_dealers(session: Session) -> list[Customer]:
+    return list(session.exec(select(Customer).where(Customer.customer_class == "a_dealer")
+                             .order_by(col(Customer.id))).all())
