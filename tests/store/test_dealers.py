@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import text
 
+from casesteps import threads_at_once
 from kesu_desk.domain.errors import ConflictError, DealerError, InvalidInput
 from kesu_desk.i18n import describe
 from kesu_desk.services import dealers, spare_parts
@@ -28,25 +28,6 @@ def _customer(desk: Desk, name: str, klass: str, phone: str) -> int:
         customer_id = customer.id
         uow.commit()
     return customer_id
-
-
-def _at_once(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait(10)
-        try:
-            outcomes[i] = calls[i]()
-        except BaseException as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
 
 
 def test_purchases_earn_half_a_percent_and_charges_use_it_up(desk: Desk) -> None:
@@ -95,7 +76,7 @@ def test_two_terminals_charging_at_once_cannot_both_pass_a_check_only_one_fits(d
     for round_ in range(6):  # a fresh dealer with 100.00 left each round; 60.00 fits once
         dealer = _customer(desk, f"经销商{round_}", "a_dealer", f"1380000010{round_}")
         dealers.record_purchase(desk, dealer, Decimal("20000.00"))
-        outcomes = _at_once(lambda d=dealer: dealers.charge(desk, d, Decimal("60.00")),
+        outcomes = threads_at_once(lambda d=dealer: dealers.charge(desk, d, Decimal("60.00")),
                             lambda d=dealer: dealers.charge(desk, d, Decimal("60.00")))
         done = [o for o in outcomes if isinstance(o, dealers.Balance)]
         refused = [o for o in outcomes if not isinstance(o, dealers.Balance)]
