@@ -126,3 +126,25 @@ def terminals_at_once(target: Callable[..., None], url: str, agents: list[str], 
             p.join(timeout=10)
             if p.is_alive():
                 p.terminate()
+
+
+def threads_at_once(*calls: Callable[[], Any]) -> list[Any]:
+    """Run each call in its own thread, released together; what each returned or raised."""
+    import threading
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait(10)
+        try:
+            outcomes[i] = calls[i]()
+        except BaseException as error:
+            outcomes[i] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes

@@ -290,6 +290,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="escalate a case as a representative quality problem (supervisors, QA, managers)")
     represent.add_argument("number", metavar="CASE", help="the case number")
     represent.add_argument("comment", metavar="WHY", help="why it is representative")
+    # Issue 13, dealers: an A-class dealer's after-sales allowance (services/dealers.py).
+    dlr = sub.add_parser("dealers", parents=[common],
+                         help="A-class dealers' after-sales allowance (0.5%% of purchases; managers, admins)")
+    dlr_sub = dlr.add_subparsers(dest="dealers_command", metavar="ACTION", required=True, parser_class=_Parser)
+    dlr_sub.add_parser("list", parents=[common], help="every A-class dealer with its balance")
+    dlr_link = dlr_sub.add_parser("link", parents=[common],
+                                  help="a sub-dealer or end user is served by this A-class dealer")
+    dlr_link.add_argument("customer", type=int, metavar="CUSTOMER", help="the customer's id")
+    dlr_link.add_argument("--dealer", type=int, required=True, metavar="DEALER", help="the dealer's customer id")
+    dlr_show = dlr_sub.add_parser("show", parents=[common], help="the dealer's purchases, allowance and balance")
+    dlr_show.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_buy = dlr_sub.add_parser("purchase", parents=[common], help="record a purchase (it earns the allowance)")
+    dlr_buy.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_buy.add_argument("amount", metavar="AMOUNT", help="the purchase, e.g. 12000.00")
+    dlr_buy.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the purchase's date")
+    dlr_charge = dlr_sub.add_parser(
+        "charge", parents=[common], help="charge spare parts sent to the dealer against its allowance",
+        description="Refused when the allowance has not enough left: the dealer pays first, or its\n"
+                    "business representative approves the charge against the future allowance\n"
+                    "(--approved-by), and the balance goes below zero until later purchases.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    dlr_charge.add_argument("dealer", type=int, metavar="DEALER", help="the dealer's customer id")
+    dlr_charge.add_argument("amount", metavar="AMOUNT", help="the charge, e.g. 45.50")
+    dlr_charge.add_argument("--approved-by", metavar="NAME", help="the business representative who approved it")
+    dlr_charge.add_argument("--note", default="", metavar="TEXT", help="what was sent (part, quantity)")
+    parts = sub.add_parser("parts", parents=[common], help="spare parts by customer class (seed 6.3 a-f)")
+    parts_sub = parts.add_subparsers(dest="parts_command", metavar="ACTION", required=True, parser_class=_Parser)
+    advise = parts_sub.add_parser("advise", parents=[common],
+                                  help="who supplies a spare part for the case, and who pays")
+    advise.add_argument("case", metavar="CASE", help="the case number")
+    advise.add_argument("--warranty-months", type=_months, default=12, metavar="N",
+                        help="months under warranty from the purchase date (default 12)")
+    advise.add_argument("--price", default="", metavar="AMOUNT",
+                        help="the part's price: an A-class dealer's allowance must cover it")
     return parser
 
 
@@ -723,6 +757,13 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
+def _months(value: str) -> int:
+    """A warranty in whole months, 0 to 120."""
+    if not value.isdigit() or int(value) > 120:
+        raise argparse.ArgumentTypeError(f"not a number of months from 0 to 120: {value!r}")
+    return int(value)
+
+
 def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.amounts import parse_amount
     from kesu_desk.domain.errors import InvalidInput
@@ -944,8 +985,53 @@ def cmd_inbox(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.amounts import parse_amount
+    from kesu_desk.i18n import t
+    from kesu_desk.services import dealers
+
+    desk = _signed_in(settings, Use.DEALERS)
+    if args.dealers_command == "link":
+        dealers.link(desk, args.customer, args.dealer)
+        _say(t("dealers.linked", lang, customer=args.customer, dealer=args.dealer))
+        return 0
+    if args.dealers_command == "list":
+        for each in dealers.list_balances(desk):
+            _say(f"{each.dealer_id:>6}  " + t("dealers.balance", lang, dealer=each.dealer,
+                 purchases=dealers.money(each.purchases_cents), allowance=dealers.money(each.allowance_cents),
+                 charged=dealers.money(each.charged_cents), left=dealers.money(each.left_cents)))
+        return 0
+    if args.dealers_command == "purchase":
+        balance = dealers.record_purchase(desk, args.dealer, parse_amount(args.amount), args.date)
+    elif args.dealers_command == "charge":
+        balance = dealers.charge(desk, args.dealer, parse_amount(args.amount),
+                                 approved_by=args.approved_by, note=args.note)
+    else:
+        balance = dealers.balance(desk, args.dealer)
+    _say(t("dealers.balance", lang, dealer=balance.dealer, purchases=dealers.money(balance.purchases_cents),
+           allowance=dealers.money(balance.allowance_cents), charged=dealers.money(balance.charged_cents),
+           left=dealers.money(balance.left_cents)))
+    if balance.left_cents <= 0:
+        _say(t("dealers.used_up", lang))
+    return 0
+
+
+def cmd_parts(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.amounts import amount_cents, parse_amount
+    from kesu_desk.services.spare_parts import advice_line
+
+    desk = _signed_in(settings, Use.WORK)
+    price = amount_cents(parse_amount(args.price)) or 0
+    _say(advice_line(desk, args.case, lang, warranty_months=args.warranty_months, price_cents=price))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "inbox": cmd_inbox,
+    "parts": cmd_parts,
+    "dealers": cmd_dealers,
     "audit": cmd_audit,
     "customers": cmd_customers,
     "products": cmd_products,

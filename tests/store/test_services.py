@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import exc, func, select, text
 
-from casesteps import to_approved, to_assigned, to_follow_up, to_investigating, to_proposed
+from casesteps import (
+    threads_at_once,
+    to_approved,
+    to_assigned,
+    to_follow_up,
+    to_investigating,
+    to_proposed,
+)
 from kesu_desk.domain.errors import ConflictError, InvalidInput, NotFoundError, WorkflowError
 from kesu_desk.domain.vocabulary import Closure, ProposalStatus, Status, Validity
 from kesu_desk.services import cases
@@ -535,28 +542,6 @@ def test_assigning_to_a_department_that_does_not_exist_is_refused_in_words(
     assert cases.get_case(desk, view.number) == view
 
 
-def _at_once(*calls: Callable[[], Any]) -> list[Any]:
-    """Run each call in its own thread, released together; what each returned or raised."""
-    import threading
-
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[Any] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        barrier.wait(10)
-        try:
-            outcomes[i] = calls[i]()
-        except BaseException as error:
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
-
-
 def test_two_crossing_merges_at_the_same_moment_leave_one_merge_and_a_clear_refusal(
     desk: Desk, register: Register
 ) -> None:
@@ -565,7 +550,7 @@ def test_two_crossing_merges_at_the_same_moment_leave_one_merge_and_a_clear_refu
     for round_ in range(12):
         a = register(phone=f"1380013{round_:04d}", description=f"第{round_}次 A").number
         b = register(phone=f"1380013{round_:04d}", description=f"第{round_}次 B").number
-        outcomes = _at_once(
+        outcomes = threads_at_once(
             lambda a=a, b=b: cases.merge(desk, "ag", a, into=b, comment="同一问题"),
             lambda a=a, b=b: cases.merge(desk, "sup", b, into=a, comment="同一问题"),
         )
@@ -593,7 +578,7 @@ def test_a_deadlock_between_two_terminals_is_told_as_a_conflict(desk: Desk, regi
             uow.session.execute(select(Case.id).where(Case.number == other).with_for_update())
             uow.commit()
 
-    outcomes = _at_once(lambda: crossing(first, second), lambda: crossing(second, first))
+    outcomes = threads_at_once(lambda: crossing(first, second), lambda: crossing(second, first))
     errors = [e for e in outcomes if e is not None]
     assert len(errors) == 1, outcomes
     assert isinstance(errors[0], ConflictError) and errors[0].code == "concurrent_change"

@@ -78,6 +78,7 @@ class Use(StrEnum):
     AUDIT = "audit"  # read the access log
     ERASE = "erase"  # erase a customer's personal data
     ACT_AS = "act_as"  # --user: act as somebody else
+    DEALERS = "dealers"  # issue 13: dealers, their allowance ledger, spare parts sent
 
 
 EVERYONE = frozenset(Role)
@@ -95,6 +96,7 @@ PERMISSIONS: dict[Use, frozenset[Role]] = {
     Use.AUDIT: ADMINS,
     Use.ERASE: ADMINS,
     Use.ACT_AS: ADMINS,
+    Use.DEALERS: frozenset({Role.MANAGER, Role.ADMIN}),
 }
 
 

@@ -36,3 +36,7 @@ class AccessDenied(DeskError):
     """The person acting may not see or do this (domain/access.py); nothing was read or written."""
 
     catalogue = "access"
+
+
+class DealerError(DeskError):
+    """Issue 13, dealers: a refused dealer or allowance action."""

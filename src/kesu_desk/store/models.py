@@ -339,6 +339,25 @@ class Notification(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
     read_by: int | None = Field(default=None, foreign_key="users.id")
+class DealerLedgerEntry(SQLModel, table=True):
+    """Issue 13, dealers: one line of an A-class dealer's after-sales allowance ledger — a purchase
+    (earns the allowance) or a charge against it (a spare part sent). Append-only: the database
+    refuses UPDATE and DELETE (migration 0016)."""
+
+    __tablename__ = "dealer_ledger"
+    __table_args__ = (Index("ix_dealer_ledger_dealer", "dealer_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dealer_id: int = Field(foreign_key="customers.id")
+    at: datetime = Field(default_factory=utcnow)
+    kind: str = Field(max_length=16)  # "purchase" or "charge"
+    amount_cents: int
+    on_date: date | None = None  # the purchase's date
+    case_id: int | None = Field(default=None, foreign_key="cases.id")
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    # A charge beyond the balance: the business representative who approved it (6.3 f).
+    approved_by: str | None = Field(default=None, max_length=128)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
 
 
 def column_length(model: type[SQLModel], name: str) -> int:
