@@ -221,11 +221,6 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Markdown (default) or one self-contained HTML file, ready to print")
     prt.add_argument("--8d", dest="eight_d", action="store_true",
                      help="the 8D report (D1 team … D8 closure) of a quality (QA) case instead")
-    prt.add_argument("--letter", action="store_true",
-                     help="the customer's written answer instead: the decision, the remedy and what "
-                          "happens next, without the internal accountability; recorded on the timeline")
-    prt.add_argument("--letter-lang", choices=["zh", "en", "es"], metavar="LANG",
-                     help="the letter's language (default: the customer's, from their phone number)")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE instead of standard output")
 
@@ -883,14 +878,6 @@ def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.record_form import load_record
 
     desk = _signed_in(settings, Use.PRINT)
-    if args.letter:
-        from kesu_desk.present.letter import letter
-        from kesu_desk.services.letters import issue_letter
-
-        view, letter_lang = issue_letter(desk, args.case, args.letter_lang)
-        form = letter(view, letter_lang, desk.calendar.tz, settings.deadlines.follow_up_working_days)
-        _write(FORM_RENDERERS[args.format](form), args.output, lang)
-        return 0
     record = load_record(desk, args.case, eight_disciplines=args.eight_d)
     form = (eight_d if args.eight_d else record_form)(record, lang, desk.calendar.tz)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)

@@ -24,12 +24,11 @@ class CustomerView:
     phone: str | None
     email: str | None
     customer_class: str
-    region: str = "CN"  # where they were registered from (the phone's country when one is given)
 
     @classmethod
     def of(cls, c: Customer) -> CustomerView:
         assert c.id is not None
-        return cls(c.id, c.name, c.phone, c.email, c.customer_class, c.region)
+        return cls(c.id, c.name, c.phone, c.email, c.customer_class)
 
 
 @dataclass(frozen=True)
