@@ -36,3 +36,9 @@ class AccessDenied(DeskError):
     """The person acting may not see or do this (domain/access.py); nothing was read or written."""
 
     catalogue = "access"
+
+
+class StoreProblem(DeskError):
+    """A store that is unknown, retired, or a wrong store field (issue 13)."""
+
+    catalogue = "stores"

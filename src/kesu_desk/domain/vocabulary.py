@@ -11,6 +11,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    STORE_MANAGER = "store_manager"  # issue 13: runs one store; approves up to its limit
 
 
 class Status(StrEnum):

@@ -28,7 +28,8 @@ ALL_STATUSES = frozenset(Status)
 STAFF = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 APPROVERS = STAFF
 SENIOR_APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
-FRONT = frozenset({Role.AGENT}) | STAFF
+# Issue 13: a store manager does what an agent does, for their store's cases only (see check).
+FRONT = frozenset({Role.AGENT, Role.STORE_MANAGER}) | STAFF
 DEPARTMENT = frozenset({Role.HANDLER}) | STAFF
 EVERYONE = frozenset(Role)
 
@@ -39,6 +40,7 @@ class Actor:
     name: str
     role: Role
     department: str | None = None
+    store: str | None = None  # issue 13: a store manager's store
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class CaseFacts:
     department: str | None = None
     has_cause: bool = False
     waiting: bool = False  # the department is waiting for the customer
+    store: str | None = None  # issue 13: the store where the complaint was made
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ RULES: dict[Action, Rule] = {
     Action.PROPOSE: Rule(
         frozenset({Status.INVESTIGATING, Status.RETURNED}), DEPARTMENT, department_bound=True
     ),
-    Action.APPROVE: Rule(frozenset({Status.PROPOSED}), APPROVERS),
+    # A store manager approves their store's proposals up to the store's limit (see _approve).
+    Action.APPROVE: Rule(frozenset({Status.PROPOSED}), APPROVERS | {Role.STORE_MANAGER}),
     Action.RETURN: Rule(frozenset({Status.PROPOSED}), APPROVERS),
     Action.CUSTOMER_ANSWER: Rule(frozenset({Status.APPROVED}), FRONT),
     Action.IMPLEMENT: Rule(frozenset({Status.IMPLEMENTING}), DEPARTMENT, department_bound=True),
@@ -125,6 +129,8 @@ def check(action: Action, case: CaseFacts, actor: Actor) -> None:
         raise WorkflowError("wrong_state", action=action.value, status=case.status.value)
     if rule.department_bound and actor.role is Role.HANDLER and actor.department != case.department:
         raise WorkflowError("not_your_department", department=case.department or "-")
+    if actor.role is Role.STORE_MANAGER and (actor.store is None or actor.store != case.store):
+        raise WorkflowError("not_your_store", store=case.store or "-")
 
 
 def allowed_actions(case: CaseFacts, actor: Actor) -> list[Action]:
@@ -215,10 +221,14 @@ def _approve(
     amount: Decimal | None,
     threshold: Decimal,
     prior_approvals: Iterable[Actor] = (),
+    store_limit: Decimal | None = None,
 ) -> Status:
-    """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager."""
+    """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager.
+    A store manager approves only up to their store's limit (``store_limit``; issue 13)."""
     if actor.id == proposer_id:
         raise WorkflowError("own_proposal")
+    if actor.role is Role.STORE_MANAGER and (amount or 0) > (store_limit or 0):
+        raise WorkflowError("above_store_limit", limit=f"{store_limit or 0:,.2f}")
     prior = list(prior_approvals)
     if any(a.id == actor.id for a in prior):
         raise WorkflowError("already_approved")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -82,6 +82,9 @@ class CaseDraft(BaseModel):
     customer_request: Text = _limit("customer_request")
     caller_mood: Mood | None = None
     region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
+    # Issue 13: the store at whose counter it was made, and the customer's language (zh/en/es).
+    store: str | None = Field(default=None, max_length=column_length(Case, "store_code"))
+    customer_lang: Literal["zh", "en", "es"] | None = None
     number: str | None = Field(default=None, max_length=column_length(Case, "number"))
     """Given only by imports that keep an existing case number."""
 

@@ -93,6 +93,9 @@ class CaseView:
     clock_start: datetime
     waiting_since: datetime | None = None
     timeline: list[EventView] = field(default_factory=list)
+    # Issue 13: the store where it was made, and the language the customer is answered in.
+    store: str | None = None
+    customer_lang: str | None = None
 
     def deadline_state(self, now: datetime) -> DeadlineState | None:
         """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
@@ -126,6 +129,8 @@ class CaseView:
             validity=c.validity,
             validity_reason=c.validity_reason,
             department=c.department_code,
+            store=c.store_code,
+            customer_lang=c.customer_lang,
             handler=handler,
             cause={
                 "what": c.cause_what,

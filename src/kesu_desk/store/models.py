@@ -33,6 +33,8 @@ class User(SQLModel, table=True):
     department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=16)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Issue 13, stores: the store a store manager runs (migration 0013).
+    store_code: str | None = Field(default=None, foreign_key="stores.code", max_length=16)
 
 
 class Customer(SQLModel, table=True):
@@ -134,6 +136,10 @@ class Case(SQLModel, table=True):
     waiting_since: datetime | None = None
     # import idempotency: a row imported twice is recognised by this key
     source_key: str | None = Field(default=None, max_length=64, unique=True)
+    # Issue 13, stores: the store where the complaint was made, and the language the customer
+    # is answered in (zh/en/es; None: taken from the customer's region) (migration 0013).
+    store_code: str | None = Field(default=None, foreign_key="stores.code", max_length=16)
+    customer_lang: str | None = Field(default=None, max_length=8)
 
 
 class CaseEvent(SQLModel, table=True):
@@ -279,6 +285,19 @@ class AccessEntry(SQLModel, table=True):
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     rows: int | None = None
     customer_id: int | None = Field(default=None, foreign_key="customers.id")
+
+
+class Store(SQLModel, table=True):
+    """A shop of the chain (issue 13): its store manager approves refunds and compensation of its
+    cases up to ``approval_limit_cents``. A retired store keeps its cases; no new ones get it."""
+
+    __tablename__ = "stores"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=128)
+    region: str = Field(default="", max_length=64)
+    approval_limit_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    retired_at: datetime | None = None
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

@@ -20,6 +20,7 @@ from kesu_desk.store.repositories import (
     EventWriter,
     UserRepository,
 )
+from kesu_desk.store.stores import StoreRepository
 
 # PostgreSQL's deadlock_detected and serialization_failure: another transaction got in the way;
 # this one was rolled back whole, and the same change may simply be made again.
@@ -35,6 +36,7 @@ class Repositories:
     counters: DayCounter
     users: UserRepository
     corrective: CorrectiveRepository
+    stores: StoreRepository
 
     def __init__(self, session: Session | None = None, *, admin_id: int | None = None) -> None:
         # The admin acting as the user whose changes these are (kesu-desk --user), or None:
@@ -50,6 +52,7 @@ class Repositories:
         self.counters = DayCounter(session)
         self.users = UserRepository(session)
         self.corrective = CorrectiveRepository(session)
+        self.stores = StoreRepository(session)
 
 
 class UnitOfWork(Repositories):
