@@ -54,6 +54,7 @@ examples:
   kesu-desk rules check my-rules.toml
   kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
   kesu-desk print KS-20261125-0001 --8d
+  kesu-desk print KS-20261125-0001 --letter -o answer.md
   kesu-desk audit --from 2026-11-01          who exported, printed or erased what (admins)
   kesu-desk customers erase 13800138000      erase a customer's personal data (admins)
 """
@@ -225,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Markdown (default) or one self-contained HTML file, ready to print")
     prt.add_argument("--8d", dest="eight_d", action="store_true",
                      help="the 8D report (D1 team … D8 closure) of a quality (QA) case instead")
+    prt.add_argument("--letter", action="store_true",
+                     help="the customer's written answer instead (Markdown, in the customer's language: "
+                          "decision, remedy, next steps, contact; no internal details), once the outcome "
+                          "is approved; recorded on the timeline. A store's case: its store manager, a "
+                          "supervisor or a manager")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE instead of standard output")
 
@@ -785,6 +791,14 @@ def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.record_form import load_record
 
     desk = _signed_in(settings, Use.PRINT)
+    if args.letter:  # issue 13: the customer's written answer, in the customer's language
+        from kesu_desk.present.letter import render_letter
+        from kesu_desk.services.letter import issue_letter
+
+        assert desk.identity is not None
+        letter = issue_letter(desk, desk.identity.user.name, args.case)
+        _write(render_letter(letter, desk.calendar.tz), args.output, lang)
+        return 0
     record = load_record(desk, args.case, eight_disciplines=args.eight_d)
     form = (eight_d if args.eight_d else record_form)(record, lang, desk.calendar.tz)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)

@@ -32,6 +32,7 @@ SENIOR_APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
 FRONT = frozenset({Role.AGENT, Role.STORE_MANAGER}) | STAFF
 DEPARTMENT = frozenset({Role.HANDLER}) | STAFF
 EVERYONE = frozenset(Role)
+LETTER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTING, Status.FOLLOW_UP, Status.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,9 @@ RULES: dict[Action, Rule] = {
     Action.EFFECTIVENESS_CHECK: Rule(ALL_STATUSES, STAFF),
     # The desk itself records it (the upgrade that merges duplicate customers); nobody may.
     Action.CUSTOMER_MERGED: Rule(ALL_STATUSES, frozenset()),
+    # Issue 13: the written answer, once the outcome is decided (approved, or not founded and
+    # closed); for a store's case the service lets only its store manager, supervisors, managers.
+    Action.LETTER: Rule(LETTER_STATUSES, EVERYONE, department_bound=True),
 }
 
 
@@ -350,4 +354,5 @@ _TARGETS: dict[Action, Any] = {
     Action.CORRECTIVE_PROGRESS: _corrective_progress,
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
     Action.CUSTOMER_MERGED: _same_status,
+    Action.LETTER: _same_status,
 }
