@@ -46,6 +46,8 @@ examples:
   kesu-desk demo --cases 100000              fill an empty database with demo data
   kesu-desk users add li --role handler --dept QA
   kesu-desk departments add RND --zh 研发部 --en "R&D" --es "I+D"
+  kesu-desk stores add M01 "Madrid Centro" --region Madrid --limit 150
+  kesu-desk users add ana --role store_manager --store M01
   kesu-desk --db postgresql+psycopg://kesu@db/kesu db upgrade
   kesu-desk export --format jsonl --status closed -o closed.jsonl
   kesu-desk import cases.csv
@@ -53,6 +55,7 @@ examples:
   kesu-desk rules check my-rules.toml
   kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
   kesu-desk print KS-20261125-0001 --8d
+  kesu-desk print KS-20261125-0001 --letter -o answer.md
   kesu-desk audit --from 2026-11-01          who exported, printed or erased what (admins)
   kesu-desk customers erase 13800138000      erase a customer's personal data (admins)
   kesu-desk products import catalogue.xlsx   load products and spare parts (admins)
@@ -118,8 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = users_sub.add_parser("add", parents=[common], help="add a user")
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True,
-                     choices=["agent", "handler", "supervisor", "manager", "admin"])
+                     choices=["agent", "handler", "supervisor", "manager", "admin", "store_manager"])
     add.add_argument("--dept", metavar="CODE", help="department code (required for a handler)")
+    add.add_argument("--store", metavar="CODE", help="store code (required for a store manager, only for one)")
     add.add_argument("--display-name", default="", metavar="TEXT")
     users_sub.add_parser("list", parents=[common], help="list users")
 
@@ -139,6 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
     for action, text in (("retire", "no longer offered for cases, users or rules; its cases stay"),
                          ("restore", "offer a retired department again")):
         depts_sub.add_parser(action, parents=[common], help=text).add_argument("code", metavar="CODE")
+    stores = sub.add_parser("stores", parents=[common],
+                            help="the chain's stores: list them; add, rename, retire (admins)")
+    stores_sub = stores.add_subparsers(dest="stores_command", metavar="ACTION", required=True,
+                                       parser_class=_Parser)
+    stores_sub.add_parser("list", parents=[common], help="list the stores and their approval limits")
+    st_add = stores_sub.add_parser("add", parents=[common], help="add a store")
+    st_add.add_argument("code", metavar="CODE")
+    st_add.add_argument("name", metavar="NAME")
+    st_add.add_argument("--region", default="", metavar="TEXT")
+    st_add.add_argument("--limit", default="0", metavar="AMOUNT",
+                        help="up to this amount its store manager approves refunds and compensation "
+                             "(default 0: every one goes to a supervisor)")
+    st_ren = stores_sub.add_parser("rename", parents=[common], help="rename a store (or change its limit)")
+    st_ren.add_argument("code", metavar="CODE")
+    st_ren.add_argument("name", metavar="NAME")
+    st_ren.add_argument("--limit", default=None, metavar="AMOUNT", help="a new approval limit")
+    st_ret = stores_sub.add_parser("retire", parents=[common],
+                                   help="retire a store: no new cases or managers; its cases stay")
+    st_ret.add_argument("code", metavar="CODE")
 
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True,
@@ -207,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="first day of the period")
     rep.add_argument("--to", dest="end", required=True, type=_date, metavar="YYYY-MM-DD",
                      help="last day of the period (included)")
+    rep.add_argument("--store", metavar="CODE",
+                     help="the review of one store's cases (a store manager's is always their store's)")
     rep.add_argument("--format", choices=["md", "html", "csv"], default="md",
                      help="Markdown (default), one self-contained HTML file, or CSV (layout below)")
     rep.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -221,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Markdown (default) or one self-contained HTML file, ready to print")
     prt.add_argument("--8d", dest="eight_d", action="store_true",
                      help="the 8D report (D1 team … D8 closure) of a quality (QA) case instead")
+    prt.add_argument("--letter", action="store_true",
+                     help="the customer's written answer instead (Markdown, in the customer's language: "
+                          "decision, remedy, next steps, contact; no internal details), once the outcome "
+                          "is approved; recorded on the timeline. A store's case: its store manager, a "
+                          "supervisor or a manager")
     prt.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE instead of standard output")
 
@@ -566,14 +596,40 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
         check_first_user(args.role)
     if adding:
-        user = users.add_user(desk, args.name, args.role, args.dept, args.display_name)
+        user = users.add_user(desk, args.name, args.role, args.dept, args.display_name, args.store)
         dept = f", {user.department}" if user.department else ""
+        dept += f", {user.store}" if user.store else ""
         _say(t("cli.user_added", lang, name=user.name, role=t(f"role.{user.role}", lang), dept=dept))
         return 0
     for user in users.list_users(desk):
         state = "" if user.active else " (inactive)"
         name, shown = visible_line(user.name), visible_line(user.display_name)
-        _say(f"{name:<20} {user.role.value:<11} {user.department or '-':<6} {shown}{state}")
+        _say(f"{name:<20} {user.role.value:<13} {user.department or user.store or '-':<6} {shown}{state}")
+    return 0
+
+
+def cmd_stores(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services import stores
+    from kesu_desk.text import visible_line
+
+    action = args.stores_command
+    desk = _signed_in(settings, Use.USERS if action == "list" else Use.MANAGE)
+    if action == "list":
+        for st in stores.list_stores(desk):
+            state = f"  ({t('stores.retired', lang)})" if st.retired else ""
+            _say(f"{st.code:<8} {st.approval_limit:>12,.2f}  {visible_line(st.region):<12} "
+                 f"{visible_line(st.name)}{state}")
+        return 0
+    if action == "add":
+        st = stores.add_store(desk, args.code, args.name, region=args.region, limit=args.limit)
+    elif action == "rename":
+        st = stores.rename_store(desk, args.code, args.name, limit=args.limit)
+    else:
+        st = stores.retire_store(desk, args.code)
+    _say(t(f"stores.{action}_done", lang, store=st.code, name=visible_line(st.name),
+           limit=f"{st.approval_limit:,.2f}"))
     return 0
 
 
@@ -867,7 +923,8 @@ def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.report import build_report
 
     desk = _signed_in(settings, Use.REPORT)
-    report = build_report(desk, args.start, args.end)  # a period ending before it starts: one line
+    # a period ending before it starts: one line
+    report = build_report(desk, args.start, args.end, store=args.store)
     _write(RENDERERS[args.format](report, lang), args.output, lang)
     return 0
 
@@ -878,6 +935,14 @@ def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.record_form import load_record
 
     desk = _signed_in(settings, Use.PRINT)
+    if args.letter:  # issue 13: the customer's written answer, in the customer's language
+        from kesu_desk.present.letter import render_letter
+        from kesu_desk.services.letter import issue_letter
+
+        assert desk.identity is not None
+        letter = issue_letter(desk, desk.identity.user.name, args.case)
+        _write(render_letter(letter, desk.calendar.tz), args.output, lang)
+        return 0
     record = load_record(desk, args.case, eight_disciplines=args.eight_d)
     form = (eight_d if args.eight_d else record_form)(record, lang, desk.calendar.tz)
     _write(FORM_RENDERERS[args.format](form), args.output, lang)
@@ -1030,6 +1095,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "demo": cmd_demo,
     "users": cmd_users,
     "departments": cmd_departments,
+    "stores": cmd_stores,
     "db": cmd_db,
     "backup": cmd_backup,
     "export": cmd_export,

@@ -17,7 +17,8 @@ A = Action
 
 # The table as DOMAIN.md describes it, written out independently of workflow.RULES so that a
 # change to the rules shows up here as a failing test.
-FRONT = {Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
+# Issue 13: a store manager does an agent's work, and approves, for their own store's cases.
+FRONT = {Role.AGENT, Role.STORE_MANAGER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
 DEPARTMENT = {Role.HANDLER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
 STAFF = {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}
 EVERYONE = set(Role)
@@ -29,7 +30,7 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.ASSIGN: ({S.REGISTERED, S.ASSIGNED, S.INVESTIGATING, S.RETURNED, S.REOPENED}, FRONT, False),
     A.RECORD_CAUSE: ({S.ASSIGNED, S.INVESTIGATING, S.RETURNED, S.REOPENED}, DEPARTMENT, True),
     A.PROPOSE: ({S.INVESTIGATING, S.RETURNED}, DEPARTMENT, True),
-    A.APPROVE: ({S.PROPOSED}, STAFF, False),
+    A.APPROVE: ({S.PROPOSED}, STAFF | {Role.STORE_MANAGER}, False),
     A.RETURN: ({S.PROPOSED}, STAFF, False),
     A.CUSTOMER_ANSWER: ({S.APPROVED}, FRONT, False),
     A.IMPLEMENT: ({S.IMPLEMENTING}, DEPARTMENT, True),
@@ -52,6 +53,7 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.EFFECTIVENESS_CHECK: (set(Status), STAFF, False),
     # Only the upgrade that merges duplicate customer records writes it.
     A.CUSTOMER_MERGED: (set(Status), set(), False),
+    A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
 }
 
 THRESHOLD = Decimal("1000")
@@ -60,11 +62,13 @@ THRESHOLD = Decimal("1000")
 def actor(role: Role, department: str | None = None, id: int = 1) -> Actor:
     if role is Role.HANDLER and department is None:
         department = "QA"
-    return Actor(id, f"{role.value}-{id}", role, department)
+    store = "M01" if role is Role.STORE_MANAGER else None  # the store of the cases of facts()
+    return Actor(id, f"{role.value}-{id}", role, department, store)
 
 
 def facts(status: Status, **kw: Any) -> CaseFacts:
     kw.setdefault("department", "QA")
+    kw.setdefault("store", "M01")
     return CaseFacts(status=status, **kw)
 
 

@@ -17,11 +17,13 @@ from kesu_desk.demo.sql import CHUNK, PG_CHUNK, TEMP_TABLES, Sql, table_columns
 from kesu_desk.demo.texts import (
     ADMINS,
     AGENTS,
+    DEMO_STORES,
     DEPARTMENTS,
     HANDLERS,
     LANGS,
     MANAGERS,
     SEED_DEPARTMENTS,
+    STORE_MANAGERS,
     SUPERVISORS,
 )
 from kesu_desk.domain.errors import DeskError
@@ -142,12 +144,23 @@ def _users(loader: Loader, login: str | None, now: datetime) -> dict[str, list[i
             chosen.append((candidate, pool))
     loader.insert("users", ("name", "display_name", "role", "department_code", "active",
                             "created_at"), new)
+    _stores(loader, {name for name, *_ in new} | set(existing), created)
     ids = {name: uid for uid, name, *_ in fetch(loader, "SELECT id, name, role, department_code FROM users")}
     for name, pool in chosen:
         pools.setdefault(pool, []).append(ids[name])
     for members in pools.values():
         members.sort()
     return pools
+
+
+def _stores(loader: Loader, users: set[str], created: Any) -> None:
+    """The seeds' stores and a store manager for each (issue 13), where not there yet."""
+    have = {code for (code,) in fetch(loader, "SELECT code FROM stores")}
+    loader.insert("stores", ("code", "name", "region", "approval_limit_cents"),
+                  [row for row in DEMO_STORES if row[0] not in have])
+    loader.insert("users", ("name", "display_name", "role", "store_code", "active", "created_at"),
+                  [(name, display, Role.STORE_MANAGER.value, store, True, created)
+                   for name, display, store in STORE_MANAGERS if name not in users])
 
 
 # -- the statements in order ---------------------------------------------------------------------

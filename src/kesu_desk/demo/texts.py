@@ -583,3 +583,16 @@ SEED_DEPARTMENTS: tuple[tuple[str, str, str, str], ...] = (
     ("PE", "工程部", "Process Engineering", "Ingeniería de Procesos"),
     ("PLAN", "计划部", "Planning", "Planificación"),
 )
+
+# The stores of the seeds' chains (the Spanish store chain, the restaurant group) and their store
+# managers, who approve refunds and compensation up to the store's limit (issue 13).
+DEMO_STORES: tuple[tuple[str, str, str, int], ...] = (
+    ("SH01", "上海南京路店", "上海", 50_000),
+    ("BJ-R1", "北京王府井餐厅", "北京", 30_000),
+    ("MAD1", "Tienda Madrid Centro", "Madrid", 30_000),
+)
+STORE_MANAGERS: tuple[tuple[str, str, str], ...] = (
+    ("dian.zhang", "张店长", "SH01"),
+    ("can.wang", "王经理", "BJ-R1"),
+    ("lucia.gomez", "Lucía Gómez", "MAD1"),
+)

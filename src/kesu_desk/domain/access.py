@@ -5,7 +5,8 @@ so a rule written here holds for the queue, a search, a case, the inbox, the fol
 overview, the period review, ``export``, ``print``, ``report`` and ``suggest --similar`` alike.
 
 - Agents, supervisors, managers and admins see every case; a handler sees their department's
-  cases only (cases not yet assigned to it included in none).
+  cases only (cases not yet assigned to it included in none); a store manager sees the cases of
+  their store only (issue 13).
 - What each role may ask for beyond cases (a report, an export, the access log…) is the table
   :data:`PERMISSIONS`.
 - Only an admin may act as somebody else (``--user``); the events then say "admin X acting as Y".
@@ -29,16 +30,20 @@ __all__ = [
 @dataclass(frozen=True)
 class Scope:
     """The cases a reader may see: every case (``departments is None``) or those of some
-    departments. Read models add ``department_code IN departments`` when it is not everything."""
+    departments. Read models add ``department_code IN departments`` when it is not everything.
+    Issue 13: a store manager's scope is no department but their store (``stores``): a read
+    model that knows stores adds ``OR store_code IN stores``; one that does not reads nothing."""
 
     departments: frozenset[str] | None = None
+    stores: frozenset[str] | None = None
 
     @property
     def everything(self) -> bool:
         return self.departments is None
 
-    def sees(self, department: str | None) -> bool:
-        return self.departments is None or (department is not None and department in self.departments)
+    def sees(self, department: str | None, store: str | None = None) -> bool:
+        return (self.departments is None or (department is not None and department in self.departments)
+                or (store is not None and store in (self.stores or ())))
 
 
 EVERYTHING = Scope()
@@ -86,7 +91,7 @@ ADMINS = frozenset({Role.ADMIN})
 
 PERMISSIONS: dict[Use, frozenset[Role]] = {
     Use.WORK: EVERYONE,
-    Use.REPORT: STAFF | {Role.HANDLER},
+    Use.REPORT: STAFF | {Role.HANDLER, Role.STORE_MANAGER},
     Use.OVERVIEW: STAFF,
     Use.EXPORT: STAFF,
     Use.IMPORT: STAFF,
@@ -113,18 +118,21 @@ def require(actor: Actor | None, use: Use) -> None:
 
 def case_scope(actor: Actor | None) -> Scope:
     """The cases ``actor`` may see."""
+    if actor is not None and actor.role is Role.STORE_MANAGER:
+        return Scope(frozenset(), frozenset({actor.store}) if actor.store else frozenset())
     if actor is None or actor.role is not Role.HANDLER:
         return EVERYTHING
     return Scope(frozenset({actor.department})) if actor.department else NOTHING
 
 
-def may_see_case(actor: Actor | None, department: str | None) -> bool:
-    return case_scope(actor).sees(department)
+def may_see_case(actor: Actor | None, department: str | None, store: str | None = None) -> bool:
+    return case_scope(actor).sees(department, store)
 
 
-def check_case(actor: Actor | None, department: str | None, number: str) -> None:
+def check_case(actor: Actor | None, department: str | None, number: str, store: str | None = None) -> None:
     """AccessDenied ``case_not_visible`` — the same whether the case exists or not would be
     kinder to secrecy, but the desk's users are colleagues: they are told it is not theirs."""
-    if not may_see_case(actor, department):
+    if not may_see_case(actor, department, store):
         assert actor is not None
-        raise AccessDenied("case_not_visible", case=number, user=actor.name)
+        code = "case_not_in_store" if actor.role is Role.STORE_MANAGER else "case_not_visible"
+        raise AccessDenied(code, case=number, user=actor.name)

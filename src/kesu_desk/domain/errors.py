@@ -40,3 +40,9 @@ class AccessDenied(DeskError):
 
 class DealerError(DeskError):
     """Issue 13, dealers: a refused dealer or allowance action."""
+
+
+class StoreProblem(DeskError):
+    """A store that is unknown, retired, or a wrong store field (issue 13)."""
+
+    catalogue = "stores"

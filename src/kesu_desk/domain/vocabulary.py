@@ -11,6 +11,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    STORE_MANAGER = "store_manager"  # issue 13: runs one store; approves up to its limit
 
 
 class Status(StrEnum):
@@ -171,6 +172,8 @@ class Action(StrEnum):
     EFFECTIVENESS_CHECK = "effectiveness_check"  # did the problem come back?
     # Written by the database upgrade that merged duplicate customer records (migration 0008).
     CUSTOMER_MERGED = "customer_merged"
+    # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
+    LETTER = "letter"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

@@ -28,9 +28,11 @@ ALL_STATUSES = frozenset(Status)
 STAFF = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 APPROVERS = STAFF
 SENIOR_APPROVERS = frozenset({Role.MANAGER, Role.ADMIN})
-FRONT = frozenset({Role.AGENT}) | STAFF
+# Issue 13: a store manager does what an agent does, for their store's cases only (see check).
+FRONT = frozenset({Role.AGENT, Role.STORE_MANAGER}) | STAFF
 DEPARTMENT = frozenset({Role.HANDLER}) | STAFF
 EVERYONE = frozenset(Role)
+LETTER_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTING, Status.FOLLOW_UP, Status.CLOSED})
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Actor:
     name: str
     role: Role
     department: str | None = None
+    store: str | None = None  # issue 13: a store manager's store
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class CaseFacts:
     department: str | None = None
     has_cause: bool = False
     waiting: bool = False  # the department is waiting for the customer
+    store: str | None = None  # issue 13: the store where the complaint was made
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ RULES: dict[Action, Rule] = {
     Action.PROPOSE: Rule(
         frozenset({Status.INVESTIGATING, Status.RETURNED}), DEPARTMENT, department_bound=True
     ),
-    Action.APPROVE: Rule(frozenset({Status.PROPOSED}), APPROVERS),
+    # A store manager approves their store's proposals up to the store's limit (see _approve).
+    Action.APPROVE: Rule(frozenset({Status.PROPOSED}), APPROVERS | {Role.STORE_MANAGER}),
     Action.RETURN: Rule(frozenset({Status.PROPOSED}), APPROVERS),
     Action.CUSTOMER_ANSWER: Rule(frozenset({Status.APPROVED}), FRONT),
     Action.IMPLEMENT: Rule(frozenset({Status.IMPLEMENTING}), DEPARTMENT, department_bound=True),
@@ -107,6 +112,9 @@ RULES: dict[Action, Rule] = {
     Action.EFFECTIVENESS_CHECK: Rule(ALL_STATUSES, STAFF),
     # The desk itself records it (the upgrade that merges duplicate customers); nobody may.
     Action.CUSTOMER_MERGED: Rule(ALL_STATUSES, frozenset()),
+    # Issue 13: the written answer, once the outcome is decided (approved, or not founded and
+    # closed); for a store's case the service lets only its store manager, supervisors, managers.
+    Action.LETTER: Rule(LETTER_STATUSES, EVERYONE, department_bound=True),
 }
 
 
@@ -125,6 +133,8 @@ def check(action: Action, case: CaseFacts, actor: Actor) -> None:
         raise WorkflowError("wrong_state", action=action.value, status=case.status.value)
     if rule.department_bound and actor.role is Role.HANDLER and actor.department != case.department:
         raise WorkflowError("not_your_department", department=case.department or "-")
+    if actor.role is Role.STORE_MANAGER and (actor.store is None or actor.store != case.store):
+        raise WorkflowError("not_your_store", store=case.store or "-")
 
 
 def allowed_actions(case: CaseFacts, actor: Actor) -> list[Action]:
@@ -215,10 +225,14 @@ def _approve(
     amount: Decimal | None,
     threshold: Decimal,
     prior_approvals: Iterable[Actor] = (),
+    store_limit: Decimal | None = None,
 ) -> Status:
-    """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager."""
+    """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager.
+    A store manager approves only up to their store's limit (``store_limit``; issue 13)."""
     if actor.id == proposer_id:
         raise WorkflowError("own_proposal")
+    if actor.role is Role.STORE_MANAGER and (amount or 0) > (store_limit or 0):
+        raise WorkflowError("above_store_limit", limit=f"{store_limit or 0:,.2f}")
     prior = list(prior_approvals)
     if any(a.id == actor.id for a in prior):
         raise WorkflowError("already_approved")
@@ -340,4 +354,5 @@ _TARGETS: dict[Action, Any] = {
     Action.CORRECTIVE_PROGRESS: _corrective_progress,
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
     Action.CUSTOMER_MERGED: _same_status,
+    Action.LETTER: _same_status,
 }

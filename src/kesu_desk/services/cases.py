@@ -37,6 +37,7 @@ from kesu_desk.domain.vocabulary import (
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.stores import open_store
 from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store.models import Approval, Case, Proposal, Survey
@@ -56,12 +57,13 @@ def case_facts(case: Case) -> CaseFacts:
         department=case.department_code,
         has_cause=bool(case.cause_why and case.fishbone_factor),
         waiting=case.waiting_since is not None,
+        store=case.store_code,
     )
 
 
 def check_visible(desk: Desk, case: Case) -> None:
     """AccessDenied unless the desk's reader may see ``case`` (domain/access.py)."""
-    check_case(desk.reader, case.department_code, case.number)
+    check_case(desk.reader, case.department_code, case.number, case.store_code)
 
 
 def _for_change(
@@ -282,6 +284,7 @@ def register_in(
         name=draft.customer_name, phone=draft.phone, email=draft.email,
         customer_class=draft.customer_class.value, region=draft.region, now=now,
     )
+    store = _counter_store(uow, actor, draft.store)
     severity = Severity.CRITICAL if draft.urgent else draft.severity
     due = desk.deadlines.on_register(now, severity)
     if draft.number:
@@ -317,6 +320,8 @@ def register_in(
         at_risk_at=at_risk_from(now, due.acknowledge) if due.acknowledge else None,
         source_key=source_key,
         units=draft.units,
+        store_code=store,
+        customer_lang=draft.customer_lang,
     )
     uow.cases.add(case, customer)
     uow.events.write(case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
@@ -329,6 +334,15 @@ def register_in(
 
     notifications.after_registration(uow, desk, case, actor, now)
     return case
+
+
+def _counter_store(uow: UnitOfWork, actor: Actor, code: str | None) -> str | None:
+    """The store of a new case (issue 13): the one given, else a store manager's own; a store
+    manager registers for their store only, and a retired store takes no new cases."""
+    code = (code or "").strip().upper() or actor.store
+    if actor.role is Role.STORE_MANAGER and code != actor.store:
+        raise WorkflowError("not_your_store", store=code or "-")
+    return open_store(uow, code).code if code else None
 
 
 # -- 2. validity -------------------------------------------------------------------------------
@@ -457,6 +471,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
             amount=money(proposal.amount_cents),
             threshold=desk.settings.approval_threshold,
             prior_approvals=prior,
+            store_limit=_store_limit(uow, case, who),
         )
         now = utcnow()
         assert proposal.id is not None
@@ -474,6 +489,12 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
                          amount=money(proposal.amount_cents))
         uow.commit()
         return case_view(uow, case)
+
+
+def _store_limit(uow: UnitOfWork, case: Case, who: Actor) -> Decimal | None:
+    """The approval limit of the case's store, for its store manager (issue 13)."""
+    store = uow.stores.get(case.store_code) if who.role is Role.STORE_MANAGER and case.store_code else None
+    return money(store.approval_limit_cents) if store is not None else None
 
 
 def _four_eyes_behind(desk: Desk, uow: UnitOfWork, case: Case, proposal: Proposal, prior: list[Actor]) -> None:

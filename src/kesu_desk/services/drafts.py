@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -119,6 +119,9 @@ class CaseDraft(BaseModel):
     caller_mood: Mood | None = None
     units: int = 1  # Issue 13, batch part: units affected, 1 to MAX_UNITS
     region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
+    # Issue 13: the store at whose counter it was made, and the customer's language (zh/en/es).
+    store: str | None = Field(default=None, max_length=column_length(Case, "store_code"))
+    customer_lang: Literal["zh", "en", "es"] | None = None
     number: str | None = Field(default=None, max_length=column_length(Case, "number"))
     """Given only by imports that keep an existing case number."""
 

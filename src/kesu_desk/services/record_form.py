@@ -45,7 +45,7 @@ def load_record(desk: Desk, number: str, *, eight_disciplines: bool = False) -> 
         case = records.case_by_number(s, number)
         if case is None:
             raise NotFoundError("case_not_found", number=number)
-        check_case(desk.reader, case.department_code, case.number)
+        check_case(desk.reader, case.department_code, case.number, case.store_code)
         if eight_disciplines and case.department_code != QUALITY_DEPARTMENT:
             raise WorkflowError("not_quality_case", number=case.number, department=case.department_code or "-")
         view = cases.case_view(uow, case)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kesu_desk.domain.access import Use, require
-from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.domain.errors import DeskError, InvalidInput, StoreProblem
 from kesu_desk.domain.vocabulary import Role
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.stores import open_store
 from kesu_desk.store.models import Department, User
 
 
@@ -19,10 +20,12 @@ class UserView:
     role: Role
     department: str | None
     active: bool
+    store: str | None = None
 
 
 def add_user(
-    desk: Desk, name: str, role: Role | str, department: str | None = None, display_name: str = ""
+    desk: Desk, name: str, role: Role | str, department: str | None = None, display_name: str = "",
+    store: str | None = None,
 ) -> UserView:
     require(desk.reader, Use.MANAGE)
     name = name.strip()
@@ -34,13 +37,17 @@ def add_user(
         raise InvalidInput("invalid_input", errors={"role": "unknown_role"}) from None
     if chosen is Role.HANDLER and not department:
         raise DeskError("handler_needs_department")
+    if (chosen is Role.STORE_MANAGER) != bool(store):  # issue 13: a store manager runs one store
+        raise StoreProblem("store_manager_needs_store" if not store else "store_only_for_manager")
     with desk.uow() as uow:
+        if store:
+            store = open_store(uow, store).code
         if department:
             uow.users.active_department(department)  # a retired one takes no new users
         if uow.users.find(name) is not None:
             raise DeskError("user_exists", user=name)
         user = User(name=name, display_name=display_name or name, role=chosen.value,
-                    department_code=department)
+                    department_code=department, store_code=store)
         uow.users.add(user)
         uow.commit()
         return _view(user)
@@ -64,7 +71,8 @@ def departments(desk: Desk) -> list[Department]:
 
 
 def _view(user: User) -> UserView:
-    return UserView(user.name, user.display_name, Role(user.role), user.department_code, user.active)
+    return UserView(user.name, user.display_name, Role(user.role), user.department_code, user.active,
+                    user.store_code)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,9 @@ class CaseView:
     timeline: list[EventView] = field(default_factory=list)
     kind: str = "complaint"  # complaint, inquiry or suggestion
     first_contact: bool = False  # resolved at the first contact
+    # Issue 13: the store where it was made, and the language the customer is answered in.
+    store: str | None = None
+    customer_lang: str | None = None
 
     def deadline_state(self, now: datetime) -> DeadlineState | None:
         """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
@@ -128,6 +131,8 @@ class CaseView:
             validity=c.validity,
             validity_reason=c.validity_reason,
             department=c.department_code,
+            store=c.store_code,
+            customer_lang=c.customer_lang,
             handler=handler,
             cause={
                 "what": c.cause_what,

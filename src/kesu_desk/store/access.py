@@ -23,7 +23,7 @@ def active_user(session: Session, name: str) -> Actor | None:
     if user is None or not user.active:
         return None
     assert user.id is not None
-    return Actor(user.id, user.name, Role(user.role), user.department_code)
+    return Actor(user.id, user.name, Role(user.role), user.department_code, user.store_code)
 
 
 def has_users(session: Session) -> bool:

@@ -64,26 +64,33 @@ SUMMARY_CHARS = 80
 
 
 def in_scope(department: Any, scope: Scope) -> list[ColumnElement[bool]]:
-    """The condition keeping a read on a ``department_code`` column within ``scope`` (none for
-    every case; an empty scope is an empty IN, which matches nothing)."""
+    """The condition keeping a read on a ``department_code`` column of cases within ``scope``
+    (none for every case; an empty scope is an empty IN, which matches nothing). A store
+    manager's scope keeps to ``cases.store_code`` (issue 13)."""
     if scope.departments is None:
         return []
+    if scope.stores:
+        return [col(Case.store_code).in_(sorted(scope.stores))]
     return [col(department).in_(sorted(scope.departments))]
 
 
-def _scope_bound(department: Any, scope: Scope) -> list[ColumnElement[bool]]:
-    """:func:`in_scope` with bind parameters ``sd0…``, for statements compiled once per shape."""
+def _scope_bound(department: Any, scope: Scope, store: Any = Case.store_code) -> list[ColumnElement[bool]]:
+    """:func:`in_scope` with bind parameters ``sd0…``, for statements compiled once per shape.
+    ``store=None`` for a table without stores: a store's scope reads nothing there."""
     if scope.departments is None:
         return []
+    if scope.stores and store is not None:
+        return [col(store).in_([bindparam(f"ss{i}") for i in range(len(scope.stores))])]
     return [col(department).in_([bindparam(f"sd{i}") for i in range(len(scope.departments))])]
 
 
 def _scope_params(scope: Scope) -> dict[str, str]:
-    return {f"sd{i}": d for i, d in enumerate(sorted(scope.departments or ()))}
+    return ({f"sd{i}": d for i, d in enumerate(sorted(scope.departments or ()))}
+            | {f"ss{i}": s for i, s in enumerate(sorted(scope.stores or ()))})
 
 
-def _scope_shape(scope: Scope) -> int | None:
-    return None if scope.departments is None else len(scope.departments)
+def _scope_shape(scope: Scope) -> tuple[int, int] | None:
+    return None if scope.departments is None else (len(scope.departments), len(scope.stores or ()))
 
 
 # -- the overview ----------------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def open_counts(session: Session, scope: Scope = EVERYTHING) -> dict[tuple[Statu
         return (
             select(status, department, func.sum(col(CaseCount.n)))
             .where(col(CaseCount.n) != 0, status.in_([bindparam(f"st{i}") for i in range(len(statuses))]),
-                   *_scope_bound(CaseCount.department, scope))
+                   *_scope_bound(CaseCount.department, scope, None))
             .group_by(status, department)
         )
 
@@ -244,17 +251,19 @@ def batch_problems(
     groups that are no batch problem. Whether a batch is a batch problem does not depend on who
     asks: its total counts every case of the batch."""
     statuses = [s.value for s in Status if s in OPEN_STATUSES]
-    departments = _scope_shape(scope)
+    shape = _scope_shape(scope)
 
     def build() -> Any:
         if period is None:
             among = "c.status IN ({})".format(", ".join(f":st{i}" for i in range(len(statuses))))
         else:
             among = "c.registered_at >= :first AND c.registered_at < :after"
-        if departments is not None:
+        if shape is not None:
+            departments, stores = shape
+            column, name, n = ("store_code", "ss", stores) if stores else ("department_code", "sd", departments)
             among += " AND " + (
-                "c.department_code IN ({})".format(", ".join(f":sd{i}" for i in range(departments)))
-                if departments else "1 = 0")
+                "c.{} IN ({})".format(column, ", ".join(f":{name}{i}" for i in range(n)))
+                if n else "1 = 0")
         return text(
             "SELECT g.product, g.batch, g.n, (SELECT SUM(t.units) FROM cases t "
             "WHERE t.product = g.product AND t.batch = g.batch) FROM ("
@@ -270,9 +279,9 @@ def batch_problems(
         params |= {f"st{i}": s for i, s in enumerate(statuses)}
     else:
         params |= {"first": period.first, "after": period.after}
-    shape = ("batch_problems", len(statuses) if period is None else None, departments)
+    key = ("batch_problems", len(statuses) if period is None else None, shape)
     found = [BatchCount(str(p), str(b), int(n), int(total))
-             for p, b, n, total in fetch_compiled(session, shape, build, params)]
+             for p, b, n, total in fetch_compiled(session, key, build, params)]
     return sorted(found, key=lambda b: (-b.total, b.product, b.batch))
 
 

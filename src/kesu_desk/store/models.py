@@ -35,6 +35,8 @@ class User(SQLModel, table=True):
     department_code: str | None = Field(default=None, foreign_key="departments.code", max_length=16)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    # Issue 13, stores: the store a store manager runs (migration 0017).
+    store_code: str | None = Field(default=None, foreign_key="stores.code", max_length=16)
 
 
 class Customer(SQLModel, table=True):
@@ -144,6 +146,10 @@ class Case(SQLModel, table=True):
     product_code: str | None = Field(default=None, foreign_key="products.code", max_length=32)
     # Issue 13, batch part: how many units the complaint is about (a batch problem counts units).
     units: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Issue 13, stores: the store where the complaint was made, and the language the customer
+    # is answered in (zh/en/es; None: taken from the customer's region) (migration 0017).
+    store_code: str | None = Field(default=None, foreign_key="stores.code", max_length=16)
+    customer_lang: str | None = Field(default=None, max_length=8)
 
 
 class CaseEvent(SQLModel, table=True):
@@ -358,6 +364,17 @@ class DealerLedgerEntry(SQLModel, table=True):
     # A charge beyond the balance: the business representative who approved it (6.3 f).
     approved_by: str | None = Field(default=None, max_length=128)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
+class Store(SQLModel, table=True):
+    """A shop of the chain (issue 13): its store manager approves refunds and compensation of its
+    cases up to ``approval_limit_cents``. A retired store keeps its cases; no new ones get it."""
+
+    __tablename__ = "stores"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=128)
+    region: str = Field(default="", max_length=64)
+    approval_limit_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    retired_at: datetime | None = None
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

@@ -38,7 +38,7 @@ from kesu_desk.store.models import (
 
 def actor_of(user: User) -> Actor:
     assert user.id is not None
-    return Actor(user.id, user.name, Role(user.role), user.department_code)
+    return Actor(user.id, user.name, Role(user.role), user.department_code, user.store_code)
 
 
 class UserRepository:

@@ -21,6 +21,7 @@ from kesu_desk.store.repositories import (
     EventWriter,
     UserRepository,
 )
+from kesu_desk.store.stores import StoreRepository
 
 # PostgreSQL's deadlock_detected and serialization_failure: another transaction got in the way;
 # this one was rolled back whole, and the same change may simply be made again.
@@ -37,6 +38,7 @@ class Repositories:
     users: UserRepository
     corrective: CorrectiveRepository
     products: ProductRepository
+    stores: StoreRepository
 
     def __init__(self, session: Session | None = None, *, admin_id: int | None = None) -> None:
         # The admin acting as the user whose changes these are (kesu-desk --user), or None:
@@ -53,6 +55,7 @@ class Repositories:
         self.users = UserRepository(session)
         self.corrective = CorrectiveRepository(session)
         self.products = ProductRepository(session)
+        self.stores = StoreRepository(session)
 
 
 class UnitOfWork(Repositories):
