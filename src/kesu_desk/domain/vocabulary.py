@@ -81,6 +81,8 @@ class Remedy(StrEnum):
     COMPENSATION = "compensation"
     REFUND = "refund"
     APOLOGY = "apology"
+    # Issue 13 (remedies): the batch is called back (召回), as a restaurant or a maker does.
+    RECALL = "recall"
 
 
 # Remedies where money moves to the customer: the proposal must carry an amount.
