@@ -213,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
                                  help="report every mistake in a rules file at once")
     check.add_argument("file", metavar="FILE", type=Path)
 
+    tasks = sub.add_parser("tasks", parents=[common], help="task templates a case can carry (assets/tasks, <config folder>/tasks)")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True, parser_class=_Parser)
+    tasks_sub.add_parser("templates", parents=[common], help="list the task templates")
+    tasks_show = tasks_sub.add_parser("show", parents=[common], help="check a task template and show its steps")
+    tasks_show.add_argument("template", metavar="TEMPLATE")
+
     imp = sub.add_parser("import", parents=[common],
                          help="import cases from CSV or JSONL; bad rows are reported and skipped")
     imp.add_argument("file", metavar="FILE", type=Path)
@@ -905,6 +911,25 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
     return 0
 
 
+def cmd_tasks(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.i18n import t
+    from kesu_desk.services.tasks import load_template, template_names, user_templates_dir
+
+    if args.tasks_command == "templates":
+        for name in template_names():
+            _say(name)
+        _say(t("tasks.own_folder", lang, folder=user_templates_dir()), err=True)
+        return 0
+    template = load_template(args.template)
+    for number, step in enumerate(template.steps, start=1):
+        after = t("tasks.after_start" if number == 1 or step.parallel else "tasks.after_previous", lang,
+                  days=step.due_days)
+        _say(f"{number}. {step.key} [{step.department}] {step.title_in(lang)} — {after}")
+        for item in step.checklist:
+            _say(f"   - {item}")
+    return 0
+
+
 def _write(text: str, output: Path | None, lang: str) -> None:
     """To FILE (saying so on standard error) or to standard output (a terminal is shown control
     characters as pictures; a file or a pipe gets the text as it is)."""
@@ -1091,6 +1116,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "print": cmd_print,
     "suggest": cmd_suggest,
     "rules": cmd_rules,
+    "tasks": cmd_tasks,
     "tui": cmd_tui,
     "demo": cmd_demo,
     "users": cmd_users,
