@@ -554,17 +554,25 @@ class IntakeScreen(DeskScreen[None]):
 
         self.app.push_screen(DiscardDialog(), answered)
 
-    def action_save(self) -> None:
+    def _ready(self) -> Registration | None:
+        """The form checked for registering (Ctrl+S or F6), or None with each wrong field marked
+        (or the agent told that the previous case is still being registered)."""
         if self._registering:
             self.notify(self.t("intake.busy"), severity="warning")
-            return
+            return None
         self.form.fields = self._collect()
         registration, errors = self.form.registration()
         if registration is None:
             self._show_errors(errors)
-            return
+            return None
         for name in FIELDS:
             self._set_error(name, None)
+        return registration
+
+    def action_save(self) -> None:
+        registration = self._ready()
+        if registration is None:
+            return
         self._registering = True
         self.notify(self.t("intake.registering"), timeout=2)
         self._register(registration)
@@ -572,16 +580,9 @@ class IntakeScreen(DeskScreen[None]):
     def action_resolve(self) -> None:
         """Resolved at the first contact (a dish replaced at the table, a question answered with
         the Q&A guide): what was done, then registered and closed in one step."""
-        if self._registering:
-            self.notify(self.t("intake.busy"), severity="warning")
-            return
-        self.form.fields = self._collect()
-        registration, errors = self.form.registration()
+        registration = self._ready()
         if registration is None:
-            self._show_errors(errors)
             return
-        for name in FIELDS:
-            self._set_error(name, None)
 
         def answered(result: tuple[str, str | None] | None) -> None:
             if result is None:
