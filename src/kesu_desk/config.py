@@ -24,7 +24,7 @@ from pydantic_settings import (
 )
 
 from kesu_desk.domain.amounts import MAX_AMOUNT
-from kesu_desk.domain.vocabulary import Severity, Status
+from kesu_desk.domain.vocabulary import Kind, Severity, Status
 
 APP_NAME = "kesu-desk"
 ENV_PREFIX = "KESU_DESK_"
@@ -77,6 +77,16 @@ def interface_language(named: str | None) -> str:
 MAX_WORKING_DAYS = 60
 
 
+class KindDeadlines(BaseModel):
+    """What differs for one kind of contact (an inquiry answered sooner, a suggestion later):
+    unset, the general deadline holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_working_days: int | None = Field(default=None, ge=1, le=MAX_WORKING_DAYS)
+    department_working_days: int | None = Field(default=None, ge=1, le=MAX_WORKING_DAYS)
+
+
 class Deadlines(BaseModel):
     """DOMAIN.md's deadlines; working days exclude weekends, holidays and closed days."""
 
@@ -88,6 +98,8 @@ class Deadlines(BaseModel):
     follow_up_working_days: int = Field(default=5, ge=1, le=MAX_WORKING_DAYS)
     critical_answer_working_days: int = Field(default=2, ge=1, le=MAX_WORKING_DAYS)
     critical_department_working_days: int = Field(default=1, ge=1, le=MAX_WORKING_DAYS)
+    # Per kind of contact ([deadlines.kinds.inquiry] …); a critical case keeps the shorter one.
+    kinds: dict[Kind, KindDeadlines] = Field(default_factory=dict)
 
 
 class QueueFilters(BaseModel):
@@ -368,6 +380,12 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
     rest = [part for part in loc[1:] if isinstance(part, str)]
     if head in ("deadlines", "queue_filters", "keymap") and not loc[1:]:
         return "table", {"name": head}
+    if head == "deadlines" and rest[0] == "kinds":
+        if len(rest) >= 3 and rest[2] in KindDeadlines.model_fields:
+            return "whole_number", _bounds(KindDeadlines, rest[2])
+        if len(rest) == 2:
+            return "choice", {"choices": ", ".join(Kind)}
+        return "table", {"name": "deadlines.kinds"}
     if head == "deadlines":
         return "whole_number", _bounds(Deadlines, rest[0])
     if head == "keymap":

@@ -99,30 +99,36 @@ class DeadlinePolicy:
     def acknowledge_within(self) -> timedelta:
         return timedelta(hours=self.deadlines.acknowledge_hours)
 
-    def answer_working_days(self, severity: Severity) -> int:
+    def answer_working_days(self, severity: Severity, kind: str | None = None) -> int:
         d = self.deadlines
-        return d.critical_answer_working_days if severity is Severity.CRITICAL else d.answer_working_days
+        days = self._for_kind(kind, "answer_working_days") or d.answer_working_days
+        return min(days, d.critical_answer_working_days) if severity is Severity.CRITICAL else days
 
-    def department_working_days(self, severity: Severity) -> int:
+    def department_working_days(self, severity: Severity, kind: str | None = None) -> int:
         d = self.deadlines
-        return (
-            d.critical_department_working_days
-            if severity is Severity.CRITICAL
-            else d.department_working_days
-        )
+        days = self._for_kind(kind, "department_working_days") or d.department_working_days
+        return min(days, d.critical_department_working_days) if severity is Severity.CRITICAL else days
+
+    def _for_kind(self, kind: str | None, name: str) -> int | None:
+        """The kind of contact's own deadline, if the business set one ([deadlines.kinds.…])."""
+        for configured, own in self.deadlines.kinds.items():
+            if configured == kind:
+                value: int | None = getattr(own, name)
+                return value
+        return None
 
     @property
     def follow_up_working_days(self) -> int:
         return self.deadlines.follow_up_working_days
 
-    def on_register(self, registered_at: datetime, severity: Severity) -> CaseDeadlines:
+    def on_register(self, registered_at: datetime, severity: Severity, kind: str | None = None) -> CaseDeadlines:
         return CaseDeadlines(
             acknowledge=registered_at + self.acknowledge_within,
-            answer=self.calendar.add_working_days(registered_at, self.answer_working_days(severity)),
+            answer=self.calendar.add_working_days(registered_at, self.answer_working_days(severity, kind)),
         )
 
-    def department_due(self, assigned_at: datetime, severity: Severity) -> datetime:
-        return self.calendar.add_working_days(assigned_at, self.department_working_days(severity))
+    def department_due(self, assigned_at: datetime, severity: Severity, kind: str | None = None) -> datetime:
+        return self.calendar.add_working_days(assigned_at, self.department_working_days(severity, kind))
 
     def follow_up_due(self, implemented_at: datetime) -> datetime:
         return self.calendar.add_working_days(implemented_at, self.follow_up_working_days)

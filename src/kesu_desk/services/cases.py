@@ -286,7 +286,7 @@ def register_in(
     )
     store = _counter_store(uow, actor, draft.store)
     severity = Severity.CRITICAL if draft.urgent else draft.severity
-    due = desk.deadlines.on_register(now, severity)
+    due = desk.deadlines.on_register(now, severity, draft.kind.value)
     if draft.number:
         number = draft.number
         uow.counters.keep_past(number)
@@ -381,7 +381,7 @@ def assign(
         case.department_code = department
         case.handler_id = handler_actor.id if handler_actor else None
         case.assigned_at = now
-        case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+        case.department_due_at = desk.deadlines.department_due(now, _severity(case), case.kind)
         return {"department": department, "handler": handler, "department_due": case.department_due_at}
 
     return _change(desk, actor, number, version, Action.ASSIGN,
@@ -544,7 +544,7 @@ def record_customer_answer(
             # Back with the department for a new proposal: its clock starts again from now
             # (as after a reopening), not from the first assignment.
             case.assigned_at = now
-            case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+            case.department_due_at = desk.deadlines.department_due(now, _severity(case), case.kind)
         return {"agrees": agrees}
 
     return _change(desk, actor, number, version, Action.CUSTOMER_ANSWER,
@@ -596,7 +596,7 @@ def record_follow_up(
             case.closure = None
             case.closed_at = None
             case.assigned_at = now
-            case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+            case.department_due_at = desk.deadlines.department_due(now, _severity(case), case.kind)
         return {"score": score, "solved": solved}
 
     return _change(desk, actor, number, version, Action.FOLLOW_UP, {"score": score}, apply,
@@ -624,7 +624,7 @@ def reopen(desk: Desk, actor: str, number: str, *, comment: str, version: int | 
         case.closed_at = None
         case.merged_into_id = None
         case.assigned_at = now
-        case.department_due_at = desk.deadlines.department_due(now, _severity(case))
+        case.department_due_at = desk.deadlines.department_due(now, _severity(case), case.kind)
 
     return _change(desk, actor, number, version, Action.REOPEN, {"comment": comment}, apply, comment=comment)
 
