@@ -110,11 +110,12 @@ class DeadlinePolicy:
         return min(days, d.critical_department_working_days) if severity is Severity.CRITICAL else days
 
     def _for_kind(self, kind: str | None, name: str) -> int | None:
-        """The kind of contact's own deadline, if the business set one ([deadlines.kinds.…]);
-        the keys are Kind values, which look up as their strings."""
-        own = self.deadlines.kinds.get(kind) if kind else None  # type: ignore[call-overload]
-        value: int | None = getattr(own, name) if own is not None else None
-        return value
+        """The kind of contact's own deadline, if the business set one ([deadlines.kinds.…])."""
+        for configured, own in self.deadlines.kinds.items():
+            if configured == kind:
+                value: int | None = getattr(own, name)
+                return value
+        return None
 
     @property
     def follow_up_working_days(self) -> int:
