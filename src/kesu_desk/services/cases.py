@@ -212,13 +212,17 @@ def register_case(
     with desk.uow() as uow:
         case = register_in(uow, desk, actor_name, draft, source_key=source_key)
         if suggested is not None:
-            actor = uow.users.actor(actor_name)
-            picked = chosen or {}
-            uow.events.write(case, actor, Action.SUGGESTION, case.status, case.status,
-                             now=case.registered_at, suggested=suggested, chosen=picked,
-                             taken=_taken(suggested, picked))
+            _suggestion_event(uow, case, uow.users.actor(actor_name), suggested, chosen)
         uow.commit()
         return case_view(uow, case)
+
+
+def _suggestion_event(uow: UnitOfWork, case: Case, actor: Actor, suggested: dict[str, Any],
+                      chosen: dict[str, Any] | None) -> None:
+    """On the timeline at registration: what the rules suggested and what the agent kept."""
+    picked = chosen or {}
+    uow.events.write(case, actor, Action.SUGGESTION, case.status, case.status, now=case.registered_at,
+                     suggested=suggested, chosen=picked, taken=_taken(suggested, picked))
 
 
 def resolve_at_first_contact(
@@ -237,10 +241,7 @@ def resolve_at_first_contact(
         case = register_in(uow, desk, actor_name, draft)
         actor = uow.users.actor(actor_name)
         if suggested is not None:
-            picked = chosen or {}
-            uow.events.write(case, actor, Action.SUGGESTION, case.status, case.status,
-                             now=case.registered_at, suggested=suggested, chosen=picked,
-                             taken=_taken(suggested, picked))
+            _suggestion_event(uow, case, actor, suggested, chosen)
         now = case.registered_at
         case.first_contact = True
         case.remedy = remedy.value if remedy else None
