@@ -654,6 +654,9 @@ async def test_a_walk_in_resolved_at_the_table_is_registered_and_closed_with_f6(
         await settle(desktop, pilot)
         assert desktop.app.screen is dialog and "请先写明做了什么" in desktop.text("#resolve-error")
         await type_text(pilot, "当场道歉并重新上了一碗")
+        await settle(desktop, pilot, DRAFT_DELAY * 2)
+        # In the draft file while the dialog is still open: a kill -9 now loses none of it.
+        assert draft_on_disk(desk).get("resolution") == "当场道歉并重新上了一碗"
         await pilot.press("escape")
         await settle(desktop, pilot)
         assert desktop.app.screen is desktop.intake
@@ -667,3 +670,19 @@ async def test_a_walk_in_resolved_at_the_table_is_registered_and_closed_with_f6(
         assert (case.status, case.closure, case.channel) == ("closed", "first_contact", "shop")
         assert case.implementation == "当场道歉并重新上了一碗" and case.customer.phone is None
         assert "首次接触即解决" in str(desktop.registered.query_one(Label).render())
+    assert draft_on_disk(desk) == {}  # registered: nothing left to restore
+
+
+async def test_the_f6_text_comes_back_with_a_restored_draft(desk: Desk, people: dict[str, object]) -> None:
+    """The desk was killed while the agent wrote what was done on the spot: the next start's F6
+    dialog shows it again."""
+    path = draft_of(desk).path
+    path.parent.mkdir(parents=True)
+    fields = {"customer_name": "12号桌客人", "channel": "shop", "description": "面里有头发",
+              "resolution": "当场道歉并重新上了一碗"}
+    document = {"version": 1, "saved_at": "2025-03-21T06:30:00+00:00", "fields": fields}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    async with intake_form(desk, lang="zh") as (desktop, pilot):
+        await pilot.press("f6")
+        await settle(desktop, pilot)
+        assert desktop.app.screen.query_one("#resolution", Input).value == "当场道歉并重新上了一碗"

@@ -136,7 +136,6 @@ class IntakeScreen(DeskScreen[None]):
         self._field_widgets: tuple[dict[str, Input], TextArea, dict[str, Select[str]], Checkbox] | None = None
         self._departments: dict[str, dict[str, str]] = {}
         self._registering = False
-        self._resolution = ""  # what the agent wrote in the F6 dialog, kept until registered
         self._product: ProductInfo | None = None  # the catalogue product picked, for its warranty line
 
     # -- layout ----------------------------------------------------------------------------------
@@ -587,15 +586,16 @@ class IntakeScreen(DeskScreen[None]):
         def answered(result: tuple[str, str | None] | None) -> None:
             if result is None:
                 return
-            self._resolution = result[0]
+            self.form.resolve_text(result[0])
             self._registering = True
             self.notify(self.t("intake.registering"), timeout=2)
             self._register(registration, result)
 
         def kept(text: str) -> None:
-            self._resolution = text
+            self.form.resolve_text(text)  # on disk with the draft: Esc or kill -9 loses none of it
+            self._draft_changed()
 
-        self.app.push_screen(ResolveDialog(self._resolution, kept), answered)
+        self.app.push_screen(ResolveDialog(self.form.resolution, kept), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-register")
     def _register(self, registration: Registration, resolved: tuple[str, str | None] | None = None) -> None:
@@ -642,7 +642,6 @@ class IntakeScreen(DeskScreen[None]):
         self.query_one("#phone", Input).focus()
 
     def _clear_form(self) -> None:
-        self._resolution = ""
         self._show_product_info("")
         for name in TEXT_FIELDS:
             self.query_one(f"#{name}", Input).value = ""

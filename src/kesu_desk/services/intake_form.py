@@ -47,9 +47,11 @@ def empty_form() -> Fields:
 
 
 def is_empty(fields: Fields) -> bool:
-    """Nothing the agent entered: no draft worth keeping."""
+    """Nothing the agent entered: no draft worth keeping (the F6 text counts too)."""
     blank = empty_form()
-    return all(fields.get(name) == blank[name] for name in blank)
+    resolution = fields.get("resolution")
+    return (all(fields.get(name) == blank[name] for name in blank)
+            and not (isinstance(resolution, str) and resolution.strip()))
 
 
 def restored_form(saved: dict[str, Any]) -> Fields:
@@ -141,6 +143,9 @@ class IntakeForm:
         self.errors: dict[str, str] = {}  # the errors shown by the fields, by field
         # Issue 13, products: the catalogue product picked (code, name) while the field shows its name.
         self.picked: tuple[str, str] | None = None
+        # Issue 13: what the agent wrote in the F6 dialog ("resolved now"), kept with the draft
+        # until the case is registered, so a dialog closed or a desk killed loses none of it.
+        self.resolution = ""
         self._lookups = 0  # numbers the lookups and suggestions asked for: a late answer
         self._suggestions = 0  # to an older question is dropped
 
@@ -157,6 +162,9 @@ class IntakeForm:
         picked = document.get("picked")  # issue 13, products: the product picked, (code, name)
         if isinstance(picked, list) and len(picked) == 2 and all(isinstance(v, str) for v in picked):
             form.picked = (picked[0], picked[1])
+        resolution = document.get("resolution")
+        if isinstance(resolution, str):
+            form.resolution = resolution
         return form
 
     # -- what the agent types ----------------------------------------------------------------------
@@ -167,13 +175,19 @@ class IntakeForm:
         self.generation += 1
 
     def is_empty(self) -> bool:
-        return is_empty(self.fields)
+        return is_empty({**self.fields, "resolution": self.resolution})
+
+    def resolve_text(self, text: str) -> None:
+        """The agent typed ``text`` in the F6 dialog (what was done on the spot)."""
+        self.resolution = text
+        self.generation += 1
 
     def document(self, fields: Fields | None = None) -> Fields:
         """The draft to keep on disk: the fields (``fields`` if given: as the widgets show them
         this instant), what was accepted of the suggestion and what the lookup filled in."""
         return {**(self.fields if fields is None else fields), "accepted": self.accepted,
-                "looked_up": dict(self.looked_up_values), "picked": list(self.picked) if self.picked else None}
+                "looked_up": dict(self.looked_up_values), "picked": list(self.picked) if self.picked else None,
+                "resolution": self.resolution}
 
     def clear(self) -> None:
         """The next call: an empty form; answers still on their way are for the previous one."""
@@ -185,6 +199,7 @@ class IntakeForm:
         self.suggestion_key = None
         self.history = None
         self.picked = None
+        self.resolution = ""
         self._suggestions += 1
         self._lookups += 1
         self.generation += 1
