@@ -94,6 +94,8 @@ def _common(parser: argparse.ArgumentParser, default: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kesu_desk.domain.vocabulary import Channel, Kind
+
     parser = _Parser(
         prog="kesu-desk",
         description=DESCRIPTION,
@@ -193,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("text", metavar="TEXT", help="what the customer said")
     sug.add_argument("--json", action="store_true", help="print the suggestion as JSON")
     sug.add_argument("--category", metavar="C")
-    sug.add_argument("--channel", choices=["phone", "email", "shop", "online", "social"])
+    sug.add_argument("--channel", choices=[c.value for c in Channel])
+    sug.add_argument("--kind", choices=[k.value for k in Kind], default=Kind.COMPLAINT.value,
+                     help="complaint (default), inquiry or suggestion: an inquiry about prices goes to sales")
     sug.add_argument("--product", metavar="P")
     sug.add_argument("--batch", metavar="B", help="batch/lot; with --product, the units of its cases are counted")
     sug.add_argument("--units", metavar="N", default="1",
@@ -845,7 +849,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     for problem in desk.rule_problems:
         _say(t("rules.fallback", lang, problem=str(problem)), err=True)
     result = suggest_case(
-        desk, args.text, category=args.category, channel=args.channel, product=args.product,
+        desk, args.text, category=args.category, channel=args.channel, kind=args.kind, product=args.product,
         batch=args.batch, customer_class=args.customer_class, purchase_date=args.purchase_date,
         amount=amount, similar=args.similar, units=units,
     )

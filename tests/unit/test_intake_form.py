@@ -243,3 +243,14 @@ def test_the_suggest_key_reads_the_purchase_date_only_when_it_is_a_date() -> Non
     assert typed(purchase_date="2026-02-30").suggest_key().purchase_date is None
     key = typed(purchase_date="2026-01-15", description=" x ").suggest_key()
     assert isinstance(key, SuggestKey) and str(key.purchase_date) == "2026-01-15" and key.text == "x"
+
+
+def test_marking_the_contact_an_inquiry_asks_the_rules_again() -> None:
+    """Issue 13: an inquiry about prices goes to sales, so the kind is part of the question."""
+    form = typed(phone=PHONE, description="这款多少钱")
+    question = form.suggest()
+    assert question is not None and question[1].kind == "complaint"
+    form.suggested(*question, suggestion())
+    form.change("kind", "inquiry")
+    again = form.suggest()
+    assert again is not None and again[1].kind == "inquiry"

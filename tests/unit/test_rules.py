@@ -63,6 +63,9 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
     ("afs-installation", ("驱动装不上", {}), ("运行很流畅", {})),
     ("afs-repair", ("维修了三次还是不行", {}), ("维持原样就行", {})),
     ("sales-price", ("Es muy caro", {}), ("Es muy claro", {})),
+    ("inquiry-price-market", ("这款净水器多少钱", {"kind": "inquiry"}), ("这款净水器多少钱", {"kind": "complaint"})),
+    ("inquiry-technical-data", ("¿Me pueden mandar la ficha técnica?", {"kind": "inquiry"}),
+     ("¿Me pueden mandar la ficha técnica?", {})),
     ("sales-not-as-described", ("Not as described on the website", {}),
      ("Exactly what the website said", {})),
     ("fin-refund-missing", ("退货两周了，退款还没到账", {}), ("我要求退款", {})),
@@ -360,3 +363,28 @@ def test_a_device_or_folder_as_rules_file_is_one_problem(tmp_path: Path) -> None
     for path in (Path("/dev/zero"), tmp_path):  # /dev/zero never ends: it must not be read
         [problem] = check_rules(path)
         assert (problem.file, problem.code) == (str(path), "unreadable")
+
+
+@pytest.mark.parametrize("text", ["请问这款净水器的价格是多少，你们在上海有经销商吗",
+                                  "How much is the X5 purifier, and who is your distributor in Lyon?",
+                                  "¿Cuánto cuesta el purificador X5? Busco un distribuidor en Valencia"])
+def test_a_price_inquiry_goes_to_sales_and_asks_for_no_remedy(rules: RuleSet, text: str) -> None:
+    """Seed 002, 6.2: a price or market question is put through to sales; an inquiry is not a
+    complaint, so nothing is offered (as a complaint, the same words suggest a discount)."""
+    inquiry = suggest(text, rules=rules, today=TODAY, kind="inquiry")
+    assert (inquiry.department, inquiry.remedies, inquiry.compensation) == ("SALES", [], None)
+    assert any("sales" in note for note in inquiry.notes)
+
+
+def test_a_technical_inquiry_reminds_of_the_confidentiality_rule(rules: RuleSet) -> None:
+    """Seed 002, 6.1: technical data is answered under the confidentiality rule."""
+    inquiry = suggest("能把滤芯的技术参数和检测报告发给我吗", rules=rules, today=TODAY, kind="inquiry")
+    assert any("confidentiality" in note for note in inquiry.notes) and inquiry.remedies == []
+
+
+def test_a_rule_for_an_unknown_kind_of_contact_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kinds.toml"
+    path.write_text('[[rules]]\nid = "x"\ndescription = "x"\n[rules.when]\nkind = ["rumour"]\n'
+                    'keywords = ["x"]\n[rules.then]\nnote = "x"\n', encoding="utf-8")
+    problems = check_rules(path)
+    assert problems and "rumour" in problems[0].message

@@ -28,6 +28,7 @@ from kesu_desk.domain.vocabulary import (
     SEVERITY_BY_LEVEL,
     SEVERITY_LEVELS,
     CustomerClass,
+    Kind,
     Remedy,
     Severity,
 )
@@ -243,10 +244,15 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover
 
 
+# The kinds of contact (issue 13) that ask for no remedy.
+_NO_REMEDY_KINDS = frozenset({Kind.INQUIRY.value, Kind.SUGGESTION.value})
+
+
 @dataclass(frozen=True)
 class _Facts:
     category: str | None
     channel: str | None
+    kind: str | None
     product: str | None
     batch: str | None
     customer_class: str | None
@@ -280,6 +286,7 @@ def _conditions(rule: Rule, hit: _Hit | None, regexes: list[tuple[str, Any]] | N
 
     one_of("category", when.category, facts.category)
     one_of("channel", when.channel, facts.channel)
+    one_of("kind", when.kind, facts.kind)
     one_of("product", when.product, facts.product)
     one_of("customer_class", when.customer_class, facts.customer_class)
     one_of("severity", when.severity, facts.severity)
@@ -319,6 +326,7 @@ def suggest(
     rules: RuleSet,
     category: str | None = None,
     channel: str | None = None,
+    kind: str | None = None,
     product: str | None = None,
     batch: str | None = None,
     customer_class: str | CustomerClass | None = None,
@@ -336,6 +344,7 @@ def suggest(
     facts = _Facts(
         category=category,
         channel=channel,
+        kind=kind,
         product=product,
         batch=batch,
         customer_class=str(customer_class) if customer_class is not None else None,
@@ -440,6 +449,9 @@ def suggest(
         escalations.extend(e for e in rule.then.escalations if e not in escalations)
 
     compensation = None
+    if facts.kind in _NO_REMEDY_KINDS:
+        # An inquiry or a suggestion asks for nothing to be put right: no remedy, no money.
+        remedies, multiple_min, multiple_max = [], None, None
     if multiple_min is not None and multiple_max is not None:
         price = facts.amount
         compensation = CompensationRange(

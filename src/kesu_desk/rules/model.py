@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from kesu_desk.domain.vocabulary import Channel, CustomerClass, Remedy, Severity
+from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Remedy, Severity
 from kesu_desk.rules.fold import fold
 
 # A keyword is a word or a short phrase. The keyword matcher is a trie with one level per
@@ -58,6 +58,7 @@ class Conditions(_Strict):
     not_keywords: list[Keyword] = Field(default_factory=list)
     category: list[str] = Field(default_factory=list)
     channel: list[Channel] = Field(default_factory=list)
+    kind: list[Kind] = Field(default_factory=list)  # complaint, inquiry, suggestion (issue 13)
     product: list[str] = Field(default_factory=list)
     customer_class: list[CustomerClass] = Field(default_factory=list)
     severity: list[Severity] = Field(default_factory=list)
@@ -80,6 +81,7 @@ class Conditions(_Strict):
             or self.regex
             or self.category
             or self.channel
+            or self.kind
             or self.product
             or self.customer_class
             or self.severity

@@ -453,7 +453,7 @@ class IntakeScreen(DeskScreen[None]):
 
     def _ask_rules(self, key: SuggestKey) -> Suggestion:
         return suggest_case(
-            self.desk, key.text, category=key.category or None, channel=key.channel,
+            self.desk, key.text, category=key.category or None, channel=key.channel, kind=key.kind,
             product=key.product or None, batch=key.batch or None, customer_class=key.customer_class,
             purchase_date=key.purchase_date, urgent=key.urgent, now=self.desk_app.now(),
         )

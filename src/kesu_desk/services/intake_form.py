@@ -33,7 +33,7 @@ FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "produ
 CONTACT_FIELDS = frozenset({"phone", "email"})
 LOOKUP_FIELDS = frozenset({"customer_name", "customer_class"})
 SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "channel",
-                            "customer_class", "purchase_date"})
+                            "customer_class", "purchase_date", "kind"})
 # Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
 CHECKED_ON_LEAVING = frozenset({*TEXT_FIELDS, "description"})
 FORMAT_ERRORS = frozenset({"bad_phone", "bad_email", "date_in_future", "date_parsing",
@@ -92,6 +92,7 @@ class SuggestKey(NamedTuple):
     customer_class: str | None
     purchase_date: date | None
     urgent: bool
+    kind: str | None = None  # an inquiry about prices goes to sales (issue 13)
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,8 @@ class IntakeForm:
     def suggest_key(self) -> SuggestKey:
         f = self.fields
         return SuggestKey(f["description"].strip(), f["product"].strip(), f["batch"].strip(), f["category"].strip(),
-                          f["channel"], f["customer_class"], self._purchase_date(), f["urgent"])
+                          f["channel"], f["customer_class"], self._purchase_date(), f["urgent"],
+                          f.get("kind"))
 
     def _purchase_date(self) -> date | None:
         try:

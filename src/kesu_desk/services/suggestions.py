@@ -29,6 +29,7 @@ def suggest_case(
     *,
     category: str | None = None,
     channel: str | None = None,
+    kind: str | None = None,
     product: str | None = None,
     batch: str | None = None,
     customer_class: str | None = None,
@@ -47,8 +48,8 @@ def suggest_case(
             # the units already recorded and this call's: the threshold's unit fires the rule
             count = queries.batch_count(uow.session, product, batch) + units
         result = suggest(
-            text, rules=desk.rules, category=category, channel=channel, product=product,
-            batch=batch, customer_class=customer_class, purchase_date=purchase_date,
+            text, rules=desk.rules, category=category, channel=channel, kind=kind,
+            product=product, batch=batch, customer_class=customer_class, purchase_date=purchase_date,
             amount=amount, batch_count=count, today=desk.calendar.local_date(now),
         )
         alike = _similar(uow, desk.scope, text, result, similar) if similar > 0 else []
