@@ -388,3 +388,34 @@ def test_a_rule_for_an_unknown_kind_of_contact_is_refused(tmp_path: Path) -> Non
                     'keywords = ["x"]\n[rules.then]\nnote = "x"\n', encoding="utf-8")
     problems = check_rules(path)
     assert problems and "rumour" in problems[0].message
+
+
+def two_rules(first: list[str], second: list[str]) -> RuleSet:
+    text = "".join(
+        f'[[rules]]\nid = "{rid}"\ndescription = "{rid}"\n[rules.when]\nkeywords = {words!r}\n'
+        f'[rules.then]\ndepartment = "{dept}"\n'
+        for rid, words, dept in (("one", first, "FIN"), ("two", second, "LOG")))
+    rules, problems = parse_rules(text.replace("'", '"'))
+    assert problems == []
+    return RuleSet(rules)
+
+
+def test_each_rule_finds_its_words_even_where_another_rules_words_overlap_them() -> None:
+    """Issue 14: "todavía no" (one rule) and "no ha llegado" (another) share the "no"; the first
+    must not swallow the second."""
+    rules = two_rules(["todavia no"], ["no ha llegado"])
+    assert fired(rules, "tras doce días todavía no ha llegado") == {"one", "two"}
+
+
+def test_a_keyword_inside_a_longer_word_found_there_is_not_read_on_its_own() -> None:
+    """A reader takes the longer word: 卫生间 is a bathroom, not hygiene (卫生)."""
+    rules = two_rules(["卫生"], ["卫生间"])
+    assert fired(rules, "卫生间漏水") == {"two"}
+    assert fired(rules, "卫生很差，卫生间漏水") == {"one", "two"}
+
+
+def test_an_honorific_is_read_as_your_not_as_expensive(rules: RuleSet) -> None:
+    """贵店 / 贵公司 is "your shop / company": no price complaint."""
+    assert "sales-price" not in fired(rules, "中午在贵店吃的炸酱面里有头发")
+    assert "sales-price" not in fired(rules, "贵公司的净水器漏水")
+    assert "sales-price" in fired(rules, "这个净水器太贵了")

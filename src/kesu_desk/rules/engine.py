@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+import ahocorasick
 import re2
 
 from kesu_desk.domain.vocabulary import (
@@ -48,9 +49,15 @@ NO_DEPARTMENT_RULE = "no-department"
 # problem (the water-purifier seed, 6.5: "同一批产品中的5台以上(包括5台)").
 BATCH_PROBLEM_CASES = 5
 _VETO = -1
-_END = ""  # trie key: a keyword ends here, no boundary needed
-_BOUNDARY = "\x00"  # trie key: a Latin keyword ends here and the next character must not be a letter
-_WORD_CHAR = "a-z0-9"
+_WORD_CHAR = re.compile(r"[a-z0-9]")
+# A reader of Chinese takes 贵 before a business as "your" (贵店: your shop), not as "expensive".
+_HONORIFIC = re.compile("贵(?=店|公司|司|方|餐厅|饭店|酒店|单位|厂|平台|商场|超市|门店|品牌|部门)")
+
+
+def reading(folded: str) -> str:
+    """The folded text as a reader understands it before keywords are looked for: an honorific
+    贵 becomes 你们 ("贵店的面" is "your shop's noodles")."""
+    return _HONORIFIC.sub("你们", folded) if "贵" in folded else folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,41 +83,16 @@ def _needs_boundary(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _trie_pattern(node: dict[str, Any], root: bool = False) -> str:
-    # Longer alternatives come first so the regex (leftmost, first alternative) takes the longest.
-    alternatives = []
-    for ch, child in sorted(node.items()):
-        if ch in (_END, _BOUNDARY):
-            continue
-        head = re.escape(ch)
-        if root and _needs_boundary(ch):
-            # The boundary is checked after the first letter so every alternative starts with a
-            # literal, which lets the regex engine skip positions that cannot start a keyword.
-            head += f"(?<![{_WORD_CHAR}].)"
-        alternatives.append(head + _trie_pattern(child))
-    if _BOUNDARY in node:
-        alternatives.append(f"(?![{_WORD_CHAR}])")
-    optional = _END in node
-    if not alternatives:
-        return ""
-    if len(alternatives) == 1 and not optional:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")" + ("?" if optional else "")
-
-
-def _compile_keywords(words: Iterable[tuple[str, bool]]) -> re.Pattern[str] | None:
-    root: dict[str, Any] = {}
-    for word, prefix in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        if not prefix and _needs_boundary(word[-1]):
-            node[_BOUNDARY] = {}
-        else:
-            node[_END] = {}
-    if not root:
+def _automaton(words: Iterable[str]) -> Any:
+    """Aho-Corasick over every keyword (folded): one pass over the text finds each occurrence of
+    each keyword, overlapping ones included, so no rule's keyword hides another's."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    if len(automaton) == 0:
         return None
-    return re.compile(_trie_pattern(root, root=True), re.DOTALL)
+    automaton.make_automaton()
+    return automaton
 
 
 _PATTERN_TOKEN = re.compile(r"\\.|.", re.DOTALL)  # an escape (kept as written) or one character
@@ -200,25 +182,36 @@ class _Compiled:
                 self.regexes[index] = [(p, compile_pattern(p)) for p in rule.when.regex]
             if rule.when.match == "any" or not groups:
                 self.always.append(index)
-        # A word found in a text credits its own keywords and every prefix keyword it begins with.
-        words = set(exact) | set(prefixes)
-        self.postings: dict[str, tuple[_Posting, ...]] = {}
-        for word in words:
-            found = list(exact.get(word, ()))
-            for end in range(1, len(word) + 1):
-                found.extend(prefixes.get(word[:end], ()))
-            self.postings[word] = tuple(found)
-        self.pattern = _compile_keywords(
-            [(w, False) for w in exact] + [(w, True) for w in prefixes]
-        )
+        self.exact: dict[str, tuple[_Posting, ...]] = {w: tuple(p) for w, p in exact.items()}
+        self.prefixes: dict[str, tuple[_Posting, ...]] = {w: tuple(p) for w, p in prefixes.items()}
+        self.automaton = _automaton(set(exact) | set(prefixes))
         self.rules = rules
 
     def scan(self, text: str) -> dict[int, _Hit]:
+        """The rules whose keywords ``text`` (folded) holds. Each keyword is found on its own:
+        keywords that overlap ("todavia no" and "no ha llegado") are both found, only a keyword
+        lying wholly inside a longer one found there is not (卫生 in 卫生间 is no hygiene, 质量
+        in 服务质量 no product quality: a reader takes the longer word). A Latin keyword is a whole
+        word (a prefix keyword, ``deliver*``, a word's beginning); Chinese ones match anywhere."""
         hits: dict[int, _Hit] = {}
-        if self.pattern is None or not text:
+        if self.automaton is None or not text:
             return hits
-        for found in self.pattern.findall(text):
-            for posting in self.postings.get(found, ()):
+        found: list[tuple[int, int, str, tuple[_Posting, ...]]] = []
+        for last, word in self.automaton.iter(text):
+            first = last - len(word) + 1
+            if _needs_boundary(word[0]) and first > 0 and _WORD_CHAR.match(text[first - 1]):
+                continue
+            postings = self.prefixes.get(word, ())
+            if not (_needs_boundary(word[-1]) and last + 1 < len(text) and _WORD_CHAR.match(text[last + 1])):
+                postings += self.exact.get(word, ())
+            if postings:
+                found.append((first, -last, word, postings))
+        reach = -1
+        for _first, minus_last, word, postings in sorted(found):
+            if -minus_last <= reach:
+                continue  # inside a longer keyword found here
+            reach = -minus_last
+            for posting in postings:
                 hit = hits.get(posting.rule)
                 if hit is None:
                     hit = hits[posting.rule] = _Hit()
@@ -226,8 +219,8 @@ class _Compiled:
                     hit.vetoed = True
                     continue
                 surfaces = hit.groups.setdefault(posting.group, set())
-                if found not in surfaces:
-                    surfaces.add(found)
+                if word not in surfaces:
+                    surfaces.add(word)
                     if posting.word not in hit.words:
                         hit.words.append(posting.word)
         return hits
@@ -338,7 +331,7 @@ def suggest(
 ) -> Suggestion:
     """Where the case should go and what the customer can be offered, and why."""
     compiled = rules._compiled
-    folded = fold(text)
+    folded = reading(fold(text))
     hits = compiled.scan(folded)
     encoded = folded.encode("utf-8") if compiled.regexes else b""
     facts = _Facts(
