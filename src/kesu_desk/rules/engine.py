@@ -188,11 +188,11 @@ class _Compiled:
         self.rules = rules
 
     def scan(self, text: str) -> dict[int, _Hit]:
-        """The rules whose keywords ``text`` (folded) holds. Each keyword is found on its own:
-        keywords that overlap ("todavia no" and "no ha llegado") are both found, only a keyword
-        lying wholly inside a longer one found there is not (卫生 in 卫生间 is no hygiene, 质量
-        in 服务质量 no product quality: a reader takes the longer word). A Latin keyword is a whole
-        word (a prefix keyword, ``deliver*``, a word's beginning); Chinese ones match anywhere."""
+        """The rules whose keywords ``text`` (folded) holds. Each rule finds its own keywords, so
+        no rule's keyword hides another's ("todavia no" of one rule, "no ha llegado" of another,
+        both found); a keyword lying wholly inside a longer one of the same rule found there does
+        not count again (名不符实 is one word, not 不符 as well). A Latin keyword is a whole word (a
+        prefix keyword, ``deliver*``, a word's beginning); Chinese ones match anywhere."""
         hits: dict[int, _Hit] = {}
         if self.automaton is None or not text:
             return hits
@@ -206,12 +206,13 @@ class _Compiled:
                 postings += self.exact.get(word, ())
             if postings:
                 found.append((first, -last, word, postings))
-        reach = -1
+        reach: dict[int, int] = {}  # per rule: where the longest of its keywords found so far ends
         for _first, minus_last, word, postings in sorted(found):
-            if -minus_last <= reach:
-                continue  # inside a longer keyword found here
-            reach = -minus_last
+            last = -minus_last
             for posting in postings:
+                if reach.get(posting.rule, -1) >= last:
+                    continue  # inside a longer keyword of the same rule, found here
+                reach[posting.rule] = last
                 hit = hits.get(posting.rule)
                 if hit is None:
                     hit = hits[posting.rule] = _Hit()
