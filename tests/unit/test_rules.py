@@ -41,10 +41,17 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
      ("屏幕坏了", {"batch_count": 4, "batch": "B-7"})),
     ("food-foreign-object", ("菜里有一根头发", {}), ("床单上有一根头发", {})),
     ("food-major-impact", ("汤里有虫子，好几个人吃了都不舒服", {}), ("汤里有虫子", {})),
-    ("spare-parts-in-warranty", ("需要换一个配件", {"purchase_date": date(2026, 3, 1)}),
-     ("需要换一个配件", {"purchase_date": date(2024, 3, 1)})),
-    ("spare-parts-out-of-warranty", ("I need a spare part", {"purchase_date": date(2024, 3, 1)}),
-     ("I need a spare part", {"purchase_date": date(2026, 3, 1)})),
+    ("spare-parts-in-warranty", ("需要换一个配件", {"purchase_date": date(2026, 3, 1), "customer_class": "direct"}),
+     ("需要换一个配件", {"purchase_date": date(2026, 3, 1), "customer_class": "sub_dealer"})),
+    ("spare-parts-out-of-warranty", ("I need a spare part", {"purchase_date": date(2024, 3, 1), "customer_class": "direct"}),
+     ("I need a spare part", {"purchase_date": date(2026, 3, 1), "customer_class": "direct"})),
+    ("spare-parts-dealer-customer", ("需要换一个配件", {"customer_class": "end_user"}),
+     ("需要换一个配件", {"customer_class": "direct"})),
+    ("spare-parts-a-dealer", ("Necesito un repuesto", {"customer_class": "a_dealer"}),
+     ("Necesito un repuesto", {"customer_class": "sub_dealer"})),
+    ("food-illness", ("吃完饭全家上吐下泻进了医院", {}), ("全家去医院看望老人", {})),
+    ("food-poisoning", ("食物中毒住院", {}), ("食物很好吃", {})),
+    ("asks-compensation", ("东西坏了，要求赔偿", {}), ("东西坏了，要求换货", {})),
     ("who-sells-serves", ("产品有问题", {"customer_class": "sub_dealer"}),
      ("产品有问题", {"customer_class": "direct"})),
     ("fac-premises", ("There was no hot water in the shower", {}),
@@ -151,9 +158,9 @@ def test_food_replace_the_dish_then_refund_then_compensation(rules: RuleSet) -> 
     assert (major.compensation.min_amount, major.compensation.max_amount) == (Decimal(176), Decimal(440))
 
 
-def test_spare_parts_free_in_warranty_retail_outside(rules: RuleSet) -> None:
-    inside = suggest("配件坏了", rules=rules, purchase_date=date(2026, 1, 1), today=TODAY)
-    outside = suggest("配件坏了", rules=rules, purchase_date=date(2025, 1, 1), today=TODAY)
+def test_spare_parts_free_in_warranty_retail_outside_for_a_direct_buyer(rules: RuleSet) -> None:
+    inside = suggest("配件坏了", rules=rules, purchase_date=date(2026, 1, 1), today=TODAY, customer_class="direct")
+    outside = suggest("配件坏了", rules=rules, purchase_date=date(2025, 1, 1), today=TODAY, customer_class="direct")
     assert (inside.spare_parts, outside.spare_parts) == ("free", "retail")
     assert inside.department == outside.department == "AFS"
 
@@ -426,3 +433,29 @@ def test_an_honorific_is_read_as_your_not_as_expensive(rules: RuleSet) -> None:
     assert "sales-price" not in fired(rules, "中午在贵店吃的炸酱面里有头发")
     assert "sales-price" not in fired(rules, "贵公司的净水器漏水")
     assert "sales-price" in fired(rules, "这个净水器太贵了")
+
+
+@pytest.mark.parametrize("text", ["好几个人上吐下泻，已经去医院挂了急诊", "食物中毒住院", "吃完饭全家上吐下泻进了医院",
+                                  "We all got food poisoning after dinner, two of us are in hospital",
+                                  "Después de la cena vomitamos toda la noche y acabamos en urgencias"])
+def test_guests_taken_ill_are_critical_and_get_food_safety_and_compensation(rules: RuleSet, text: str) -> None:
+    """Issue 14: food poisoning is an emergency for QA with the restaurant's 2-5x compensation,
+    in every language."""
+    s = suggest(text, rules=rules, today=TODAY)
+    assert (s.department, s.severity, s.urgent) == ("QA", Severity.CRITICAL, True)
+    assert Remedy.COMPENSATION in s.remedies and s.compensation is not None
+    assert (s.compensation.min_multiple, s.compensation.max_multiple) == (2, 5)
+
+
+@pytest.mark.parametrize(("customer_class", "spare_parts", "to_dealer"), [
+    ("direct", "free", False), ("end_user", "retail", True), ("sub_dealer", "retail", True), ("a_dealer", None, False)])
+def test_a_spare_part_within_the_warranty_depends_on_who_asks(
+    rules: RuleSet, customer_class: str, spare_parts: str | None, to_dealer: bool
+) -> None:
+    """Seed 002, 6.3 a-f: only a direct buyer gets the part free within the warranty; a sub-dealer
+    or end user is supplied by the dealer (else retail); an A-class dealer against its allowance."""
+    s = suggest("需要换一个配件", rules=rules, today=TODAY, customer_class=customer_class,
+                purchase_date=date(2026, 3, 1))
+    assert (s.spare_parts, s.route_to_dealer) == (spare_parts, to_dealer)
+    if customer_class == "a_dealer":
+        assert any("allowance" in note for note in s.notes)
