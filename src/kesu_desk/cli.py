@@ -181,10 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", metavar="PATH", type=Path)
 
-    export = sub.add_parser("export", parents=[common], help="export cases as CSV or JSONL")
-    export.add_argument("--format", choices=["csv", "jsonl"], default="csv",
+    export = sub.add_parser("export", parents=[common], help="export cases as CSV, JSONL or an Excel workbook")
+    export.add_argument("--format", choices=["csv", "jsonl", "xlsx"], default="csv",
                         help="CSV (default; a cell a spreadsheet would run as a formula, = + - @ "
-                             "…, gets a ' before it, which import takes off) or JSON Lines")
+                             "…, gets a ' before it, which import takes off), JSON Lines, or an Excel "
+                             "workbook (needs -o FILE; text is always text, never a formula; times "
+                             "are local; streamed, so a million cases take little memory)")
     export.add_argument("--status", action="append", default=[], metavar="STATUS",
                         help="only cases in this status (repeatable)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -224,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     tasks_show.add_argument("template", metavar="TEMPLATE")
 
     imp = sub.add_parser("import", parents=[common],
-                         help="import cases from CSV or JSONL; bad rows are reported and skipped")
+                         help="import cases from CSV, JSONL or an Excel workbook (.xlsx, first sheet); "
+                              "bad rows are reported and skipped")
     imp.add_argument("file", metavar="FILE", type=Path)
 
     rep = sub.add_parser(
@@ -242,8 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="last day of the period (included)")
     rep.add_argument("--store", metavar="CODE",
                      help="the review of one store's cases (a store manager's is always their store's)")
-    rep.add_argument("--format", choices=["md", "html", "csv"], default="md",
-                     help="Markdown (default), one self-contained HTML file, or CSV (layout below)")
+    rep.add_argument("--format", choices=["md", "html", "csv", "xlsx"], default="md",
+                     help="Markdown (default), one self-contained HTML file, CSV (layout below), or an "
+                          "Excel workbook, one sheet per table, numbers as numbers (needs -o FILE)")
     rep.add_argument("-o", "--output", type=Path, metavar="FILE",
                      help="write to FILE instead of standard output")
 
@@ -783,8 +787,14 @@ def cmd_export(args: argparse.Namespace, settings: Any, lang: str) -> int:
         raise InvalidInput("invalid_input", errors={"status": "enum"}) from None
     from kesu_desk.domain.access import Use
 
+    _workbook_needs_a_file(args)
     desk = _signed_in(settings, Use.EXPORT)  # before FILE is made: a refusal leaves nothing
-    if args.output:
+    if args.format == "xlsx":
+        from kesu_desk.services.transfer import export_xlsx
+
+        count = export_xlsx(desk, args.output, statuses)
+        _say(t("cli.exported", lang, count=count), err=True)
+    elif args.output:
         with args.output.open("w", encoding="utf-8", newline="") as out:
             count = export_cases(desk, out, args.format, statuses)
         _say(t("cli.exported", lang, count=count), err=True)
@@ -951,11 +961,27 @@ def cmd_report(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.present.report import RENDERERS
     from kesu_desk.services.report import build_report
 
+    _workbook_needs_a_file(args)
     desk = _signed_in(settings, Use.REPORT)
     # a period ending before it starts: one line
     report = build_report(desk, args.start, args.end, store=args.store)
+    if args.format == "xlsx":
+        from kesu_desk.i18n import t
+        from kesu_desk.present.report import write_xlsx
+
+        write_xlsx(report, lang, args.output)
+        _say(t("report.written", lang, path=args.output), err=True)
+        return 0
     _write(RENDERERS[args.format](report, lang), args.output, lang)
     return 0
+
+
+def _workbook_needs_a_file(args: argparse.Namespace) -> None:
+    """An Excel workbook is binary: never to a terminal or a pipe, only to ``-o FILE``."""
+    from kesu_desk.domain.errors import WorkbookProblem
+
+    if args.format == "xlsx" and args.output is None:
+        raise WorkbookProblem("needs_output")
 
 
 def cmd_print(args: argparse.Namespace, settings: Any, lang: str) -> int:

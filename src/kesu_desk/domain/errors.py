@@ -42,6 +42,12 @@ class DealerError(DeskError):
     """Issue 13, dealers: a refused dealer or allowance action."""
 
 
+class WorkbookProblem(DeskError):
+    """An Excel workbook that cannot be written as asked (issue 17)."""
+
+    catalogue = "workbook"
+
+
 class StoreProblem(DeskError):
     """A store that is unknown, retired, or a wrong store field (issue 13)."""
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kesu_desk.i18n import t
@@ -19,6 +22,7 @@ from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.report import DEADLINES, Count, DeadlineCount, PeriodReport
 from kesu_desk.sla import as_utc
 from kesu_desk.text import csv_cell, one_line
+from kesu_desk.workbook import Book, Value
 
 # -- the figures as tables, in the user's language ------------------------------------------------
 
@@ -253,6 +257,39 @@ def title(report: PeriodReport, lang: str) -> str:
 def subtitle(report: PeriodReport, lang: str) -> str:
     return t("report.subtitle", lang, start=report.start.isoformat(), end=report.end.isoformat(),
              tz=report.timezone, now=local_time(report.generated_at, ZoneInfo(report.timezone)))
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _xlsx_value(cell: Cell, numeric: bool, tz: ZoneInfo) -> Value:
+    """What a workbook cell holds for ``cell``: a number in a numeric column, a date or a local
+    time where the machine value is one, else the text for people."""
+    value = cell.value
+    if numeric and _NUMBER.fullmatch(value):
+        return Decimal(value)
+    if _ISO_DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    if _ISO_TIME.fullmatch(value):
+        return datetime.fromisoformat(value).astimezone(tz)
+    return "" if cell.text == "–" else cell.text
+
+
+def write_xlsx(report: PeriodReport, lang: str, path: Path) -> None:
+    """The review as an Excel workbook: one sheet per table, named by its title, the header row
+    frozen; numbers as numbers, dates as dates (local times of the desk's time zone)."""
+    tz = ZoneInfo(report.timezone)
+    book = Book(path, title=title(report, lang))
+    try:
+        for tbl in report_tables(report, lang):
+            sheet = book.sheet(tbl.title, tbl.headers)
+            money = frozenset(i for i in tbl.numeric if any("." in row[i].value for row in tbl.rows))
+            for row in tbl.rows:
+                sheet.append([_xlsx_value(c, i in tbl.numeric, tz) for i, c in enumerate(row)], money=money)
+    finally:
+        book.close()
 
 
 RENDERERS: dict[str, Callable[[PeriodReport, str], str]] = {

@@ -1,4 +1,5 @@
-"""Case import and export: CSV or JSON Lines, exported in key-set batches, imported idempotently.
+"""Case import and export: CSV, JSON Lines or Excel, exported in key-set batches, imported
+idempotently.
 
 Both are bulk work on customers' personal data: only the roles the access policy allows
 (``Use.EXPORT``, ``Use.IMPORT``) may ask for them, and an export holds only the cases the
@@ -6,17 +7,20 @@ reader may see."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
+from zoneinfo import ZoneInfo
 
 from kesu_desk.domain.access import Use, require
-from kesu_desk.domain.errors import DeskError, InvalidInput
+from kesu_desk.domain.errors import DeskError, InvalidInput, WorkbookProblem
 from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.numbering import plausible_registration
 from kesu_desk.domain.vocabulary import SEVERITY_BY_LEVEL, Status
@@ -30,11 +34,12 @@ from kesu_desk.services.views import money
 from kesu_desk.sla import utcnow
 from kesu_desk.store import transfer as store
 from kesu_desk.text import csv_cell, from_csv_cell, json_controls_escaped
+from kesu_desk.workbook import MAX_ROWS, Book, Value
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "xlsx"]
 
 EXPORT_BATCH = 1000
 IMPORT_BATCH = 500
@@ -115,26 +120,76 @@ def export_cases(
     """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
-    require(desk.reader, Use.EXPORT)
-    record_read(desk, Use.EXPORT, {"format": fmt, "statuses": [str(s) for s in statuses],
-                                   "departments": sorted(desk.scope.departments or ["*"])})
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
     count = 0
+    for row in _exported_rows(desk, fmt, statuses, batch_size):
+        record = _export_record(row)
+        if writer is not None:
+            writer.writerow([_csv_value(record[c]) for c in COLUMNS])
+        else:
+            out.write(json_controls_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
+        count += 1
+    return count
+
+
+def export_xlsx(desk: Desk, path: Path, statuses: Sequence[Status] = (), *,
+                batch_size: int = EXPORT_BATCH) -> int:
+    """The export as an Excel workbook at ``path``: the same columns, numbers as numbers, times
+    as local times of the desk, dates as dates; streamed, so memory stays flat. Written beside
+    ``path`` and put in its place once complete: an export that fails (more cases than a sheet
+    holds, a full disk, a kill) leaves no half-written workbook."""
+    tz = ZoneInfo(desk.settings.timezone)
+    partial = path.with_name(f".{path.name}.partial")
+    book = Book(partial)
+    try:
+        sheet = book.sheet("cases", list(COLUMNS))
+        for row in _exported_rows(desk, "xlsx", statuses, batch_size):
+            if sheet.rows + 1 >= MAX_ROWS:
+                raise WorkbookProblem("too_many_rows", limit=f"{MAX_ROWS - 1:,}")
+            record = _export_record(row)
+            sheet.append([_xlsx_value(name, record[name], row, tz) for name in COLUMNS], money=_XLSX_MONEY)
+        book.close()
+        partial.replace(path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            book.close()
+        partial.unlink(missing_ok=True)
+        raise
+    return sheet.rows
+
+
+_XLSX_MONEY = frozenset({COLUMNS.index("amount")})
+
+
+def _xlsx_value(name: str, value: Any, row: Any, tz: ZoneInfo) -> Value:
+    if name == "registered_at":
+        registered: datetime = row.registered_at
+        return (registered if registered.tzinfo else registered.replace(tzinfo=UTC)).astimezone(tz)
+    if name == "purchase_date":
+        bought: date | None = row.purchase_date
+        return bought
+    if name == "amount":
+        return None if value is None else Decimal(value)
+    same: Value = value  # text, a number (satisfaction), a boolean (urgent) or None
+    return same
+
+
+def _exported_rows(desk: Desk, fmt: str, statuses: Sequence[Status], batch_size: int) -> Iterator[Any]:
+    """Every case the reader may see (only ``statuses`` if given) in id order, read
+    ``batch_size`` at a time after the last id read. AccessDenied, before anything is read, for
+    a role that may not export."""
+    require(desk.reader, Use.EXPORT)
+    record_read(desk, Use.EXPORT, {"format": fmt, "statuses": [str(s) for s in statuses],
+                                   "departments": sorted(desk.scope.departments or ["*"])})
     last_id = 0
     with desk.uow(write=False) as uow:
         while True:
             rows = store.export_batch(uow.session, last_id, statuses, batch_size, desk.scope)
-            for row in rows:
-                record = _export_record(row)
-                if writer is not None:
-                    writer.writerow([_csv_value(record[c]) for c in COLUMNS])
-                else:
-                    out.write(json_controls_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
-            count += len(rows)
+            yield from rows
             if len(rows) < batch_size:
-                return count
+                return
             last_id = rows[-1].id
 
 
@@ -222,8 +277,12 @@ def import_cases(
     report = ImportReport()
     fmt = _format_of(path)
     batch: list[_Row] = []
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        records = _csv_records(handle, lang) if fmt == "csv" else _jsonl_records(handle, lang)
+    with contextlib.ExitStack() as open_files:
+        if fmt == "xlsx":
+            records = _xlsx_records(path, lang, ZoneInfo(desk.settings.timezone))
+        else:
+            handle = open_files.enter_context(path.open(encoding="utf-8-sig", errors="surrogateescape", newline=""))
+            records = _csv_records(handle, lang) if fmt == "csv" else _jsonl_records(handle, lang)
         for line, data in records:
             if isinstance(data, str):
                 report.bad.append((line, data))
@@ -246,6 +305,8 @@ def _format_of(path: Path) -> Format:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
     if suffix in (".jsonl", ".json", ".ndjson"):
         return "jsonl"
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
@@ -254,6 +315,48 @@ def _format_of(path: Path) -> Format:
             if stripped:
                 return "jsonl" if stripped.startswith("{") else "csv"
     return "csv"
+
+
+def _xlsx_records(path: Path, lang: str, tz: ZoneInfo) -> Iterator[Record]:
+    """The rows of the workbook's first sheet as records (line = the sheet's row number; the
+    first row names the columns, as an export writes them). Read row by row (openpyxl's read-only
+    mode), so a large workbook costs little memory. A cell is taken as the text it shows: a
+    phone number Excel stored as a number is its digits, a date is its ISO date, a time is a
+    local time of the desk (``tz``, as export writes it); a formula is never run (its text is
+    taken as text)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # not a workbook, or a damaged one: one line, nothing imported
+        yield 1, _reason("not_a_workbook", lang)
+        return
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return
+        names = [str(h).strip() if h is not None else "" for h in header]
+        for line, values in enumerate(rows, start=2):
+            if all(v is None or v == "" for v in values):
+                continue
+            yield line, {name: _xlsx_text(name, v, tz) for name, v in zip(names, values, strict=False) if name}
+    finally:
+        book.close()
+
+
+def _xlsx_text(name: str, value: Any, tz: ZoneInfo) -> Any:
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, datetime):
+        if name != "registered_at":  # a date (Excel has dates as times at midnight)
+            return value.date().isoformat()
+        return (value if value.tzinfo else value.replace(tzinfo=tz)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _reason(code: str, lang: str, **params: Any) -> str:
