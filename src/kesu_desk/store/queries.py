@@ -575,7 +575,7 @@ def _text_search(sqlite: bool, before: bool, n_departments: int) -> Any:
     if sqlite:
         rowid, found = "rowid", "case_search MATCH :q"
     else:
-        rowid, found = "case_id", "to_tsvector('simple', body) @@ to_tsquery('simple', :q)"
+        rowid, found = "case_id", "body_tsv @@ to_tsquery('simple', :q)"
     below = f"AND {rowid} < :before " if before else ""
     if not n_departments:
         return text(f"SELECT {rowid} FROM case_search WHERE {found} {below}ORDER BY {rowid} DESC LIMIT :lim")
@@ -692,7 +692,7 @@ def closed_cases_with_any(
             )
         return text(
             f"SELECT {columns} FROM case_search s JOIN cases c ON c.id = s.case_id "
-            f"WHERE to_tsvector('simple', s.body) @@ to_tsquery('simple', :q) AND {closed} "
+            f"WHERE s.body_tsv @@ to_tsquery('simple', :q) AND {closed} "
             "ORDER BY s.case_id DESC LIMIT :lim"
         )
 
