@@ -128,6 +128,31 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--store", metavar="CODE", help="store code (required for a store manager, only for one)")
     add.add_argument("--display-name", default="", metavar="TEXT")
     users_sub.add_parser("list", parents=[common], help="list users")
+    key = users_sub.add_parser("key", parents=[common],
+                               help="the public keys a user signs in with over `kesu-desk serve --ssh` (admins)")
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True, parser_class=_Parser)
+    key_add = key_sub.add_parser("add", parents=[common], help="give NAME the public key in FILE (e.g. id_ed25519.pub)")
+    key_add.add_argument("name", metavar="NAME")
+    key_add.add_argument("file", metavar="FILE", type=Path)
+    key_list = key_sub.add_parser("list", parents=[common], help="the keys of NAME, or of everybody")
+    key_list.add_argument("name", metavar="NAME", nargs="?")
+    key_remove = key_sub.add_parser("remove", parents=[common], help="take a key (by fingerprint) away from NAME")
+    key_remove.add_argument("name", metavar="NAME")
+    key_remove.add_argument("fingerprint", metavar="FINGERPRINT", help="as `users key list` shows it: SHA256:…")
+
+    serve = sub.add_parser(
+        "serve", parents=[common],
+        help="serve the desk over its own SSH server: each user signs in with their key (admins start it)",
+        description="Supervisors and shops connect with any SSH client (ssh -p PORT desk@HOST); the key they\n"
+                    "offer decides who they are (kesu-desk users key add). No passwords, no shell. Each\n"
+                    "connection runs its own desk at the client's terminal size; the host key is made once in\n"
+                    "the data folder; one log line per connection. Ctrl+C stops the server.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--ssh", required=True, metavar="[HOST:]PORT",
+                       help="where to listen, e.g. 2222 (every interface) or 127.0.0.1:2222")
+    serve.add_argument("--idle-minutes", type=float, default=30.0, metavar="N",
+                       help="close a connection after N minutes without a key (default 30)")
 
     depts = sub.add_parser("departments", parents=[common],
                            help="list, add, rename, retire and restore departments (admins change them)")
@@ -603,6 +628,9 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services import users
     from kesu_desk.text import visible_line
 
+    if args.users_command == "key":
+        return _user_keys(args, settings, lang)
+
     adding = args.users_command == "add"
     desk = _signed_in(settings, Use.MANAGE if adding else Use.USERS, create=adding, bootstrap=adding)
     if adding and desk.identity is None:  # the first user of a new database
@@ -619,6 +647,54 @@ def cmd_users(args: argparse.Namespace, settings: Any, lang: str) -> int:
         state = "" if user.active else " (inactive)"
         name, shown = visible_line(user.name), visible_line(user.display_name)
         _say(f"{name:<20} {user.role.value:<13} {user.department or user.store or '-':<6} {shown}{state}")
+    return 0
+
+
+def _user_keys(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services import ssh_keys
+    from kesu_desk.text import visible_line
+
+    desk = _signed_in(settings, Use.MANAGE)
+    if args.key_command == "add":
+        key = ssh_keys.add_key(desk, args.name, args.file)
+        _say(t("ssh.key_added", lang, name=key.user, fingerprint=key.fingerprint, algorithm=key.algorithm))
+    elif args.key_command == "remove":
+        ssh_keys.remove_key(desk, args.name, args.fingerprint)
+        _say(t("ssh.key_removed", lang, name=args.name, fingerprint=args.fingerprint))
+    else:
+        for key in ssh_keys.list_keys(desk, args.name):
+            _say(f"{visible_line(key.user):<20} {key.fingerprint}  {key.algorithm:<12} {visible_line(key.comment)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    import logging
+
+    from kesu_desk.domain.access import Use
+    from kesu_desk.domain.errors import InvalidInput
+    from kesu_desk.i18n import t
+    from kesu_desk.logfile import open_log
+    from kesu_desk.sshserver import parse_address, run
+
+    try:
+        host, port = parse_address(args.ssh)
+    except ValueError:
+        raise InvalidInput("invalid_input", errors={"address": "bad_address"}) from None
+    if not 0 < args.idle_minutes <= 24 * 60:
+        raise InvalidInput("invalid_input", errors={"idle_minutes": "idle_out_of_range"})
+    desk = _signed_in(settings, Use.MANAGE)
+    # One line per connection, in the log file and on the server's standard error.
+    handler = open_log()
+    handler.setLevel(logging.INFO)
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    ssh_log = logging.getLogger("kesu_desk.ssh")
+    ssh_log.setLevel(logging.INFO)
+    ssh_log.addHandler(console)
+    _say(t("ssh.serving", lang, host=host, port=port), err=True)
+    run(desk, args.ssh, args.lang, args.idle_minutes)
     return 0
 
 
@@ -1156,4 +1232,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "backup": cmd_backup,
     "export": cmd_export,
     "import": cmd_import,
+    "serve": cmd_serve,
 }

@@ -48,6 +48,12 @@ class WorkbookProblem(DeskError):
     catalogue = "workbook"
 
 
+class SshKeyProblem(DeskError):
+    """A public key that cannot be given or taken away (issue 17, the desk's SSH server)."""
+
+    catalogue = "ssh"
+
+
 class StoreProblem(DeskError):
     """A store that is unknown, retired, or a wrong store field (issue 13)."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 
+from kesu_desk.config import data_dir
 from kesu_desk.domain.access import Identity, Use, may
 from kesu_desk.domain.errors import AccessDenied, DeskError, NotFoundError
 from kesu_desk.domain.vocabulary import Role
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.ssh_keys import TICKET_ENV, read_ticket, ticket_secret
 from kesu_desk.store import access
 from kesu_desk.store.engine import is_sqlite
 
@@ -50,7 +52,11 @@ def bootstrapping(desk: Desk) -> bool:
 
 def sign_in(desk: Desk, act_as: str | None = None) -> Identity:
     """Sign ``desk`` in as the person at the keyboard; AccessDenied for an unknown login or a
-    non-admin asking to act as somebody else, NotFoundError for an unknown ``act_as``."""
+    non-admin asking to act as somebody else, NotFoundError for an unknown ``act_as``. A desk
+    started by the desk's SSH server for a connection signs in as the user its ticket names."""
+    ticket = os.environ.pop(TICKET_ENV, None)  # read once, and passed on to nothing started later
+    if ticket is not None:
+        return _sign_in_by_ticket(desk, ticket, act_as)
     login = who_is_connected(desk)
     with desk.uow(write=False) as uow:
         person = access.active_user(uow.session, login)
@@ -65,6 +71,19 @@ def sign_in(desk: Desk, act_as: str | None = None) -> Identity:
             if other is None:
                 raise NotFoundError("unknown_user", user=act_as)
             identity = Identity(user=other, login=login, admin=person)
+    desk.sign_in(identity)
+    return identity
+
+
+def _sign_in_by_ticket(desk: Desk, ticket: str, act_as: str | None) -> Identity:
+    name = read_ticket(ticket_secret(data_dir()), ticket)
+    with desk.uow(write=False) as uow:
+        person = access.active_user(uow.session, name)
+    if person is None:
+        raise AccessDenied("unknown_login", login=name)
+    if act_as is not None and act_as != name:  # the key decides who the user is
+        raise AccessDenied("act_as_refused", login=name, role=person.role.value)
+    identity = Identity(user=person, login=f"ssh:{name}")
     desk.sign_in(identity)
     return identity
 

@@ -380,3 +380,17 @@ class Store(SQLModel, table=True):
 def column_length(model: type[SQLModel], name: str) -> int:
     """The most characters column ``name`` of ``model``'s table holds."""
     return int(model.__table__.c[name].type.length)  # type: ignore[attr-defined]
+
+
+class UserKey(SQLModel, table=True):
+    """Issue 17: a public key a desk user signs in with over the desk's own SSH server
+    (``kesu-desk serve --ssh``): the key decides who the user is. A key belongs to one user."""
+
+    __tablename__ = "user_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    fingerprint: str = Field(max_length=64, unique=True)  # SHA256:… as OpenSSH shows it
+    key: str = Field(sa_column=Column(Text, nullable=False))  # the OpenSSH public key line
+    comment: str = Field(default="", max_length=128)
+    added_at: datetime = Field(default_factory=utcnow)
