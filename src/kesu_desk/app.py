@@ -41,6 +41,8 @@ from kesu_desk.widgets.outcomes import outcome
 
 # How often the desk looks for other terminals' changes (one indexed max() per look).
 CHANGE_CHECK_SECONDS = 1.0
+# How often a running desk sends the e-mails that are due (issue 17; with a [mail] server).
+MAIL_SECONDS = 60.0
 # Signals that end the desk from outside: the terminal went away (SIGHUP), a shutdown or a
 # `kill` (SIGTERM). What the user typed is on disk before the process ends.
 ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name))
@@ -161,6 +163,19 @@ class KesuDesk(App[None]):
         self.check_changes()  # the baseline, taken with the first page, and the approvals badge
         if self._watch_changes:
             self.set_interval(CHANGE_CHECK_SECONDS, self.check_changes)
+            if self.desk.settings.mail.enabled:  # issue 17: the desk sends what is due while it runs
+                self.set_interval(MAIL_SECONDS, self._send_mail)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="mail")
+    def _send_mail(self) -> None:
+        """Due e-mails to customers, each claimed first, so terminals sending at once never send
+        one twice; a failure is the outbox's to keep (and the overview's to show), not the user's."""
+        from kesu_desk.services.mail import send_pending
+
+        try:
+            send_pending(self.desk)
+        except Exception:  # the database is away for a moment: the next round tries again
+            logfile.log.warning("sending e-mail failed", exc_info=True)
 
     def on_unmount(self) -> None:
         for signum, previous in self._previous_handlers.items():

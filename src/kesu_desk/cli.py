@@ -140,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     key_remove.add_argument("name", metavar="NAME")
     key_remove.add_argument("fingerprint", metavar="FINGERPRINT", help="as `users key list` shows it: SHA256:…")
 
+    mail_cmd = sub.add_parser("mail", parents=[common],
+                              help="e-mail to customers: send what is due, or list the outbox ([mail] in the config)")
+    mail_sub = mail_cmd.add_subparsers(dest="mail_command", metavar="ACTION", required=True, parser_class=_Parser)
+    mail_sub.add_parser("send", parents=[common],
+                        help="send the messages that are due through the SMTP server, with retries and backoff")
+    mail_list = mail_sub.add_parser("list", parents=[common], help="the newest messages of the outbox")
+    mail_list.add_argument("--status", choices=["pending", "sending", "sent", "failed"])
+
     serve = sub.add_parser(
         "serve", parents=[common],
         help="serve the desk over its own SSH server: each user signs in with their key (admins start it)",
@@ -666,6 +674,33 @@ def _user_keys(args: argparse.Namespace, settings: Any, lang: str) -> int:
     else:
         for key in ssh_keys.list_keys(desk, args.name):
             _say(f"{visible_line(key.user):<20} {key.fingerprint}  {key.algorithm:<12} {visible_line(key.comment)}")
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.present.formats import local_time
+    from kesu_desk.services import mail
+
+    if args.mail_command == "send":
+        desk = _signed_in(settings, Use.MANAGE)
+        if not desk.settings.mail.enabled:
+            _say(t("mail.disabled", lang), err=True)
+            return EXIT_ERROR
+        report = mail.send_pending(desk)
+        _say(t("mail.sent", lang, sent=report.sent, retried=report.retried, failed=report.failed,
+               interrupted=report.interrupted))
+        return EXIT_ERROR if report.failed else 0
+    desk = _signed_in(settings, Use.EXPORT)  # customers' addresses: who may export may read them
+    rows = mail.list_outbox(desk, args.status)
+    if not rows:
+        _say(t("mail.none", lang))
+    tz = desk.calendar.tz
+    for m in rows:
+        when = local_time(m.sent_at or m.created_at, tz)
+        line = f"{m.number}  {t(f'mail.status.{m.status}', lang):<8} {when}  {t(f'mail.kind.{m.kind}', lang)} → {m.to}"
+        _say(line + (f"  ({m.last_error})" if m.last_error else ""))
     return 0
 
 
@@ -1233,4 +1268,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "serve": cmd_serve,
+    "mail": cmd_mail,
 }

@@ -87,6 +87,26 @@ class KindDeadlines(BaseModel):
     department_working_days: int | None = Field(default=None, ge=1, le=MAX_WORKING_DAYS)
 
 
+class Mail(BaseModel):
+    """Issue 17: e-mail to customers through an SMTP server ([mail]); without ``smtp_host`` the
+    desk sends (and queues) nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    sender: str = "kesu-desk@localhost"  # the From address
+    max_attempts: int = Field(default=8, ge=1, le=50)  # then the message is failed
+    timeout_seconds: int = Field(default=30, ge=1, le=300)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+
 class Deadlines(BaseModel):
     """DOMAIN.md's deadlines; working days exclude weekends, holidays and closed days."""
 
@@ -177,6 +197,7 @@ class Settings(BaseSettings):
     general_manager: str | None = None
     rules: Path | None = None  # a missing or broken file: the default rules, and a message
     deadlines: Deadlines = Field(default_factory=Deadlines)
+    mail: Mail = Field(default_factory=Mail)
     keymap: dict[BindingId, Keys] = Field(default_factory=dict)
     queue_filters: QueueFilters = Field(default_factory=QueueFilters)
 
@@ -378,7 +399,7 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
     parameters (ranges read from the fields' own constraints)."""
     head = str(loc[0]) if loc else ""
     rest = [part for part in loc[1:] if isinstance(part, str)]
-    if head in ("deadlines", "queue_filters", "keymap") and not loc[1:]:
+    if head in ("deadlines", "queue_filters", "keymap", "mail") and not loc[1:]:
         return "table", {"name": head}
     if head == "deadlines" and rest[0] == "kinds":
         if len(rest) >= 3 and rest[2] in KindDeadlines.model_fields:
@@ -388,6 +409,12 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
         return "table", {"name": "deadlines.kinds"}
     if head == "deadlines":
         return "whole_number", _bounds(Deadlines, rest[0])
+    if head == "mail":
+        if not rest:
+            return "table", {"name": "mail"}
+        if rest[0] in ("smtp_port", "max_attempts", "timeout_seconds"):
+            return "whole_number", _bounds(Mail, rest[0])
+        return ("bool", {}) if rest[0] == "starttls" else ("text", {})
     if head == "keymap":
         if not binding_id:
             return "keys", {}

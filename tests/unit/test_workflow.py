@@ -53,6 +53,7 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.EFFECTIVENESS_CHECK: (set(Status), STAFF, False),
     # Only the upgrade that merges duplicate customer records writes it.
     A.CUSTOMER_MERGED: (set(Status), set(), False),
+    A.MAIL: (set(Status), set(), False),
     A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
 }
 

@@ -176,6 +176,7 @@ class Action(StrEnum):
     CUSTOMER_MERGED = "customer_merged"
     # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
     LETTER = "letter"
+    MAIL = "mail"  # issue 17: an e-mail to the customer put in the outbox
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

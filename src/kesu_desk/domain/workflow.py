@@ -115,6 +115,9 @@ RULES: dict[Action, Rule] = {
     # Issue 13: the written answer, once the outcome is decided (approved, or not founded and
     # closed); for a store's case the service lets only its store manager, supervisors, managers.
     Action.LETTER: Rule(LETTER_STATUSES, EVERYONE, department_bound=True),
+    # Issue 17: the desk records an e-mail to the customer with the event that causes it; nobody
+    # asks for it as an action of their own.
+    Action.MAIL: Rule(ALL_STATUSES, frozenset()),
 }
 
 
@@ -354,5 +357,6 @@ _TARGETS: dict[Action, Any] = {
     Action.CORRECTIVE_PROGRESS: _corrective_progress,
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
     Action.CUSTOMER_MERGED: _same_status,
+    Action.MAIL: _same_status,
     Action.LETTER: _same_status,
 }

@@ -229,7 +229,8 @@ class OverviewScreen(DeskScreen[None]):
                    self.t("supervisor.figure.batch_problems_value", batches=n(o.batch_problems),
                           cases=n(o.batch_problem_cases)), False),
             Figure("corrective", self.t("overview.corrective_open"), n(len(data.corrective)), True),
-        ]
+        ] + ([Figure("mail_failed", label("mail_failed"), n(o.mail_failed), False)]
+             if o.mail_failed is not None else [])
 
     def _show_figures(self, figures: list[Figure]) -> None:
         box = self.query_one("#ov-figures", OptionList)

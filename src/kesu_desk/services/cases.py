@@ -36,6 +36,7 @@ from kesu_desk.domain.vocabulary import (
     Visibility,
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
+from kesu_desk.services import mail
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.stores import open_store
 from kesu_desk.services.views import CaseView, EventView, money
@@ -147,6 +148,7 @@ def _change(
         uow.flush()
         uow.events.write(case, actor, action, before, target.value, comment,
                          visibility=visibility, now=now, **details)
+        mail.after_event(uow, desk, case, actor, action, target.value, now)
         uow.commit()
         return case_view(uow, case)
 
@@ -211,6 +213,10 @@ def register_case(
     (what the agent kept or overrode) the timeline records both, in the same transaction."""
     with desk.uow() as uow:
         case = register_in(uow, desk, actor_name, draft, source_key=source_key)
+        # the acknowledgement: not for an import (acknowledged long ago), nor a contact resolved
+        # on the spot (register_in alone)
+        mail.after_event(uow, desk, case, uow.users.actor(actor_name), Action.REGISTER, case.status,
+                         case.registered_at)
         if suggested is not None:
             _suggestion_event(uow, case, uow.users.actor(actor_name), suggested, chosen)
         uow.commit()
@@ -488,6 +494,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
         uow.events.write(case, who, Action.APPROVE, before, target.value, comment, now=now,
                          level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
                          amount=money(proposal.amount_cents))
+        mail.after_event(uow, desk, case, who, Action.APPROVE, target.value, now)  # once approved: the outcome
         uow.commit()
         return case_view(uow, case)
 

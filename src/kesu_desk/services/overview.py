@@ -16,7 +16,7 @@ from kesu_desk.domain.vocabulary import OPEN_STATUSES, Status
 from kesu_desk.domain.workflow import APPROVERS, Actor
 from kesu_desk.services import approvals
 from kesu_desk.services.desk import Desk
-from kesu_desk.store import figures, queries
+from kesu_desk.store import figures, outbox, queries
 from kesu_desk.store.queries import QueueFilter
 from kesu_desk.store.uow import UnitOfWork
 
@@ -66,6 +66,7 @@ class Overview:
     batch_problems: int  # those product batches
     per_day: DailySeries
     causes: list[CauseShare]  # fishbone factors of the last 90 days' closed cases, a Pareto
+    mail_failed: int | None = None  # e-mails to customers that failed; None: no [mail] server
 
     @property
     def open_total(self) -> int:
@@ -194,4 +195,5 @@ def overview(desk: Desk, actor_name: str, now: datetime) -> Overview:
             batch_problem_cases=batch_cases, batch_problems=batches,
             per_day=cases_per_day_by_category(desk, uow, now),
             causes=causes(desk, uow, now),
+            mail_failed=outbox.count(uow.session, outbox.FAILED) if desk.settings.mail.enabled else None,
         )

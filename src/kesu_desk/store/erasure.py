@@ -19,6 +19,7 @@ from kesu_desk.store.models import (
     CaseEvent,
     CorrectiveAction,
     Customer,
+    OutboxMessage,
     Proposal,
     Survey,
 )
@@ -75,6 +76,12 @@ def erase(session: Session, customer_id: int, erasure_id: int, mask: Callable[[s
         for s in session.exec(select(Survey).where(col(Survey.case_id).in_(case_ids))).all():
             s.comments = mask(s.comments)
             session.add(s)
+        for m in session.exec(select(OutboxMessage).where(col(OutboxMessage.case_id).in_(case_ids))).all():
+            # issue 17: no message goes to an erased customer, and none keeps their address
+            m.to_address, m.subject, m.body = "", mask(m.subject), mask(m.body)
+            if m.status in ("pending", "sending"):
+                m.status, m.last_error = "failed", "customer erased"
+            session.add(m)
         for ca in session.exec(select(CorrectiveAction).where(col(CorrectiveAction.case_id).in_(case_ids))).all():
             ca.action, ca.progress, ca.check_comment = mask(ca.action), mask(ca.progress), mask(ca.check_comment)
             session.add(ca)

@@ -394,3 +394,27 @@ class UserKey(SQLModel, table=True):
     key: str = Field(sa_column=Column(Text, nullable=False))  # the OpenSSH public key line
     comment: str = Field(default="", max_length=128)
     added_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Issue 17: an e-mail to a customer, written in the same transaction as the event that
+    causes it (registration: the acknowledgement; approval: the outcome; implementation: the
+    follow-up survey) and sent afterwards by ``kesu-desk mail send`` or a running desk. Claimed
+    (status ``sending``) before it is handed to the SMTP server, so it is never sent twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str = Field(max_length=16)  # acknowledgement, outcome, survey
+    to_address: str = Field(max_length=254)
+    lang: str = Field(max_length=8)
+    subject: str = Field(max_length=255)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    status: str = Field(default="pending", max_length=16)  # pending, sending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    last_error: str = Field(default="", max_length=500)

@@ -98,6 +98,8 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("answer_due", date=_date(d["answer_due"], tz))
     elif action == Action.SUGGESTION.value:
         lines += _suggestion_lines(d, lang)
+    elif action == Action.MAIL.value and "kind" in d:
+        add("mail_kind", kind=_name("mail.kind", d["kind"], lang))
     elif action == Action.DECIDE_VALIDITY.value and "validity" in d:
         add("validity", validity=_name("case.validity", d["validity"], lang))
     elif action == Action.ASSIGN.value:
