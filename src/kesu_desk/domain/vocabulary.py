@@ -176,6 +176,8 @@ class Action(StrEnum):
     CUSTOMER_MERGED = "customer_merged"
     # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
     LETTER = "letter"
+    # Issue 13, remedies: the price of what the complaint is about, set or corrected.
+    PRICE = "price"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.
