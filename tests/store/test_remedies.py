@@ -189,3 +189,20 @@ def test_the_record_the_letter_and_the_review_show_every_remedy(desk: Desk, regi
     report = build_report(desk, today - timedelta(days=1), today + timedelta(days=1))
     given = {r.remedy: (r.n, r.cost) for r in report.remedies}
     assert given == {"exchange": (1, Decimal("0")), "compensation": (1, Decimal("300"))}
+
+
+def test_a_compensation_outside_the_range_waits_for_a_manager_not_a_supervisor(
+    desk: Desk, register: Register
+) -> None:
+    from kesu_desk.services import approvals
+
+    _propose(desk, register(price="100"), [("exchange", None), ("compensation", Decimal("800"))],
+             reason="hospital stay")
+    assert approvals.waiting_count(desk, "sup") == 0  # nothing a supervisor could approve
+    assert [i.number for i in approvals.approval_inbox(desk, "sup")] == []
+    assert approvals.waiting_count(desk, "mgr") == 1
+    item = approvals.approval_inbox(desk, "mgr")[0]
+    assert item.approvable and item.range_reason == "hospital stay"
+    assert item.remedies == (("exchange", None), ("compensation", Decimal("800")))
+    assert item.suggested_range is not None and (item.suggested_range.low, item.suggested_range.high) == (
+        Decimal("200"), Decimal("500"))

@@ -14,8 +14,9 @@ Decisions a supervisor would expect:
   :func:`waiting_count` does not count them, and :func:`approve_many` refuses them.
 * **Left out:** proposals this user has already approved (the first of two approvals: done on
   their side, now in a manager's inbox) and, for a supervisor, proposals above the threshold that
-  already have a supervisor's approval (only a manager's can follow). They are not waiting for
-  this user.
+  already have a supervisor's approval (only a manager's can follow), and a compensation
+  outside the suggested range (issue 13: a manager's decision). They are not waiting for this
+  user.
 * **Suggested remedy:** the remedies the rules suggested at registration, read from the case's
   newest ``suggestion`` timeline event. Without one (imported cases, cases registered without the
   suggestion panel) the suggestion is empty: rerunning today's rules would show a suggestion
