@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from test_intake import type_text as type_text_intake
 from uisteps import field_value, open_case, press, run_as, static_text, type_text
 
 from casesteps import to_investigating
@@ -53,3 +55,32 @@ async def test_an_exchange_and_a_compensation_are_proposed_from_the_keyboard(
     assert proposed.status is Status.PROPOSED
     approved = cases.approve(desk, "mgr", view.number, version=proposed.version)
     assert approved.remedies == (("exchange", None), ("compensation", Decimal("800")))
+
+
+async def test_the_intake_takes_the_price_prefilled_from_the_picked_product(
+    desk: Desk, people: dict[str, object], tmp_path: Path
+) -> None:
+    from sqlmodel import select
+    from test_intake import go_to, intake_form, settle
+
+    from kesu_desk.services import products
+    from kesu_desk.store.models import Case
+
+    (tmp_path / "menu.csv").write_text("code,name,retail_price\nD-01,Kung pao chicken,38.00\n", encoding="utf-8")
+    products.import_products(desk, tmp_path / "menu.csv")
+    async with intake_form(desk) as (desktop, pilot):
+        await type_text_intake(pilot, "13900139000")
+        await go_to(desktop, pilot, "product")
+        await type_text_intake(pilot, "D-01\n")
+        await settle(desktop, pilot)
+        assert desktop.value("price") == "38.00"  # the picked dish's retail price
+        await go_to(desktop, pilot, "price")
+        for _ in range(5):
+            await pilot.press("backspace")
+        await type_text_intake(pilot, "42.50")
+        await go_to(desktop, pilot, "description")
+        await type_text_intake(pilot, "A hair in the dish")
+        await pilot.press("ctrl+s")
+        await settle(desktop, pilot, 0.1)
+    with desk.uow(write=False) as uow:
+        assert uow.session.exec(select(Case.price_cents)).one() == 4250

@@ -243,3 +243,14 @@ def test_the_suggest_key_reads_the_purchase_date_only_when_it_is_a_date() -> Non
     assert typed(purchase_date="2026-02-30").suggest_key().purchase_date is None
     key = typed(purchase_date="2026-01-15", description=" x ").suggest_key()
     assert isinstance(key, SuggestKey) and str(key.purchase_date) == "2026-01-15" and key.text == "x"
+
+
+def test_the_price_is_read_as_an_amount_and_an_ambiguous_one_is_told_on_leaving() -> None:
+    # Issue 13, remedies: the price a compensation's range is measured by.
+    from decimal import Decimal
+
+    form = typed(phone=PHONE, description="菜里有头发", price="1.500")
+    assert form.check({"price"}, format_only=True) == {"price": "amount_ambiguous"}
+    form.change("price", "38,50")
+    registration, errors = form.registration()
+    assert errors == {} and registration is not None and registration.draft.price == Decimal("38.50")
