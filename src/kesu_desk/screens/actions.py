@@ -506,9 +506,13 @@ class ProposeDialog(ActionDialog):
             raise InvalidInput("invalid_input", errors={"remedy": "missing"})
         lines = [(remedy, parse_amount(self.text("amount")))]
         for n in range(2, MAX_REMEDIES + 1):
-            more = self.chosen(f"remedy-{n}") if self.query_one(f"#remedy-line-{n}").display else None
+            if not self.query_one(f"#remedy-line-{n}").display:
+                continue
+            more, amount = self.chosen(f"remedy-{n}"), parse_amount(self.text(f"amount-{n}"))
+            if more is None and amount is not None:  # an amount for no remedy is not dropped unsaid
+                raise InvalidInput("invalid_input", errors={"remedy": "missing"})
             if more is not None:
-                lines.append((more, parse_amount(self.text(f"amount-{n}"))))
+                lines.append((more, amount))
         try:
             price = parse_amount(self.text("price"))
         except InvalidInput as refused:
