@@ -182,6 +182,10 @@ class Settings(BaseSettings):
     approval_threshold: Decimal = Field(
         default=Decimal("1000"), ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False
     )
+    # Issue 13, remedies: the compensation the business expects, in times the price (the
+    # restaurant's 2–5×); one outside it needs the proposer's reason and a manager's approval.
+    compensation_min_times: int = Field(default=2, ge=1, le=100)
+    compensation_max_times: int = Field(default=5, ge=1, le=100)
     # No-answer follow-up calls before the case closes as "no answer".
     follow_up_attempts: int = Field(default=3, ge=1, le=10)
     # The effectiveness check of a corrective action falls due this many calendar days after its
@@ -432,7 +436,8 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
             kind = Status if rest[0] == "statuses" else Severity
             return "choices", {"choices": ", ".join(kind)}
         return "bool", {}
-    if head in ("follow_up_attempts", "corrective_check_days"):
+    if head in ("follow_up_attempts", "corrective_check_days", "compensation_min_times",
+                "compensation_max_times"):
         return "whole_number", _bounds(Settings, head)
     if head == "approval_threshold":
         return "amount", _bounds(Settings, head)

@@ -9,6 +9,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from decimal import Decimal
 from email import message_from_bytes
 from email.message import Message
 from email.policy import default
@@ -18,7 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from casesteps import to_proposed
+from casesteps import to_investigating, to_proposed
 from kesu_desk.config import Mail
 from kesu_desk.domain.access import Identity
 from kesu_desk.services import cases, mail, privacy, users
@@ -215,3 +216,16 @@ def test_an_erased_customer_gets_no_mail_and_the_outbox_forgets_them(
     [row] = outbox(mailing)
     assert (row.status, row.to_address) == ("failed", "") and "王芳" not in row.body
     assert mail.send_pending(mailing).sent == 0 and inbox.messages == []
+
+
+def test_the_outcome_names_every_approved_remedy(
+    mailing: Desk, smtp: tuple[Inbox, int], register: Register, people: Any
+) -> None:
+    """Issue 13's several remedies in one proposal: the customer is told all of them."""
+    inbox, _ = smtp
+    view = to_investigating(mailing, register(email="wang@example.com", phone=""))
+    view = cases.propose(mailing, "hq", view.number, remedies=[("exchange", None), ("compensation", Decimal("80"))],
+                         version=view.version)
+    cases.approve(mailing, "sup", view.number, version=view.version)
+    mail.send_pending(mailing)
+    assert "换货；赔偿，金额 80.00" in body(inbox.messages[-1])

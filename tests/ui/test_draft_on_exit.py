@@ -30,7 +30,7 @@ pytestmark = [
 
 PHONE = "13800138000"
 # Tab from the phone to "What happened" (FIELDS in screens/intake.py).
-TABS_TO_DESCRIPTION = 9
+TABS_TO_DESCRIPTION = 10  # issue 13: the price comes before what happened
 
 
 class Terminal:
@@ -222,4 +222,7 @@ def test_after_kill_9_what_was_saved_comes_back_and_the_next_start_removes_what_
     end = time.monotonic() + 20
     while left.exists() and time.monotonic() < end:
         time.sleep(0.05)
-    assert temporaries(desk) == [someone_elses.name]
+    # The desk now running may be writing its own draft this instant (its temporary lives 50 ms
+    # on this slow disk): that one is not left behind.
+    writing = f".{terminal.pid}."
+    assert [name for name in temporaries(desk) if writing not in name] == [someone_elses.name]

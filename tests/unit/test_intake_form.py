@@ -254,3 +254,14 @@ def test_marking_the_contact_an_inquiry_asks_the_rules_again() -> None:
     form.change("kind", "inquiry")
     again = form.suggest()
     assert again is not None and again[1].kind == "inquiry"
+
+
+def test_the_price_is_read_as_an_amount_and_an_ambiguous_one_is_told_on_leaving() -> None:
+    # Issue 13, remedies: the price a compensation's range is measured by.
+    from decimal import Decimal
+
+    form = typed(phone=PHONE, description="菜里有头发", price="1.500")
+    assert form.check({"price"}, format_only=True) == {"price": "amount_ambiguous"}
+    form.change("price", "38,50")
+    registration, errors = form.registration()
+    assert errors == {} and registration is not None and registration.draft.price == Decimal("38.50")

@@ -177,6 +177,8 @@ class Action(StrEnum):
     # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
     LETTER = "letter"
     MAIL = "mail"  # issue 17: an e-mail to the customer put in the outbox
+    # Issue 13, remedies: the price of what the complaint is about, set or corrected.
+    PRICE = "price"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

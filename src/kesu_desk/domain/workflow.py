@@ -6,16 +6,15 @@ changing a case and write the returned status together with the timeline event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from kesu_desk.domain.amounts import amount_params
 from kesu_desk.domain.errors import WorkflowError
+from kesu_desk.domain.remedies import CompensationRange, RemedyLine, RemedyProblem, check_lines
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
-    MONEY_REMEDIES,
     OPEN_STATUSES,
     Action,
     Remedy,
@@ -118,6 +117,8 @@ RULES: dict[Action, Rule] = {
     # Issue 17: the desk records an e-mail to the customer with the event that causes it; nobody
     # asks for it as an action of their own.
     Action.MAIL: Rule(ALL_STATUSES, frozenset()),
+    # Issue 13, remedies: whoever works on an open case may correct the price it is measured by.
+    Action.PRICE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
 }
 
 
@@ -205,18 +206,17 @@ def _propose(
     case: CaseFacts,
     actor: Actor,
     *,
-    remedy: Remedy | None,
+    remedy: Remedy | None = None,
     amount: Decimal | None = None,
+    remedies: Sequence[RemedyLine] | None = None,
 ) -> Status:
-    _require(remedy=remedy)
+    # Issue 13: several remedies in one proposal; ``remedy``/``amount`` is a proposal of one.
+    lines = list(remedies) if remedies is not None else [RemedyLine(remedy, amount)] if remedy else []
+    if not lines:
+        _require(remedy=None)
     if not case.has_cause:
         raise WorkflowError("cause_missing")
-    if amount is not None and amount < 0:
-        raise WorkflowError("negative_amount")
-    if remedy in MONEY_REMEDIES and not amount:
-        raise WorkflowError("amount_required", **amount_params())
-    if remedy is Remedy.APOLOGY and amount:
-        raise WorkflowError("apology_has_no_amount")
+    check_lines(lines)
     return Status.PROPOSED
 
 
@@ -229,11 +229,15 @@ def _approve(
     threshold: Decimal,
     prior_approvals: Iterable[Actor] = (),
     store_limit: Decimal | None = None,
+    outside_range: CompensationRange | None = None,
 ) -> Status:
     """Four-eyes: never one's own proposal; above the threshold two approvers, one a manager.
     A store manager approves only up to their store's limit (``store_limit``; issue 13)."""
     if actor.id == proposer_id:
         raise WorkflowError("own_proposal")
+    if outside_range is not None and actor.role not in SENIOR_APPROVERS:
+        # Issue 13: a compensation outside the suggested range is a manager's decision.
+        raise RemedyProblem("outside_needs_manager", **outside_range.params())
     if actor.role is Role.STORE_MANAGER and (amount or 0) > (store_limit or 0):
         raise WorkflowError("above_store_limit", limit=f"{store_limit or 0:,.2f}")
     prior = list(prior_approvals)
@@ -359,4 +363,5 @@ _TARGETS: dict[Action, Any] = {
     Action.CUSTOMER_MERGED: _same_status,
     Action.MAIL: _same_status,
     Action.LETTER: _same_status,
+    Action.PRICE: _same_status,
 }

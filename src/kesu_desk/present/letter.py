@@ -34,7 +34,14 @@ def render_letter(letter: Letter, tz: Any) -> str:
     else:
         remedy = t(f"remedy.{letter.remedy}", lang)
         lines += [w("founded"), ""]
-        if letter.amount is not None:
+        if len(letter.remedies) > 1:  # issue 13: several remedies, each with its amount
+            lines += [t("remedies.letter_offer", lang), ""]
+            lines += [f"- {t(f'remedy.{r}', lang)}" + (f" {a:,.2f}" if a is not None else "")
+                      for r, a in letter.remedies]
+            if letter.amount is not None:
+                lines += ["", t("remedies.letter_total", lang, amount=f"{letter.amount:,.2f}")]
+            lines += [""]
+        elif letter.amount is not None:
             lines += [w("remedy_amount", remedy=remedy, amount=f"{letter.amount:,.2f}"), ""]
         else:
             lines += [w("remedy", remedy=remedy), ""]

@@ -22,6 +22,7 @@ D8    closure                                 how the case closed, satisfaction,
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -130,7 +131,8 @@ def _proposal_tables(w: _Words, r: CaseRecord) -> list[FormTable]:
         FormTable(w("caption.proposals"),
                   w.heads("number", "proposed_at", "proposed_by", "remedy", "amount", "status",
                           "approvals_needed", "details"),
-                  [[str(i), w.when(p.proposed_at), p.proposed_by, w.name("remedy", p.remedy),
+                  [[str(i), w.when(p.proposed_at), p.proposed_by,
+                    _remedies(w, [(r, money(c)) for r, c in p.remedies] or [(p.remedy, None)]),
                     w.money(money(p.amount_cents)), w.name("proposal_status", p.status), str(p.approvals_needed),
                     one_line(p.details)]
                    for i, p in enumerate(r.details.proposals, start=1)]),
@@ -140,6 +142,14 @@ def _proposal_tables(w: _Words, r: CaseRecord) -> list[FormTable]:
                     w.name("decision", a.decision), one_line(a.comment)]
                    for a in r.details.approvals]),
     ]
+
+
+def _remedies(w: _Words, lines: Sequence[tuple[str, Decimal | None]]) -> str:
+    """A proposal's remedies in one cell (issue 13): each named, with its amount when there are
+    several ("exchange + compensation 600.00"); one remedy is its name (the amount has a column)."""
+    if len(lines) < 2:
+        return w.name("remedy", lines[0][0]) if lines else ""
+    return " + ".join(" ".join(filter(None, (w.name("remedy", r), w.money(a)))) for r, a in lines)
 
 
 def _index(r: CaseRecord, proposal_id: int) -> int:
@@ -241,8 +251,9 @@ def record_form(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
         ]),
         FormSection("cause", w("section.cause"), _cause_fields(w, v)),
         FormSection("proposal", w("section.proposal"), [
-            w.f("remedy", w.name("remedy", v.remedy)),
+            w.f("remedy", _remedies(w, v.remedies) if v.remedies else w.name("remedy", v.remedy)),
             w.f("amount", w.money(v.amount)),
+            w.f("price", w.money(v.price)),
         ], _proposal_tables(w, r)),
         FormSection("answer", w("section.answer"), [], [_answers(w, r)]),
         FormSection("implementation", w("section.implementation"), [
@@ -297,7 +308,7 @@ def eight_d(record: CaseRecord, lang: str, tz: Any) -> RecordForm:
             w.f("customer", v.customer.name),
         ]),
         FormSection("d3", w("d.d3"), [
-            w.f("remedy", w.name("remedy", v.remedy)),
+            w.f("remedy", _remedies(w, v.remedies) if v.remedies else w.name("remedy", v.remedy)),
             w.f("amount", w.money(v.amount)),
         ], [_proposal_tables(w, r)[0]]),
         FormSection("d4", w("d.d4"), _cause_fields(w, v)),

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from kesu_desk.domain.amounts import amount_params, parse_amount
 from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
+from kesu_desk.domain.remedies import MAX_REMEDIES
 from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Visibility
 from kesu_desk.i18n import t
 from kesu_desk.present.formats import local_time
@@ -35,7 +36,7 @@ from kesu_desk.widgets.form import Form, choice, line_input, row, text_area
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import one_line, plain
-from kesu_desk.widgets.timeline import amount_text, event_summary
+from kesu_desk.widgets.timeline import amount_text, event_summary, range_note, remedies_text
 
 # -- what changed between two versions of a case ------------------------------------------------
 
@@ -444,7 +445,14 @@ class CauseDialog(ActionDialog):
 
 
 class ProposeDialog(ActionDialog):
+    """A remedy with its amount; F4 adds a second and a third (issue 13: an exchange and a
+    compensation), each with its own amount. The price shows the compensation range it suggests;
+    a compensation outside it needs the reason."""
+
     ACTION = Action.PROPOSE
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f4", "add_remedy", "Another remedy", id="case.add_remedy"),
+    ]
 
     def form(self) -> ComposeResult:
         why = self.opened.cause.get("why")
@@ -454,15 +462,67 @@ class ProposeDialog(ActionDialog):
         yield row(self.t("field.remedy"), choice("remedy", remedies, prompt=self.t("dialog.choose")), required=True)
         yield row(self.t("field.amount"), line_input("amount", placeholder="0.00"),
                   hint=self.t("dialog.hint.amount", **amount_params()))
-        yield row(self.t("case.details"), text_area("details"))
+        for n in range(2, MAX_REMEDIES + 1):
+            with Vertical(id=f"remedy-line-{n}", classes="remedy-line"):
+                yield row(self.t("remedies.remedy_n", n=n),
+                          choice(f"remedy-{n}", remedies, prompt=self.t("dialog.choose")))
+                yield row(self.t("remedies.amount_n", n=n), line_input(f"amount-{n}", placeholder="0.00"))
+        price = f"{self.opened.price:.2f}" if self.opened.price is not None else ""
+        yield row(self.t("remedies.price"), line_input("price", price, placeholder="0.00"))
+        yield Static(id="range-note", classes="field-hint")
+        yield row(self.t("remedies.reason"), line_input("range-reason"))
+        yield row(self.t("case.details"), text_area("details"),
+                  hint=self.t("remedies.hint", shortcut=key_of(self, "case.add_remedy")))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for line in self.query(".remedy-line"):
+            line.display = False
+        self._show_range()
+
+    def action_add_remedy(self) -> None:
+        hidden = [line for line in self.query(".remedy-line") if not line.display]
+        if not hidden:
+            self.notify(self.t("remedies.too_many", most=MAX_REMEDIES), severity="warning")
+            return
+        hidden[0].display = True
+        hidden[0].query_one(Select).focus()
+
+    @on(Input.Changed, "#price")
+    def _price_changed(self) -> None:
+        self._show_range()
+
+    def _show_range(self) -> None:
+        try:
+            price = parse_amount(self.text("price"))
+        except DeskError:
+            price = None
+        note = range_note(cases.suggested_range(self.desk, price), price, self.lang)
+        self.query_one("#range-note", Static).update(Text(note))
 
     def collect(self) -> dict[str, Any]:
         remedy = self.chosen("remedy")
         if remedy is None:
             raise InvalidInput("invalid_input", errors={"remedy": "missing"})
-        return {"remedy": remedy, "amount": parse_amount(self.text("amount")), "details": self.text("details")}
+        lines = [(remedy, parse_amount(self.text("amount")))]
+        for n in range(2, MAX_REMEDIES + 1):
+            if not self.query_one(f"#remedy-line-{n}").display:
+                continue
+            more, amount = self.chosen(f"remedy-{n}"), parse_amount(self.text(f"amount-{n}"))
+            if more is None and amount is not None:  # an amount for no remedy is not dropped unsaid
+                raise InvalidInput("invalid_input", errors={"remedy": "missing"})
+            if more is not None:
+                lines.append((more, amount))
+        try:
+            price = parse_amount(self.text("price"))
+        except InvalidInput as refused:
+            raise InvalidInput("invalid_input", errors={"price": refused.params["errors"]["amount"]}) from None
+        return {"remedies": lines, "price": price, "reason": self.text("range-reason"),
+                "details": self.text("details")}
 
     def save(self, values: dict[str, Any], version: int) -> CaseView:
+        if values["price"] == self.opened.price:
+            values = {**values, "price": None}  # unchanged: no price event, nothing overwritten
         return cases.propose(self.desk, self.actor.name, self.opened.number, version=version, **values)
 
 
@@ -474,7 +534,11 @@ def _proposal_text(view: CaseView, lang: str) -> Text:
     proposal = t(f"remedy.{d.get('remedy')}", lang)
     if d.get("amount") is not None:
         proposal += f" {amount_text(d['amount'])}"
+    if d.get("remedies"):  # issue 13: several remedies in one proposal
+        proposal = remedies_text([(r["remedy"], r.get("amount")) for r in d["remedies"]], d.get("amount"), lang)
     text = Text(t("dialog.proposal", lang, proposal=proposal, actor=one_line(pending.actor)))
+    if d.get("range_reason"):
+        text.append("\n" + t("remedies.range_reason", lang, reason=one_line(str(d["range_reason"]))))
     if pending.comment:
         text.append("\n")
         text.append_text(plain(pending.comment))
@@ -518,6 +582,8 @@ class AnswerDialog(ActionDialog):
             offer = self.t(f"remedy.{self.opened.remedy}")
             if self.opened.amount is not None:
                 offer += f" {self.opened.amount:.2f}"
+            if len(self.opened.remedies) > 1:
+                offer = remedies_text(self.opened.remedies, self.opened.amount, self.lang)
             yield Static(Text(self.t("dialog.approved_remedy", remedy=offer)), classes="dialog-note")
         yield row(self.t("field.agrees"), choice("agrees", [
             (self.t("timeline.agrees"), True), (self.t("timeline.disagrees"), False),

@@ -36,7 +36,7 @@ from kesu_desk.widgets.desk_list import REDRAW_SECONDS, DeskList, deadline_cell,
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.text import ControlPictures, one_line, plain
-from kesu_desk.widgets.timeline import remedy_text
+from kesu_desk.widgets.timeline import range_note, remedies_text, remedy_text
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.
 MAX_ITEMS = 1000
@@ -69,7 +69,7 @@ class ApproveBatchDialog(DeskModal[str | None]):
                 if lines:
                     lines.append("\n")
                 lines.append(f"{item.number}  ")
-                lines.append(remedy_text(item.remedy, item.amount, self.lang))
+                lines.append(remedies_text(item.remedies, item.amount, self.lang))
                 lines.append(" · ")
                 lines.append(self.t("inbox.by", actor=one_line(item.proposed_by)))
                 if not item.approvable and item.reason is not None:
@@ -245,7 +245,7 @@ class ApprovalsScreen(DeskScreen[None]):
         first = Content.assemble(
             ("[x]" if marked else "[ ]", ".desk-list--marked" if marked else ""), " ",
             (f"{due:<7}", due_style), " ", item.number, "  ",
-            (remedy_text(item.remedy, item.amount, self.lang), ".desk-list--strong"),
+            (remedies_text(item.remedies, item.amount, self.lang), ".desk-list--strong"),
             f" {suggestion} · ", self.t("inbox.by", actor=one_line(item.proposed_by)),
         )
         second = [("‼ ", ".desk-list--urgent")] if item.urgent else []
@@ -283,7 +283,12 @@ class ApprovalsScreen(DeskScreen[None]):
         ]), style="bold")
         text.append("\n" + self.t("inbox.proposed", actor=one_line(item.proposed_by),
                                   date=local_time(item.proposed_at, tz),
-                                  remedy=remedy_text(item.remedy, item.amount, self.lang)))
+                                  remedy=remedies_text(item.remedies, item.amount, self.lang)))
+        if any(r == "compensation" for r, _ in item.remedies):  # issue 13: the range it is measured by
+            text.append("\n" + range_note(item.suggested_range, item.price, self.lang))
+            if item.range_reason is not None:
+                text.append("\n" + self.t("remedies.outside") + " · ")
+                text.append(self.t("remedies.range_reason", reason=one_line(item.range_reason)))
         if item.approved_by:
             text.append(" · " + self.t("inbox.approved_by", names=", ".join(one_line(n) for n in item.approved_by)))
         if item.details:

@@ -159,6 +159,7 @@ class IntakeScreen(DeskScreen[None]):
                 yield from self._row("purchase_date", self._input(
                     "purchase_date", placeholder=self.t("intake.placeholder.purchase_date"),
                     restrict=r"[0-9-]*"))
+                yield from self._row("price", self._input("price", placeholder="0.00"))  # issue 13
                 yield from self._row("description", TypedTextArea(
                     s["description"], id="description", compact=True, soft_wrap=True, tab_behavior="focus",
                     placeholder=self.t("intake.placeholder.description")))
@@ -335,6 +336,9 @@ class IntakeScreen(DeskScreen[None]):
             self._product = product
             box.value = name  # told to the form by Input.Changed
             self._show_product_info(self._product_line(product))
+            price = self.query_one("#price", Input)
+            if not price.value.strip() and product.retail_price is not None:
+                price.value = f"{product.retail_price:.2f}"  # issue 13: what a compensation is measured by
         elif message.found:
             self._show_product_info(self.t("products.matches", matches=" · ".join(
                 f"{p.code} {p.name_in(self.lang)}" for p in message.found)))

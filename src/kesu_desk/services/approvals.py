@@ -14,8 +14,9 @@ Decisions a supervisor would expect:
   :func:`waiting_count` does not count them, and :func:`approve_many` refuses them.
 * **Left out:** proposals this user has already approved (the first of two approvals: done on
   their side, now in a manager's inbox) and, for a supervisor, proposals above the threshold that
-  already have a supervisor's approval (only a manager's can follow). They are not waiting for
-  this user.
+  already have a supervisor's approval (only a manager's can follow), and a compensation
+  outside the suggested range (issue 13: a manager's decision). They are not waiting for this
+  user.
 * **Suggested remedy:** the remedies the rules suggested at registration, read from the case's
   newest ``suggestion`` timeline event. Without one (imported cases, cases registered without the
   suggestion panel) the suggestion is empty: rerunning today's rules would show a suggestion
@@ -33,6 +34,7 @@ from typing import Any
 
 from kesu_desk.domain import workflow
 from kesu_desk.domain.errors import DeskError, WorkflowError
+from kesu_desk.domain.remedies import CompensationRange
 from kesu_desk.domain.vocabulary import Action, Role, Severity, Status
 from kesu_desk.domain.workflow import APPROVERS, SENIOR_APPROVERS, Actor, CaseFacts
 from kesu_desk.services import cases
@@ -40,6 +42,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import money
 from kesu_desk.sla import DeadlineState, deadline_state, utcnow
 from kesu_desk.store import queries
+from kesu_desk.store import remedies as remedy_store
 from kesu_desk.store.uow import UnitOfWork
 
 INBOX_PAGE = 100
@@ -72,7 +75,14 @@ class InboxItem:
     approvals_needed: int  # 2 above the approval threshold (today's, as approving decides)
     approved_by: tuple[str, ...]  # approvals given so far (the first of two)
     approvable: bool
-    reason: WorkflowError | None  # why not, for i18n.describe
+    reason: DeskError | None  # why not, for i18n.describe
+    # Issue 13, remedies: every remedy in order with its amount (``remedy`` is the first,
+    # ``amount`` the sum), the price it was proposed with, the compensation range that price
+    # suggests, and the proposer's reason when the compensation is outside it.
+    remedies: tuple[tuple[str, Decimal | None], ...] = ()
+    price: Decimal | None = None
+    suggested_range: CompensationRange | None = None
+    range_reason: str | None = None
 
     @property
     def level(self) -> int:
@@ -160,18 +170,23 @@ def approval_inbox(
         suggestions = queries.latest_event_details(
             session, [p.case_id for p in pending], Action.SUGGESTION.value
         )
+        ids = [p.proposal_id for p in pending]
+        lines, facts = remedy_store.lines_by_id(session, ids), remedy_store.range_facts(session, ids)
     items = []
     for p in pending:
         prior = given.get(p.proposal_id, [])
-        reason: WorkflowError | None = None
+        price_cents, range_reason = facts.get(p.proposal_id, (None, None))
+        suggested = cases.suggested_range(desk, money(price_cents))
+        reason: DeskError | None = None
         try:
             workflow.transition(
                 Action.APPROVE, CaseFacts(status=p.status, department=p.department), actor,
                 proposer_id=p.proposed_by, amount=money(p.amount_cents), threshold=threshold,
                 prior_approvals=[Actor(a.user_id, a.name, Role(a.role), a.department)
                                  for a in prior],
+                outside_range=suggested if range_reason is not None else None,
             )
-        except WorkflowError as refused:
+        except DeskError as refused:
             reason = refused
         items.append(InboxItem(
             proposal_id=p.proposal_id, number=p.number, version=p.version, summary=p.summary,
@@ -183,6 +198,8 @@ def approval_inbox(
             amount=money(p.amount_cents), details=p.details, proposed_by=p.proposer,
             proposed_at=p.proposed_at, approvals_needed=_needed(money(p.amount_cents), threshold),
             approved_by=tuple(a.name for a in prior), approvable=reason is None, reason=reason,
+            remedies=tuple((r, money(c)) for r, c in lines.get(p.proposal_id, [(p.remedy, p.amount_cents)])),
+            price=money(price_cents), suggested_range=suggested, range_reason=range_reason,
         ))
     return items
 

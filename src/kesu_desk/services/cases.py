@@ -9,7 +9,7 @@ a handler reaches only their department's cases, and a signed-in user acts in th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +20,14 @@ from kesu_desk.domain.access import check_case
 from kesu_desk.domain.amounts import amount_cents
 from kesu_desk.domain.errors import InvalidInput, WorkflowError
 from kesu_desk.domain.limits import check_lengths
+from kesu_desk.domain.remedies import (
+    CompensationRange,
+    RemedyLine,
+    check_range_reason,
+    compensation_range,
+    outside_range,
+    total,
+)
 from kesu_desk.domain.vocabulary import (
     DEPARTMENT_STATUSES,
     SEVERITY_BY_LEVEL,
@@ -42,6 +50,8 @@ from kesu_desk.services.stores import open_store
 from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
 from kesu_desk.store.models import Approval, Case, Proposal, Survey
+from kesu_desk.store.remedies import add_lines
+from kesu_desk.store.remedies import lines_of as remedy_lines
 from kesu_desk.store.uow import Repositories, UnitOfWork
 
 if TYPE_CHECKING:  # drafts build pydantic validators: loaded when a case is first registered
@@ -159,7 +169,17 @@ def case_view(uow: Repositories, case: Case) -> CaseView:
     customer = uow.customers.get(case.customer_id)
     handler = uow.users.name_of(case.handler_id)
     timeline = [EventView.of(event, name, admin) for event, name, admin in uow.events.timeline(case)]
-    return CaseView.of(case, customer, handler, timeline)
+    return CaseView.of(case, customer, handler, timeline, approved_remedies(uow, case))
+
+
+def approved_remedies(uow: Repositories, case: Case) -> tuple[tuple[str, Decimal | None], ...]:
+    """The remedies of the case's approved proposal, in order (issue 13); () when none is."""
+    if case.remedy is None:
+        return ()
+    given = uow.cases.proposals(case, ProposalStatus.APPROVED, ProposalStatus.ACCEPTED)[:1]
+    if not given or given[0].remedy != case.remedy:
+        return ((case.remedy, money(case.amount_cents)),)
+    return tuple((r, money(c)) for r, c in remedy_lines(uow.cases.session, given)[given[0].id or 0])
 
 
 # -- kept for the services helpers B1/B2 are moving (removed when they merge) -------------------
@@ -329,6 +349,7 @@ def register_in(
         units=draft.units,
         store_code=store,
         customer_lang=draft.customer_lang,
+        price_cents=_price_cents(uow, draft),
     )
     uow.cases.add(case, customer)
     uow.events.write(case, actor, Action.REGISTER, None, Status.REGISTERED.value, now=now,
@@ -341,6 +362,14 @@ def register_in(
 
     notifications.after_registration(uow, desk, case, actor, now)
     return case
+
+
+def _price_cents(uow: UnitOfWork, draft: CaseDraft) -> int | None:
+    """The price of a new case (issue 13): the one given, else the picked product's retail price."""
+    if draft.price is not None:
+        return amount_cents(draft.price)
+    product = uow.products.by_code(draft.product_code) if draft.product_code else None
+    return product.retail_price_cents if product is not None else None
 
 
 def _counter_store(uow: UnitOfWork, actor: Actor, code: str | None) -> str | None:
@@ -429,25 +458,68 @@ def record_cause(
 
 
 def propose(
-    desk: Desk, actor: str, number: str, *, remedy: Remedy | str, amount: Decimal | None = None,
-    details: str = "", version: int | None = None,
+    desk: Desk, actor: str, number: str, *, remedy: Remedy | str | None = None,
+    amount: Decimal | None = None, details: str = "", version: int | None = None,
+    remedies: Sequence[tuple[Remedy | str, Decimal | None]] | None = None,
+    price: Decimal | None = None, reason: str = "",
 ) -> CaseView:
-    check_lengths(details=details)
-    chosen = Remedy(remedy)
-    threshold = desk.settings.approval_threshold
+    """Propose a remedy — or several (issue 13: ``remedies``, each with its own amount; the
+    first is the proposal's remedy, the amounts add up to its amount). ``price`` sets the case's
+    price first; a compensation outside the range it suggests needs ``reason``."""
+    check_lengths(details=details, reason=reason)
+    given = list(remedies) if remedies is not None else [(remedy, amount)] if remedy else []
     # Whole cents in range, or refused: the amount stored is the one the approvals compare.
-    stored = money(amount_cents(amount))
+    lines = [RemedyLine(Remedy(r), money(amount_cents(a))) for r, a in given]
+    summed = money(amount_cents(total(lines)))
+    price_cents = amount_cents(price)
+    threshold = desk.settings.approval_threshold
 
     def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         assert case.id is not None
-        needed = 2 if stored is not None and stored > threshold else 1
-        uow.cases.attach(Proposal(case_id=case.id, remedy=chosen.value, amount_cents=amount_cents(stored),
-                             details=details, proposed_by=who.id, proposed_at=now,
-                             approvals_needed=needed))
-        return {"remedy": chosen.value, "amount": stored, "approvals_needed": needed}
+        if price_cents is not None:
+            case.price_cents = price_cents
+        suggested = suggested_range(desk, money(case.price_cents))
+        check_range_reason(lines, suggested, reason)
+        outside = outside_range(lines, suggested)
+        needed = 2 if summed is not None and summed > threshold else 1
+        proposal = Proposal(case_id=case.id, remedy=lines[0].remedy.value, amount_cents=amount_cents(summed),
+                            details=details, proposed_by=who.id, proposed_at=now, approvals_needed=needed,
+                            price_cents=case.price_cents, range_reason=reason.strip() if outside else None)
+        uow.cases.attach(proposal)
+        add_lines(uow.cases.session, proposal, [(line.remedy.value, amount_cents(line.amount)) for line in lines])
+        return {"remedy": lines[0].remedy.value, "amount": summed, "approvals_needed": needed,
+                "remedies": _lines_json(lines) if len(lines) > 1 else None,
+                "price": money(price_cents), "range_reason": proposal.range_reason}
 
     return _change(desk, actor, number, version, Action.PROPOSE,
-                   {"remedy": chosen, "amount": stored}, apply, comment=details)
+                   {"remedies": lines}, apply, comment=details)
+
+
+def suggested_range(desk: Desk, price: Decimal | None) -> CompensationRange | None:
+    """The compensation the settings suggest for ``price`` (None without a price)."""
+    return compensation_range(price, desk.settings.compensation_min_times,
+                              desk.settings.compensation_max_times)
+
+
+def _lines_json(lines: Sequence[RemedyLine]) -> list[dict[str, str | None]]:
+    """Remedy lines as a timeline event keeps them."""
+    return [{"remedy": line.remedy.value, "amount": None if line.amount is None else str(line.amount)}
+            for line in lines]
+
+
+def set_price(
+    desk: Desk, actor: str, number: str, *, price: Decimal | None, version: int | None = None
+) -> CaseView:
+    """The price of what the complaint is about (issue 13), set or corrected after the intake
+    (None: not known); on the timeline."""
+    cents = amount_cents(price)
+
+    def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
+        before = money(case.price_cents)
+        case.price_cents = cents
+        return {"price": money(cents), "price_before": before}
+
+    return _change(desk, actor, number, version, Action.PRICE, {}, apply)
 
 
 def _pending_proposal(uow: UnitOfWork, case: Case) -> Proposal:
@@ -479,6 +551,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
             threshold=desk.settings.approval_threshold,
             prior_approvals=prior,
             store_limit=_store_limit(uow, case, who),
+            outside_range=_outside(desk, proposal),
         )
         now = utcnow()
         assert proposal.id is not None
@@ -493,10 +566,26 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
         uow.flush()
         uow.events.write(case, who, Action.APPROVE, before, target.value, comment, now=now,
                          level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
-                         amount=money(proposal.amount_cents))
+                         amount=money(proposal.amount_cents), remedies=_several(uow, proposal))
         mail.after_event(uow, desk, case, who, Action.APPROVE, target.value, now)  # once approved: the outcome
         uow.commit()
         return case_view(uow, case)
+
+
+def _outside(desk: Desk, proposal: Proposal) -> CompensationRange | None:
+    """The range a proposal's compensation was proposed outside of (its reason was required
+    then), measured by the price it was proposed with; None when it kept to the range."""
+    if proposal.range_reason is None:
+        return None
+    return suggested_range(desk, money(proposal.price_cents)) or CompensationRange(Decimal(0), Decimal(0))
+
+
+def _several(uow: UnitOfWork, proposal: Proposal) -> list[dict[str, str | None]] | None:
+    """A proposal's remedies for its timeline events, when it has more than one."""
+    lines = remedy_lines(uow.cases.session, [proposal])[proposal.id or 0]
+    if len(lines) < 2:
+        return None
+    return _lines_json([RemedyLine(Remedy(r), money(c)) for r, c in lines])
 
 
 def _store_limit(uow: UnitOfWork, case: Case, who: Actor) -> Decimal | None:
@@ -530,7 +619,7 @@ def return_proposal(desk: Desk, actor: str, number: str, *, comment: str, versio
         proposal.status = ProposalStatus.RETURNED.value
         uow.cases.attach(Approval(proposal_id=proposal.id, approver_id=who.id, decision="returned",
                                   comment=comment, at=now))
-        return {"remedy": proposal.remedy}
+        return {"remedy": proposal.remedy, "remedies": _several(uow, proposal)}
 
     return _change(desk, actor, number, version, Action.RETURN, {"comment": comment}, apply, comment=comment)
 
@@ -693,9 +782,11 @@ def keep_outcome_secret(uow: UnitOfWork, case: Case, text: str) -> None:
     if Status(case.status) not in OUTCOME_UNDECIDED:
         return
     undecided = uow.cases.proposals(case, *_UNDECIDED_PROPOSALS)
+    # Every remedy of a proposal and every amount, each line's and their sum (issue 13).
+    lines = [line for several in remedy_lines(uow.cases.session, undecided).values() for line in several]
     found = outcome_mentions(
-        text, {p.remedy for p in undecided},
-        {a for a in (money(p.amount_cents) for p in undecided) if a},
+        text, {p.remedy for p in undecided} | {r for r, _ in lines},
+        {a for a in (money(c) for c in [p.amount_cents for p in undecided] + [c for _, c in lines]) if a},
     )
     if found:
         raise WorkflowError("reveals_outcome", found=", ".join(found))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,6 +17,7 @@ from pydantic import (
 )
 
 from kesu_desk.domain import numbering
+from kesu_desk.domain.amounts import amount_cents, parse_amount
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.limits import TEXT_LIMITS, purchase_date_problem
 from kesu_desk.domain.vocabulary import (
@@ -118,6 +120,9 @@ class CaseDraft(BaseModel):
     customer_request: Text = _limit("customer_request")
     caller_mood: Mood | None = None
     units: int = 1  # Issue 13, batch part: units affected, 1 to MAX_UNITS
+    # Issue 13, remedies: the price of what the complaint is about (a compensation's measure);
+    # None: the picked product's retail price, if any.
+    price: Decimal | None = None
     region: str = Field(default="CN", max_length=TEXT_LIMITS["region"])
     # Issue 13: the store at whose counter it was made, and the customer's language (zh/en/es).
     store: str | None = Field(default=None, max_length=column_length(Case, "store_code"))
@@ -132,6 +137,16 @@ class CaseDraft(BaseModel):
         if units is None:
             raise ValueError({"units": "bad_units"})
         return units
+
+    @field_validator("price", mode="before")
+    @classmethod
+    def _price(cls, value: Any) -> Decimal | None:
+        try:
+            price = value if value is None or isinstance(value, Decimal) else parse_amount(str(value))
+            amount_cents(price)  # whole cents in range, as a proposal's amount
+            return price
+        except InvalidInput as refused:
+            raise ValueError({"price": refused.params["errors"]["amount"]}) from None
 
     @field_validator("number")
     @classmethod

@@ -16,7 +16,7 @@ from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.intake import CustomerHistory
 
 TEXT_FIELDS = ("phone", "email", "customer_name", "product", "order_no", "batch", "purchase_date",
-               "customer_request", "category")
+               "price", "customer_request", "category")
 SELECT_DEFAULTS: dict[str, str | None] = {
     "channel": Channel.PHONE.value,
     "customer_class": CustomerClass.END_USER.value,
@@ -27,7 +27,7 @@ SELECT_DEFAULTS: dict[str, str | None] = {
 # Every field of the form, in the order of a call (and of Tab). The kind of contact comes last:
 # most calls are complaints, the default.
 FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "product", "order_no",
-          "batch", "purchase_date", "description", "customer_request", "caller_mood", "category",
+          "batch", "purchase_date", "price", "description", "customer_request", "caller_mood", "category",
           "severity", "urgent", "kind")
 # What the customer lookup reads, what it fills in, and what the suggestion reads.
 CONTACT_FIELDS = frozenset({"phone", "email"})
@@ -37,7 +37,10 @@ SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "chan
 # Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
 CHECKED_ON_LEAVING = frozenset({*TEXT_FIELDS, "description"})
 FORMAT_ERRORS = frozenset({"bad_phone", "bad_email", "date_in_future", "date_parsing",
-                           "date_from_datetime_parsing", "string_too_long"})
+                           "date_from_datetime_parsing", "string_too_long",
+                           # issue 13: the price, read as every amount is (domain/amounts.py)
+                           "amount_format", "amount_ambiguous", "amount_decimals", "amount_negative",
+                           "amount_too_large"})
 
 Fields = dict[str, Any]
 

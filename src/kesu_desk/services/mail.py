@@ -89,13 +89,23 @@ def _date(desk: Desk, lang: str, moment: datetime | None) -> str:
     return t("canned.date", lang, year=day.year, month=day.month, day=day.day)
 
 
-def _outcome(case: Case, lang: str) -> str:
-    if not case.remedy:
+def _outcome(uow: UnitOfWork, case: Case, lang: str) -> str:
+    """The approved remedies, each with its amount where money moves (exchange + compensation…)."""
+    from kesu_desk.domain.vocabulary import ProposalStatus
+    from kesu_desk.store.remedies import lines_of as remedy_lines
+
+    approved = uow.cases.proposals(case, ProposalStatus.APPROVED)[-1:]
+    lines = remedy_lines(uow.session, approved)[approved[0].id or 0] if approved else []
+    if not lines and case.remedy:
+        lines = [(case.remedy, case.amount_cents)]
+    if not lines:
         return "-"
-    remedy = t(f"remedy.{case.remedy}", lang)
-    if case.amount_cents is None:
-        return remedy
-    return t("canned.outcome_amount", lang, remedy=remedy, amount=f"{case.amount_cents / 100:.2f}")
+
+    def one(remedy: str, cents: int | None) -> str:
+        name = t(f"remedy.{remedy}", lang)
+        return name if cents is None else t("canned.outcome_amount", lang, remedy=name, amount=f"{cents / 100:.2f}")
+
+    return t("mail.and", lang).join(one(r, c) for r, c in lines)
 
 
 def _queue(uow: UnitOfWork, desk: Desk, case: Case, customer: Customer, kind: str, actor: Any,
@@ -108,7 +118,7 @@ def _queue(uow: UnitOfWork, desk: Desk, case: Case, customer: Customer, kind: st
         "number": case.number,
         "answer_due": _date(desk, lang, case.answer_due_at),
         # the outcome only in the message sent once it is approved (never before)
-        "outcome": _outcome(case, lang) if kind == OUTCOME else "",
+        "outcome": _outcome(uow, case, lang) if kind == OUTCOME else "",
         "survey_days": str(desk.settings.deadlines.follow_up_working_days),
     }
     subject, body = template(kind, lang)

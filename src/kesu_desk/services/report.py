@@ -26,7 +26,8 @@ What the figures count, precisely:
   follow_up         ``follow_up_due_at``      follow-up survey or closing since the (last)
                                               implementation
   ================  ========================  ===============================================
-* **Remedies given** are proposals the customer accepted on cases implemented since: a case
+* **Remedies given** are proposals the customer accepted on cases implemented since (each remedy
+  of a proposal of several counted with its own amount, issue 13): a case
   reopened and given a second remedy counts both. Their cost is the sum of their amounts (goods
   remedies without an amount cost 0 here).
 * **Satisfaction** is each case's latest survey score (1–5): average and distribution; cases

@@ -98,6 +98,10 @@ class CaseView:
     # Issue 13: the store where it was made, and the language the customer is answered in.
     store: str | None = None
     customer_lang: str | None = None
+    # Issue 13, remedies: the price of what the complaint is about, and the approved remedies in
+    # order with their amounts (``remedy`` is the first, ``amount`` the sum); () when none.
+    price: Decimal | None = None
+    remedies: tuple[tuple[str, Decimal | None], ...] = ()
 
     def deadline_state(self, now: datetime) -> DeadlineState | None:
         """On time, at risk or overdue; None when no deadline runs (closed, or waiting)."""
@@ -107,7 +111,8 @@ class CaseView:
 
     @classmethod
     def of(
-        cls, c: Case, customer: Customer, handler: str | None, timeline: list[EventView]
+        cls, c: Case, customer: Customer, handler: str | None, timeline: list[EventView],
+        remedies: tuple[tuple[str, Decimal | None], ...] = (),
     ) -> CaseView:
         assert c.id is not None
         return cls(
@@ -164,4 +169,6 @@ class CaseView:
             timeline=timeline,
             kind=c.kind,
             first_contact=c.first_contact,
+            price=money(c.price_cents),
+            remedies=remedies,
         )

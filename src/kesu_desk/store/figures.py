@@ -48,6 +48,7 @@ from kesu_desk.store.models import (
     Customer,
     Department,
     Proposal,
+    ProposalRemedy,
     Survey,
 )
 
@@ -462,16 +463,31 @@ def deadlines(session: Session, period: Period, now: datetime, scope: Scope = EV
 
 def remedies(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[tuple[str, int, int]]:
     """(remedy, proposals, amount in cents) of the proposals the customer accepted on cases
-    implemented since."""
-    rows = session.execute(
+    implemented since: each remedy of a proposal of several counts with its own amount (issue
+    13); a proposal stored before there were several is its own remedy and amount."""
+    accepted = (*period.where(scope), col(Proposal.status) == ProposalStatus.ACCEPTED.value,
+                col(Case.implemented_at) >= col(Proposal.proposed_at))
+    has_lines = sa.exists().where(col(ProposalRemedy.proposal_id) == col(Proposal.id))
+    whole = session.execute(
         sa.select(col(Proposal.remedy), sa.func.count(),
                   sa.func.coalesce(sa.func.sum(col(Proposal.amount_cents)), 0))
         .join(Case, col(Case.id) == Proposal.case_id)
-        .where(*period.where(scope), col(Proposal.status) == ProposalStatus.ACCEPTED.value,
-               col(Case.implemented_at) >= col(Proposal.proposed_at))
+        .where(*accepted, ~has_lines)
         .group_by(col(Proposal.remedy))
     ).all()
-    return [(str(r), int(n), int(c)) for r, n, c in rows]
+    lines = session.execute(
+        sa.select(col(ProposalRemedy.remedy), sa.func.count(),
+                  sa.func.coalesce(sa.func.sum(col(ProposalRemedy.amount_cents)), 0))
+        .join(Proposal, col(Proposal.id) == col(ProposalRemedy.proposal_id))
+        .join(Case, col(Case.id) == Proposal.case_id)
+        .where(*accepted)
+        .group_by(col(ProposalRemedy.remedy))
+    ).all()
+    counted: dict[str, tuple[int, int]] = {}
+    for remedy, n, cents in [*whole, *lines]:
+        before = counted.get(str(remedy), (0, 0))
+        counted[str(remedy)] = (before[0] + int(n), before[1] + int(cents))
+    return [(remedy, n, cents) for remedy, (n, cents) in counted.items()]
 
 
 def satisfaction(session: Session, period: Period, scope: Scope = EVERYTHING) -> Satisfaction:

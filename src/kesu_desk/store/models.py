@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kesu_desk.sla import utcnow
@@ -150,6 +150,9 @@ class Case(SQLModel, table=True):
     # is answered in (zh/en/es; None: taken from the customer's region) (migration 0017).
     store_code: str | None = Field(default=None, foreign_key="stores.code", max_length=16)
     customer_lang: str | None = Field(default=None, max_length=8)
+    # Issue 13, remedies: the price of what the complaint is about (the intake's, or the picked
+    # product's retail price), which a compensation's suggested range is measured against.
+    price_cents: int | None = None
 
 
 class CaseEvent(SQLModel, table=True):
@@ -189,6 +192,10 @@ class Proposal(SQLModel, table=True):
     proposed_at: datetime = Field(default_factory=utcnow)
     status: str = Field(default="pending", max_length=16)
     approvals_needed: int = 1
+    # Issue 13, remedies: the case's price when proposed (the compensation range's measure), and
+    # why a compensation outside that range is proposed (migration 0018).
+    price_cents: int | None = None
+    range_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Approval(SQLModel, table=True):
@@ -375,6 +382,20 @@ class Store(SQLModel, table=True):
     region: str = Field(default="", max_length=64)
     approval_limit_cents: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     retired_at: datetime | None = None
+
+
+class ProposalRemedy(SQLModel, table=True):
+    """Issue 13, remedies: one remedy of a proposal (exchange + compensation…), in order, with its
+    own amount where money moves. ``Proposal.remedy``/``amount_cents`` are the first and the sum."""
+
+    __tablename__ = "proposal_remedies"
+    __table_args__ = (UniqueConstraint("proposal_id", "position", name="uq_proposal_remedies_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposals.id")
+    position: int
+    remedy: str = Field(max_length=16)
+    amount_cents: int | None = None
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

@@ -794,13 +794,17 @@ def _waiting_conditions(
             .where(col(User.role).in_([bindparam(f"sr{i}") for i in range(n_senior_roles)]))
             .correlate(None)
         )
-        counts = or_(
-            col(p.amount_cents).is_(None),
-            col(p.amount_cents) <= bindparam("limit_cents"),
-            ~select(col(Approval.id)).where(of_this, approved).exists(),
-            select(col(Approval.id)).where(
-                of_this, approved, col(Approval.approver_id).in_(seniors)
-            ).exists(),
+        counts = and_(
+            # Issue 13: a compensation outside the suggested range waits for a manager only.
+            col(p.range_reason).is_(None),
+            or_(
+                col(p.amount_cents).is_(None),
+                col(p.amount_cents) <= bindparam("limit_cents"),
+                ~select(col(Approval.id)).where(of_this, approved).exists(),
+                select(col(Approval.id)).where(
+                    of_this, approved, col(Approval.approver_id).in_(seniors)
+                ).exists(),
+            ),
         )
     is_own = col(p.proposed_by) == bindparam("me")
     if own:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from kesu_desk.store.figures import department_names
 from kesu_desk.store.models import Approval, Case, CorrectiveAction, Proposal, Survey, User
+from kesu_desk.store.remedies import lines_of as remedy_lines
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class ProposalRow:
     proposed_at: datetime
     status: str
     approvals_needed: int
+    # Issue 13: its remedies in order, (remedy, amount in cents); ``remedy``/``amount_cents``
+    # are the first and the sum.
+    remedies: tuple[tuple[str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def details(session: Session, case: Case) -> RecordDetails:
         .order_by(col(Approval.id))
     ).all() if proposals else []
     surveys = session.exec(select(Survey).where(Survey.case_id == case.id).order_by(col(Survey.id))).all()
+    lines = remedy_lines(session, list(proposals))
     return RecordDetails(
         registered_by=names.get(case.registered_by, ""),
         assigned_at=case.assigned_at,
@@ -81,7 +86,7 @@ def details(session: Session, case: Case) -> RecordDetails:
         department_names=department_names(session),
         proposals=[
             ProposalRow(p.id or 0, p.remedy, p.amount_cents, p.details, names.get(p.proposed_by, ""),
-                        p.proposed_at, p.status, p.approvals_needed)
+                        p.proposed_at, p.status, p.approvals_needed, tuple(lines.get(p.id or 0, ())))
             for p in proposals
         ],
         approvals=[

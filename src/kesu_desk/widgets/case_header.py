@@ -19,7 +19,7 @@ from kesu_desk.present.formats import local_time
 from kesu_desk.services.views import CaseView, EventView
 from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.text import one_line, plain
-from kesu_desk.widgets.timeline import amount_text
+from kesu_desk.widgets.timeline import amount_text, remedies_text
 
 # The deadline's state as a symbol too: 16-colour and monochrome terminals lose the colour.
 DEADLINE_MARKS = {
@@ -156,11 +156,18 @@ def _handling(view: CaseView, lang: str) -> Rows:
         proposal = t(f"remedy.{pending.details['remedy']}", lang)
         if pending.details.get("amount") is not None:
             proposal += f" {amount_text(pending.details['amount'])}"
+        if pending.details.get("remedies"):  # issue 13: several remedies in one proposal
+            proposal = remedies_text([(r["remedy"], r.get("amount")) for r in pending.details["remedies"]],
+                                     pending.details.get("amount"), lang)
         rows.append((t("case.pending_proposal", lang), t("case.awaiting_approval", lang, proposal=proposal)))
-    if view.remedy:
+    if len(view.remedies) > 1:
+        rows.append((t("field.remedy", lang), remedies_text(view.remedies, view.amount, lang)))
+    elif view.remedy:
         rows.append((t("field.remedy", lang), t(f"remedy.{view.remedy}", lang)))
     if view.amount is not None:
         rows.append((t("field.amount", lang), f"{view.amount:.2f}"))
+    if view.price is not None:  # issue 13: what a compensation is measured by
+        rows.append((t("field.price", lang), f"{view.price:.2f}"))
     rows += [
         (t("field.implementation", lang), view.implementation),
         (t("field.accountability", lang), view.accountability),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
@@ -14,6 +14,7 @@ from textual.containers import ScrollableContainer, Vertical
 from textual.events import Resize
 from textual.widgets import Static
 
+from kesu_desk.domain.remedies import CompensationRange
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
 from kesu_desk.present.formats import local_time, who
@@ -33,6 +34,25 @@ def amount_text(value: Any) -> str:
         return f"{Decimal(str(value)):.2f}"
     except (InvalidOperation, ValueError):
         return one_line(str(value))
+
+
+def remedies_text(remedies: Sequence[tuple[str, Any]], amount: Any, lang: str) -> str:
+    """A proposal's remedies in one line (issue 13): "exchange + compensation 600.00 = 600.00";
+    one remedy reads as :func:`remedy_text`."""
+    if len(remedies) < 2:
+        remedy, given = remedies[0] if remedies else (None, amount)
+        return remedy_text(remedy, given, lang)
+    joined = " + ".join(remedy_text(r, a, lang) for r, a in remedies)
+    return f"{joined} = {amount_text(amount)}" if amount is not None else joined
+
+
+def range_note(suggested: CompensationRange | None, price: Decimal | None, lang: str) -> str:
+    """The compensation range a price suggests, in words (issue 13), or that none is known."""
+    if suggested is None or not price:
+        return t("remedies.no_range", lang)
+    times = [f"{(bound / price).normalize():f}" for bound in (suggested.low, suggested.high)]
+    return t("remedies.range", lang, low=amount_text(suggested.low), high=amount_text(suggested.high),
+             min=times[0], max=times[1], price=amount_text(price))
 
 
 def remedy_text(remedy: str | None, amount: Any, lang: str) -> str:
@@ -115,16 +135,14 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             if d.get(name):
                 add("labelled", label=t(f"case.cause.{name}", lang), value=visible(str(d[name])))
     elif action in (Action.PROPOSE.value, Action.APPROVE.value, Action.RETURN.value):
-        if d.get("remedy"):
-            remedy = _name("remedy", d["remedy"], lang)
-            if d.get("amount") is not None:
-                add("remedy_amount", remedy=remedy, amount=amount_text(d["amount"]))
-            else:
-                add("remedy", remedy=remedy)
+        lines += remedy_lines(d, lang)
         if action == Action.PROPOSE.value and d.get("approvals_needed", 1) > 1:
             add("approvals_needed", count=d["approvals_needed"])
         if action == Action.APPROVE.value and "level" in d:
             add("approval_level", level=d["level"], of=d.get("of", d["level"]))
+    elif action == Action.PRICE.value:
+        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"])) if d.get("price") is not None
+                     else t("remedies.price_cleared", lang))
     elif action == Action.CUSTOMER_ANSWER.value:
         add("agrees" if d.get("agrees") else "disagrees")
     elif action in (Action.CLOSE.value, Action.IMPLEMENT.value) and d.get("first_contact"):
@@ -156,6 +174,28 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("waited", hours=d["waited_hours"])
         if d.get("department_due"):
             add("department_due", date=_date(d["department_due"], tz))
+    return lines
+
+
+def remedy_lines(d: dict[str, Any], lang: str) -> list[str]:
+    """A proposal's remedies in words (an event's details): each with its amount, the total when
+    there are several (issue 13), the price it was proposed with and the reason for a
+    compensation outside the suggested range."""
+    several: list[dict[str, Any]] = d.get("remedies") or []
+    lines = [t("timeline.remedy", lang, remedy=remedy_text(r.get("remedy"), r.get("amount"), lang))
+             for r in several]
+    if several and d.get("amount") is not None:
+        lines.append(t("remedies.total", lang, amount=amount_text(d["amount"])))
+    elif d.get("remedy"):
+        remedy = _name("remedy", d["remedy"], lang)
+        if d.get("amount") is not None:
+            lines.append(t("timeline.remedy_amount", lang, remedy=remedy, amount=amount_text(d["amount"])))
+        else:
+            lines.append(t("timeline.remedy", lang, remedy=remedy))
+    if d.get("price") is not None:
+        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"])))
+    if d.get("range_reason"):
+        lines.append(t("remedies.range_reason", lang, reason=visible(str(d["range_reason"]))))
     return lines
 
 
