@@ -176,6 +176,10 @@ class Action(StrEnum):
     CUSTOMER_MERGED = "customer_merged"
     # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
     LETTER = "letter"
+    # Issue 13, dealers in the case's work: "who sells, serves" — the case handed to the
+    # customer's A-class dealer; spare parts sent on the case (neither moves the case along).
+    DEALER_HANDOVER = "dealer_handover"
+    PARTS_SENT = "parts_sent"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

@@ -115,6 +115,9 @@ RULES: dict[Action, Rule] = {
     # Issue 13: the written answer, once the outcome is decided (approved, or not founded and
     # closed); for a store's case the service lets only its store manager, supervisors, managers.
     Action.LETTER: Rule(LETTER_STATUSES, EVERYONE, department_bound=True),
+    # Issue 13, dealers in the case's work: while the case is open.
+    Action.DEALER_HANDOVER: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
+    Action.PARTS_SENT: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
 }
 
 
@@ -355,4 +358,6 @@ _TARGETS: dict[Action, Any] = {
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
     Action.CUSTOMER_MERGED: _same_status,
     Action.LETTER: _same_status,
+    Action.DEALER_HANDOVER: _same_status,
+    Action.PARTS_SENT: _same_status,
 }
