@@ -227,3 +227,28 @@ def send_parts(desk: Desk, actor_name: str, number: str, part_code: str, *, qty:
                          dealer=serving.name if serving and dealer_id else None, approved_by=approver)
         uow.commit()
     return Shipment(number, code, name, qty, unit, charged_to, serving.name if serving and dealer_id else "", left)
+
+
+@dataclass(frozen=True)
+class CaseDealer:
+    """What the case detail and its dialogs show about a case's dealer and spare parts."""
+
+    serving: ServingDealer | None
+    advice: str  # the spare-part advice line (services/spare_parts.py)
+    charge: str  # who pays, as the advice suggests: one of CHARGES
+    parts: list[tuple[str, str, int | None]]  # the catalogue's spare parts: (code, name, retail price)
+
+
+def case_dealer(desk: Desk, number: str, lang: str) -> CaseDealer:
+    """The serving dealer, the spare-part advice and the catalogue's spare parts for case
+    ``number`` (cheap reads; refused like reading the case)."""
+    from kesu_desk.services.products import list_products
+    from kesu_desk.services.spare_parts import advice_for_case, advice_line
+
+    serving = serving_dealer(desk, number)
+    advice, _ = advice_for_case(desk, number)
+    charge = ("allowance" if advice.code.startswith("dealer_") else "free" if advice.code == "direct_free"
+              else "customer")
+    parts = [(p.code, p.name_in(lang), p.retail_price_cents) for p in list_products(desk)
+             if p.kind is Kind.SPARE_PART and p.retired is None]
+    return CaseDealer(serving, advice_line(desk, number, lang), charge, parts)
