@@ -323,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     represent.add_argument("comment", metavar="WHY", help="why it is representative")
     # Issue 13, dealers: an A-class dealer's after-sales allowance (services/dealers.py).
     dlr = sub.add_parser("dealers", parents=[common],
-                         help="A-class dealers' after-sales allowance (0.5%% of purchases; managers, admins)")
+                         help="A-class dealers: contracts and after-sales allowance (0.5%% of purchases; managers, admins); handover of a case (anyone working it)")
     dlr_sub = dlr.add_subparsers(dest="dealers_command", metavar="ACTION", required=True, parser_class=_Parser)
     dlr_sub.add_parser("list", parents=[common], help="every A-class dealer with its balance")
     dlr_link = dlr_sub.add_parser("link", parents=[common],

@@ -329,6 +329,7 @@ def test_the_dealers_customers_cases_name_the_dealer_with_its_contract_and_allow
     demo: tuple[Desk, DemoReport],
 ) -> None:
     """Issue 13: `make run` shows who serves a dealer's customer's case (demo/dealers.py)."""
+    from kesu_desk.demo import dealers as demo_dealers
     from kesu_desk.services import dealer_flow, dealers
 
     desk, _ = demo
@@ -339,6 +340,8 @@ def test_the_dealers_customers_cases_name_the_dealer_with_its_contract_and_allow
                         "WHERE c.dealer_id IS NOT NULL ORDER BY k.id")
     assert len(served) >= 2
     serving = dealer_flow.serving_dealer(desk, served[0][0])
-    assert serving is not None and serving.contact and serving.phone.startswith("+") and not serving.is_customer
+    assert serving is not None and serving.phone.startswith("+") and not serving.is_customer
+    contacts = {pair[1] for pairs in demo_dealers._PEOPLE.values() for pair in pairs}
+    assert serving.contact in contacts
     lefts = [b.left_cents for b in dealers.list_balances(desk)]
     assert len(lefts) >= 2 and any(left > 0 for left in lefts) and any(left < 0 for left in lefts)

@@ -21,7 +21,7 @@ _PEOPLE = {
 
 
 def _pick(column: str, which: int) -> str:
-    cases = " ".join(f"WHEN c.region = '{region}' AND c.id % 2 = {n} THEN '{pair[n][which]}'"
+    cases = " ".join(f"WHEN c.region = '{region}' AND c.id % 2 = {n} THEN '{pair[which]}'"
                      for region, pairs in _PEOPLE.items() for n, pair in enumerate(pairs))
     return f"(CASE {cases} ELSE '{_PEOPLE['US'][0][which]}' END) AS {column}"
 
