@@ -54,6 +54,9 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     # Only the upgrade that merges duplicate customer records writes it.
     A.CUSTOMER_MERGED: (set(Status), set(), False),
     A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
+    # Issue 13, dealers in the case's work: while the case is open, like a note.
+    A.DEALER_HANDOVER: (OPEN, EVERYONE, True),
+    A.PARTS_SENT: (OPEN, EVERYONE, True),
 }
 
 THRESHOLD = Decimal("1000")
