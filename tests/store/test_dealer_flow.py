@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import text
 
 from casesteps import threads_at_once
-from kesu_desk.domain.errors import ConflictError, DealerError, WorkflowError
+from kesu_desk.domain.errors import ConflictError, DealerError, InvalidInput, WorkflowError
 from kesu_desk.i18n import describe
 from kesu_desk.services import cases, dealer_flow, dealers
 from kesu_desk.services.desk import Desk
@@ -122,3 +122,20 @@ def test_two_terminals_sending_parts_against_one_dealer_cannot_overdraw_it(
         assert len(done) == 1 and len(refused) == 1, outcomes
         assert isinstance(refused[0], (DealerError, ConflictError)), repr(refused[0])
         assert dealers.balance(desk, dealer).left_cents == 4_000
+
+
+def test_a_total_beyond_the_largest_amount_and_overlong_texts_are_refused_in_words(
+    desk: Desk, register: Callable[..., Any],
+) -> None:
+    dealer = _dealer(desk)
+    number = _served(desk, register, dealer, "13900000015")
+    with pytest.raises(DealerError) as too_much:  # 300 × 10 000 000.00 does not fit the ledger
+        dealer_flow.send_parts(desk, "ag", number, "RO-75", qty=300, price=Decimal("10000000"),
+                               approved_by="王经理")
+    assert "10000000.00" in describe(too_much.value, "en")
+    with pytest.raises(DealerError) as approver:
+        dealer_flow.send_parts(desk, "ag", number, "RO-75", price=Decimal("1"), approved_by="王" * 200)
+    assert "128" in describe(approver.value, "zh")
+    with pytest.raises(InvalidInput):
+        dealer_flow.hand_over(desk, "ag", number, comment="x" * 100_000)
+    assert [e.action for e in cases.get_case(desk, number).timeline] == ["register"]

@@ -21,8 +21,9 @@ from decimal import Decimal
 
 from kesu_desk.domain import workflow
 from kesu_desk.domain.access import Use, require
-from kesu_desk.domain.amounts import amount_cents
+from kesu_desk.domain.amounts import MAX_AMOUNT, amount_cents
 from kesu_desk.domain.errors import DealerFlowProblem, InvalidInput
+from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.products import Kind
 from kesu_desk.domain.spare_parts import DEFAULT_ALLOWANCE_RATE, allowance_cents
 from kesu_desk.domain.vocabulary import Action, CustomerClass
@@ -153,6 +154,7 @@ def serving_dealer(desk: Desk, number: str) -> ServingDealer | None:
 def hand_over(desk: Desk, actor_name: str, number: str, *, comment: str = "") -> ServingDealer:
     """Hand case ``number`` to the customer's A-class dealer: one timeline event naming the
     dealer, its contact and phone. Refused for a customer no dealer serves."""
+    check_lengths(comment=comment)
     desk.check_actor(actor_name)
     with desk.uow() as uow:
         who = uow.users.actor(actor_name)
@@ -194,6 +196,9 @@ def send_parts(desk: Desk, actor_name: str, number: str, part_code: str, *, qty:
         raise DealerFlowProblem("bad_charge", charge=charged_to, allowed=", ".join(CHARGES))
     if not 1 <= qty <= MAX_QTY:
         raise DealerFlowProblem("bad_qty", qty=qty, max=MAX_QTY)
+    limit = column_length(SparePartShipment, "approved_by")
+    if approved_by is not None and len(approved_by.strip()) > limit:
+        raise DealerFlowProblem("bad_representative", max=limit)
     desk.check_actor(actor_name)
     user = desk.identity.user.id if desk.identity else None
     with desk.uow() as uow:
@@ -208,6 +213,8 @@ def send_parts(desk: Desk, actor_name: str, number: str, part_code: str, *, qty:
         elif not unit:
             raise DealerFlowProblem("part_needs_price", part=code)
         assert unit is not None
+        if qty * unit > MAX_AMOUNT * 100:  # what one ledger line (and one remedy) can hold
+            raise DealerFlowProblem("total_too_large", total=money(qty * unit), max=money(int(MAX_AMOUNT * 100)))
         serving = _serving(uow, case.customer_id)
         dealer_id, left = None, None
         if charged_to == "allowance":
