@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     represent.add_argument("comment", metavar="WHY", help="why it is representative")
     # Issue 13, dealers: an A-class dealer's after-sales allowance (services/dealers.py).
     dlr = sub.add_parser("dealers", parents=[common],
-                         help="A-class dealers' after-sales allowance (0.5%% of purchases; managers, admins)")
+                         help="A-class dealers: contracts and after-sales allowance (0.5%% of purchases; managers, admins); handover of a case (anyone working it)")
     dlr_sub = dlr.add_subparsers(dest="dealers_command", metavar="ACTION", required=True, parser_class=_Parser)
     dlr_sub.add_parser("list", parents=[common], help="every A-class dealer with its balance")
     dlr_link = dlr_sub.add_parser("link", parents=[common],
@@ -387,6 +387,23 @@ def build_parser() -> argparse.ArgumentParser:
     dlr_charge.add_argument("amount", metavar="AMOUNT", help="the charge, e.g. 45.50")
     dlr_charge.add_argument("--approved-by", metavar="NAME", help="the business representative who approved it")
     dlr_charge.add_argument("--note", default="", metavar="TEXT", help="what was sent (part, quantity)")
+    # Issue 13, dealers in the case's work (services/dealer_flow.py).
+    dlr_add = dlr_sub.add_parser("add", parents=[common], help="a new A-class dealer customer with its contract")
+    dlr_add.add_argument("name", metavar="NAME", help="the dealer's name")
+    dlr_add.add_argument("--contract", required=True, metavar="NO", help="the contract's number")
+    dlr_add.add_argument("--representative", required=True, metavar="USER_OR_NAME",
+                         help="our business representative: approves service beyond the allowance")
+    dlr_add.add_argument("--contact", required=True, metavar="NAME", help="the dealer's contact person")
+    dlr_add.add_argument("--phone", required=True, metavar="PHONE", help="the contact's phone (the customer's)")
+    dlr_add.add_argument("--region", default="CN", metavar="CC", help="country code the phone is read in (CN)")
+    dlr_hand = dlr_sub.add_parser(
+        "handover", parents=[common], help="hand a case to its customer's A-class dealer (who sells, serves)",
+        description="Records on the case's timeline that the customer's A-class dealer takes it over,\n"
+                    "with the dealer's contact and phone. The case stays where it is: record the\n"
+                    "dealer's report as a note. Only for a sub-dealer or end user with a dealer.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    dlr_hand.add_argument("case", metavar="CASE", help="the case number")
+    dlr_hand.add_argument("--comment", default="", metavar="TEXT", help="what the dealer is asked to do")
     parts = sub.add_parser("parts", parents=[common], help="spare parts by customer class (seed 6.3 a-f)")
     parts_sub = parts.add_subparsers(dest="parts_command", metavar="ACTION", required=True, parser_class=_Parser)
     advise = parts_sub.add_parser("advise", parents=[common],
@@ -396,6 +413,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="months under warranty from the purchase date (default 12)")
     advise.add_argument("--price", default="", metavar="AMOUNT",
                         help="the part's price: an A-class dealer's allowance must cover it")
+    send = parts_sub.add_parser(
+        "send", parents=[common], help="record spare parts sent on a case, and who pays",
+        description="Charged to the allowance, the A-class dealer's ledger is charged at once; beyond\n"
+                    "its balance the dealer's business representative must approve (--approved-by).",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    send.add_argument("case", metavar="CASE", help="the case number")
+    send.add_argument("part", metavar="PART_CODE", help="the spare part's code (product catalogue)")
+    send.add_argument("--qty", type=int, default=1, metavar="N", help="how many (1-999, default 1)")
+    send.add_argument("--price", default="", metavar="AMOUNT", help="unit price (default: the catalogue's)")
+    send.add_argument("--charge", default="allowance", metavar="WHO",
+                      help="who pays: allowance, customer or free (default allowance)")
+    send.add_argument("--approved-by", metavar="NAME", help="the business representative who approved")
     return parser
 
 
@@ -1207,9 +1236,16 @@ def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.access import Use
     from kesu_desk.domain.amounts import parse_amount
     from kesu_desk.i18n import t
-    from kesu_desk.services import dealers
+    from kesu_desk.services import dealer_flow, dealers
 
+    if args.dealers_command == "handover":
+        return _handover(args, settings, lang)
     desk = _signed_in(settings, Use.DEALERS)
+    if args.dealers_command == "add":
+        added = dealer_flow.add_dealer(desk, args.name, contract_no=args.contract, representative=args.representative,
+                                       contact=args.contact, phone=args.phone, region=args.region)
+        _say(t("dealers.flow.added", lang, dealer=added.dealer, id=added.dealer_id, contract=added.contract_no))
+        return 0
     if args.dealers_command == "link":
         dealers.link(desk, args.customer, args.dealer)
         _say(t("dealers.linked", lang, customer=args.customer, dealer=args.dealer))
@@ -1227,11 +1263,29 @@ def cmd_dealers(args: argparse.Namespace, settings: Any, lang: str) -> int:
                                  approved_by=args.approved_by, note=args.note)
     else:
         balance = dealers.balance(desk, args.dealer)
+        found = dealer_flow.contract(desk, args.dealer)
+        _say(t("dealers.flow.contract", lang, contract=found.contract_no, representative=found.representative,
+               contact=found.contact, phone=found.phone, region=found.region) if found
+             else t("dealers.flow.no_contract", lang))
     _say(t("dealers.balance", lang, dealer=balance.dealer, purchases=dealers.money(balance.purchases_cents),
            allowance=dealers.money(balance.allowance_cents), charged=dealers.money(balance.charged_cents),
            left=dealers.money(balance.left_cents)))
     if balance.left_cents <= 0:
         _say(t("dealers.used_up", lang))
+    return 0
+
+
+def _handover(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    """``dealers handover CASE``: any desk user who may work the case (Use.WORK)."""
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.services import dealer_flow
+
+    desk = _signed_in(settings, Use.WORK)
+    assert desk.identity is not None
+    dealer = dealer_flow.hand_over(desk, desk.identity.user.name, args.case, comment=args.comment)
+    _say(t("dealers.flow.handed_over", lang, number=args.case, dealer=dealer.name, contact=dealer.contact or "-",
+           phone=dealer.phone or "-"))
     return 0
 
 
@@ -1241,8 +1295,27 @@ def cmd_parts(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.services.spare_parts import advice_line
 
     desk = _signed_in(settings, Use.WORK)
+    if args.parts_command == "send":
+        return _send_parts(desk, args, lang)
     price = amount_cents(parse_amount(args.price)) or 0
     _say(advice_line(desk, args.case, lang, warranty_months=args.warranty_months, price_cents=price))
+    return 0
+
+
+def _send_parts(desk: Any, args: argparse.Namespace, lang: str) -> int:
+    from kesu_desk.domain.amounts import parse_amount
+    from kesu_desk.i18n import t
+    from kesu_desk.services import dealer_flow
+    from kesu_desk.services.dealers import money
+
+    assert desk.identity is not None
+    sent = dealer_flow.send_parts(desk, desk.identity.user.name, args.case, args.part, qty=args.qty,
+                                  price=parse_amount(args.price) if args.price else None,
+                                  charged_to=args.charge, approved_by=args.approved_by)
+    _say(t("dealers.flow.sent", lang, number=sent.case, qty=sent.qty, part=sent.part_code, name=sent.name,
+           price=money(sent.unit_price_cents), charged_to=t(f"dealers.charge.{sent.charged_to}", lang)))
+    if sent.left_cents is not None:
+        _say(t("dealers.flow.left", lang, dealer=sent.dealer, left=money(sent.left_cents)))
     return 0
 
 

@@ -323,3 +323,25 @@ def test_demo_on_postgresql(pg_url: str) -> None:
             generate(desk, 5)
     finally:
         desk.close()
+
+
+def test_the_dealers_customers_cases_name_the_dealer_with_its_contract_and_allowance(
+    demo: tuple[Desk, DemoReport],
+) -> None:
+    """Issue 13: `make run` shows who serves a dealer's customer's case (demo/dealers.py)."""
+    from kesu_desk.demo import dealers as demo_dealers
+    from kesu_desk.services import dealer_flow, dealers
+
+    desk, _ = demo
+    no_contract = rows(desk, "SELECT id FROM customers WHERE customer_class = 'a_dealer' "
+                             "AND id NOT IN (SELECT dealer_id FROM dealer_contracts)")
+    assert no_contract == []
+    served = rows(desk, "SELECT k.number FROM cases k JOIN customers c ON c.id = k.customer_id "
+                        "WHERE c.dealer_id IS NOT NULL ORDER BY k.id")
+    assert len(served) >= 2
+    serving = dealer_flow.serving_dealer(desk, served[0][0])
+    assert serving is not None and serving.phone.startswith("+") and not serving.is_customer
+    contacts = {pair[1] for pairs in demo_dealers._PEOPLE.values() for pair in pairs}
+    assert serving.contact in contacts
+    lefts = [b.left_cents for b in dealers.list_balances(desk)]
+    assert len(lefts) >= 2 and any(left > 0 for left in lefts) and any(left < 0 for left in lefts)

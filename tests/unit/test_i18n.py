@@ -21,6 +21,9 @@ CATALOGUES = ROOT / "assets" / "i18n"
 ERROR_CALL = re.compile(r'(?<!Product)(?:Error|Input|DeskError)\(\s*"([a-z_]+)"')
 # domain/products.py: the catalogue's refusals are products.<code> (ProductError.catalogue).
 PRODUCT_CALL = re.compile(r'(?:ProductError|_refuse)\(\s*"([a-z_]+)"')
+# services/dealer_flow.py: dealers.error.<code> (DealerFlowProblem.catalogue); f"bad_{field}" spelt out.
+DEALER_FLOW_CALL = re.compile(r'DealerFlowProblem\(\s*f?"([a-z_{}]+)"')
+DEALER_FLOW_FIELDS = ("name", "contract", "representative", "contact")
 
 
 def _placeholders(template: str) -> set[str]:
@@ -68,6 +71,9 @@ def test_every_error_the_code_raises_has_a_message() -> None:
     assert not missing
     products = {code for path in SRC.rglob("*products.py") for code in PRODUCT_CALL.findall(path.read_text("utf-8"))}
     assert {c for c in products if f"products.{c}" not in catalogue("en")} == set()
+    flow = {code.replace("{field}", field) for path in SRC.rglob("*.py")
+            for code in DEALER_FLOW_CALL.findall(path.read_text("utf-8")) for field in DEALER_FLOW_FIELDS}
+    assert "bad_contract" in flow and {c for c in flow if f"dealers.error.{c}" not in catalogue("en")} == set()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "es"])

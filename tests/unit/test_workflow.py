@@ -56,6 +56,9 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.MAIL: (set(Status), set(), False),
     A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
     A.PRICE: (OPEN, EVERYONE, True),  # issue 13, remedies: the price a compensation is measured by
+    # Issue 13, dealers in the case's work: while the case is open, like a note.
+    A.DEALER_HANDOVER: (OPEN, EVERYONE, True),
+    A.PARTS_SENT: (OPEN, EVERYONE, True),
 }
 
 THRESHOLD = Decimal("1000")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kesu_desk.demo import dealers as demo_dealers
 from kesu_desk.demo import products as demo_products
 from kesu_desk.demo.connection import Loader, bulk_settings, fetch, refuse_cases, transaction
 from kesu_desk.demo.paths import pick_rows, profile_rows
@@ -95,6 +96,7 @@ def generate(
             raw.invalidate()
         raw.close()
     demo_products.load(desk, now)  # issue 13: the product catalogue
+    demo_dealers.load(desk, now)  # issue 13: the A-class dealers' contracts and allowance ledger
     return DemoReport(*written, seconds=time.perf_counter() - started)
 
 

@@ -54,6 +54,12 @@ class SshKeyProblem(DeskError):
     catalogue = "ssh"
 
 
+class DealerFlowProblem(DealerError):
+    """Issue 13, dealers in the case's work: a refused contract, hand-over or part sent."""
+
+    catalogue = "dealers.error"
+
+
 class StoreProblem(DeskError):
     """A store that is unknown, retired, or a wrong store field (issue 13)."""
 

@@ -179,6 +179,10 @@ class Action(StrEnum):
     MAIL = "mail"  # issue 17: an e-mail to the customer put in the outbox
     # Issue 13, remedies: the price of what the complaint is about, set or corrected.
     PRICE = "price"
+    # Issue 13, dealers in the case's work: "who sells, serves" — the case handed to the
+    # customer's A-class dealer; spare parts sent on the case (neither moves the case along).
+    DEALER_HANDOVER = "dealer_handover"
+    PARTS_SENT = "parts_sent"
 
 
 # Default department codes of DOMAIN.md; the table itself lives in the store and can grow.

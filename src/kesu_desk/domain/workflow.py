@@ -119,6 +119,9 @@ RULES: dict[Action, Rule] = {
     Action.MAIL: Rule(ALL_STATUSES, frozenset()),
     # Issue 13, remedies: whoever works on an open case may correct the price it is measured by.
     Action.PRICE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
+    # Issue 13, dealers in the case's work: while the case is open.
+    Action.DEALER_HANDOVER: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
+    Action.PARTS_SENT: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
 }
 
 
@@ -364,4 +367,6 @@ _TARGETS: dict[Action, Any] = {
     Action.MAIL: _same_status,
     Action.LETTER: _same_status,
     Action.PRICE: _same_status,
+    Action.DEALER_HANDOVER: _same_status,
+    Action.PARTS_SENT: _same_status,
 }

@@ -24,12 +24,15 @@ from kesu_desk.screens.corrective import (
     TypicalDialog,
     unfinished,
 )
-from kesu_desk.services import cases, corrective
+from kesu_desk.screens.parts import HandoverDialog, PartsDialog
+from kesu_desk.services import cases, corrective, dealer_flow
 from kesu_desk.services.corrective import CorrectiveView
+from kesu_desk.services.dealer_flow import CaseDealer
 from kesu_desk.services.users import department_views
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_header import CaseHeader, facts
+from kesu_desk.widgets.customer_card import dealer_text
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.timeline import EventRow, Timeline
@@ -76,6 +79,10 @@ class CaseScreen(DeskScreen[None]):
         Binding("f", "corrective('check')", "Effective?", id="case.effectiveness"),
         Binding("t", "typical(True)", "Typical", id="case.typical", show=False),
         Binding("t", "typical(False)", "Not typical", id="case.not_typical", show=False),
+        # Issue 13, dealers in the case's work (screens/parts.py): D only on a dealer's customer's
+        # case; P (any open case) is listed by F1, not in the footer.
+        Binding("D", "dealer('handover')", "Dealer", id="case.handover"),
+        Binding("P", "dealer('parts')", "Parts", id="case.parts", show=False),
     ]
 
     class Loaded(Message):
@@ -90,6 +97,11 @@ class CaseScreen(DeskScreen[None]):
     class Failed(outcomes.Failed):
         """The case could not be (re)loaded."""
 
+    class DealerLoaded(Message):
+        def __init__(self, info: CaseDealer) -> None:
+            super().__init__()
+            self.info = info
+
     class CorrectiveLoaded(Message):
         def __init__(self, actions: list[CorrectiveView]) -> None:
             super().__init__()
@@ -102,12 +114,14 @@ class CaseScreen(DeskScreen[None]):
         self.allowed: frozenset[Action] = frozenset()
         self.departments: dict[str, str] = {}
         self.corrective: list[CorrectiveView] = []  # this case's corrective actions
+        self.dealer: CaseDealer | None = None  # its serving dealer and the spare-part advice
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield CaseHeader(id="case-header")
         with VerticalScroll(id="case-body"):
             yield Static(Text(self.t("dialog.loading")), id="case-facts")
+            yield Static(id="case-dealer")
             yield Static(Text(self.t("case.timeline")), id="case-timeline-title")
             yield Timeline(self.lang, self.desk.calendar.tz, id="timeline")
         yield Static(id="case-message")
@@ -122,6 +136,7 @@ class CaseScreen(DeskScreen[None]):
     def reload(self) -> None:
         self._load()
         self._load_corrective()
+        self._load_dealer()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="case")
     def _load(self) -> None:
@@ -179,6 +194,8 @@ class CaseScreen(DeskScreen[None]):
             return Action(str(parameters[0])) in self.allowed
         if action == "corrective":
             return self._corrective_dialog(str(parameters[0])) is not None
+        if action == "dealer":
+            return self._dealer_dialog(str(parameters[0])) is not None
         if action == "typical":
             return (Action.TYPICAL in self.allowed and self.view is not None
                     and self.view.typical != bool(parameters[0]))
@@ -233,6 +250,40 @@ class CaseScreen(DeskScreen[None]):
     def action_typical(self, typical: bool) -> None:
         if self.view is not None and self.check_action("typical", (typical,)):
             self.app.push_screen(TypicalDialog(self.view, reloaded=self._reloaded), self._after_dialog)
+
+    # -- dealers in the case's work (issue 13) ---------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="case-dealer")
+    def _load_dealer(self) -> None:
+        with outcome(self) as post:
+            post(self.DealerLoaded(dealer_flow.case_dealer(self.desk, self.number, self.lang)))
+
+    @on(DealerLoaded)
+    def _dealer_loaded(self, message: DealerLoaded) -> None:
+        self.dealer = message.info
+        # Only where a dealer serves the customer (or it is one): other cases are not the
+        # dealers' business; their advice is in the P dialog and `kesu-desk parts advise`.
+        box = self.query_one("#case-dealer", Static)
+        box.update(dealer_text(message.info, self.lang) if message.info.serving is not None else "")
+        box.display = message.info.serving is not None
+        self.refresh_bindings()
+
+    def _dealer_dialog(self, which: str) -> ActionDialog | None:
+        view, info = self.view, self.dealer
+        if view is None or info is None:
+            return None
+        if which == "handover":
+            if Action.DEALER_HANDOVER not in self.allowed or info.serving is None or info.serving.is_customer:
+                return None
+            return HandoverDialog(view, info, reloaded=self._reloaded)
+        if Action.PARTS_SENT not in self.allowed:
+            return None
+        return PartsDialog(view, info, reloaded=self._reloaded)
+
+    def action_dealer(self, which: str) -> None:
+        dialog = self._dealer_dialog(which)
+        if dialog is not None:
+            self.app.push_screen(dialog, self._after_dialog)
 
     def _reloaded(self, view: CaseView) -> None:
         self.run_worker(self.show(view), group="show")

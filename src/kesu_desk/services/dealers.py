@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from kesu_desk.domain.access import Use, require
 from kesu_desk.domain.amounts import amount_cents
-from kesu_desk.domain.errors import DealerError, InvalidInput
+from kesu_desk.domain.errors import DealerError, DealerFlowProblem, InvalidInput
 from kesu_desk.domain.spare_parts import DEFAULT_ALLOWANCE_RATE, allowance_cents
 from kesu_desk.domain.vocabulary import CustomerClass
 from kesu_desk.services.desk import Desk
@@ -84,19 +84,34 @@ def charge(desk: Desk, dealer_id: int, amount: Decimal | None, *, case_id: int |
     instant that only one fits, the second is refused."""
     require(desk.reader, Use.DEALERS)
     cents = _cents(amount)
-    approver = (approved_by or "").strip() or None
     user = desk.identity.user.id if desk.identity else None
     with desk.uow() as uow:
-        dealer = _dealer(uow, dealer_id, lock=True)
-        before = _balance(uow, dealer, rate)
-        if cents > before.left_cents and approver is None:
-            raise DealerError("allowance_used_up", dealer=dealer.name,
-                              left=money(before.left_cents), amount=money(cents))
-        ledger.add_entry(uow.session, dealer_id, ledger.CHARGE, cents, case_id=case_id, user_id=user,
-                         approved_by=approver, note=note)
-        result = _balance(uow, dealer, rate)
+        result = charge_in(uow, dealer_id, cents, case_id=case_id, approved_by=approved_by, user_id=user,
+                           note=note, rate=rate)
         uow.commit()
     return result
+
+
+def charge_in(uow: UnitOfWork, dealer_id: int, cents: int, *, case_id: int | None = None,
+              approved_by: str | None = None, user_id: int | None = None, note: str = "",
+              rate: Decimal = DEFAULT_ALLOWANCE_RATE) -> Balance:
+    """:func:`charge` inside the caller's transaction (a spare part sent on a case writes its
+    shipment and this charge together). With a contract on record, only its business
+    representative can approve a charge beyond the balance."""
+    approver = (approved_by or "").strip() or None
+    dealer = _dealer(uow, dealer_id, lock=True)
+    before = _balance(uow, dealer, rate)
+    if cents > before.left_cents:
+        if approver is None:
+            raise DealerError("allowance_used_up", dealer=dealer.name,
+                              left=money(before.left_cents), amount=money(cents))
+        contract = ledger.contract(uow.session, dealer_id)
+        if contract is not None and approver != contract.representative:
+            raise DealerFlowProblem("not_the_representative", dealer=dealer.name, name=approver,
+                              representative=contract.representative)
+    ledger.add_entry(uow.session, dealer_id, ledger.CHARGE, cents, case_id=case_id, user_id=user_id,
+                     approved_by=approver, note=note)
+    return _balance(uow, dealer, rate)
 
 
 def link(desk: Desk, customer_id: int, dealer_id: int) -> None:

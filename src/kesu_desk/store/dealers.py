@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from kesu_desk.store.models import Customer, DealerLedgerEntry
+from kesu_desk.store.models import Customer, DealerContract, DealerLedgerEntry, SparePartShipment
 
 PURCHASE = "purchase"
 CHARGE = "charge"
@@ -54,3 +54,19 @@ def entries(session: Session, dealer_id: int) -> list[DealerLedgerEntry]:
 def a_dealers(session: Session) -> list[Customer]:
     return list(session.exec(select(Customer).where(Customer.customer_class == "a_dealer")
                              .order_by(col(Customer.id))).all())
+
+
+def contract(session: Session, dealer_id: int) -> DealerContract | None:
+    """The A-class dealer's contract (migration 0022), or None."""
+    return session.get(DealerContract, dealer_id)
+
+
+def add_shipment(session: Session, shipment: SparePartShipment) -> SparePartShipment:
+    session.add(shipment)
+    session.flush()
+    return shipment
+
+
+def shipments(session: Session, case_id: int) -> list[SparePartShipment]:
+    return list(session.exec(select(SparePartShipment).where(SparePartShipment.case_id == case_id)
+                             .order_by(col(SparePartShipment.id))).all())

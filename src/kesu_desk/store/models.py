@@ -439,3 +439,40 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
     last_error: str = Field(default="", max_length=500)
+
+
+# -- Issue 13, dealers in the case's work (migration 0022) --------------------------------------
+
+
+class DealerContract(SQLModel, table=True):
+    """An A-class dealer's contract with the maker (seed 002, 5.1): its number, the business
+    representative who approves service beyond the allowance (6.3 f), and whom to call."""
+
+    __tablename__ = "dealer_contracts"
+
+    dealer_id: int = Field(foreign_key="customers.id", primary_key=True)
+    contract_no: str = Field(max_length=64)
+    representative: str = Field(max_length=128)
+    contact: str = Field(max_length=128)
+    phone: str = Field(max_length=32)
+
+
+class SparePartShipment(SQLModel, table=True):
+    """Spare parts sent on a case (seed 002, 6.3 a–f): what, how many, at what unit price and who
+    pays — "allowance" (the A-class dealer's, charged in the same transaction), "customer" or
+    "free"."""
+
+    __tablename__ = "spare_part_shipments"
+    __table_args__ = (Index("ix_spare_part_shipments_case", "case_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    part_code: str = Field(max_length=32)
+    name: str = Field(max_length=128)
+    qty: int
+    unit_price_cents: int
+    charged_to: str = Field(max_length=16)
+    dealer_id: int | None = Field(default=None, foreign_key="customers.id")
+    approved_by: str | None = Field(default=None, max_length=128)
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    at: datetime = Field(default_factory=utcnow)

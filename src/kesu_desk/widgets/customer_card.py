@@ -13,6 +13,7 @@ from kesu_desk.i18n import t
 from kesu_desk.widgets.text import fit, one_line
 
 if TYPE_CHECKING:
+    from kesu_desk.services.dealer_flow import CaseDealer
     from kesu_desk.services.intake import CustomerHistory
 
 # Past cases listed on the card: open ones first, then the newest; the rest are counted.
@@ -55,4 +56,20 @@ def card_text(history: CustomerHistory, lang: str) -> Text:
     if hidden > 0 or history.more:
         count = f"{max(hidden, 0)}+" if history.more else str(hidden)
         out.append("\n" + t("intake.more_cases", lang, count=count), style="dim")
+    return out
+
+
+def dealer_text(info: CaseDealer, lang: str) -> Text:
+    """Issue 13, "who sells, serves": the case's serving dealer with its contact and allowance
+    balance, and the spare-part advice line (the case detail, under the facts)."""
+    from kesu_desk.services.dealers import money
+
+    out = Text()
+    serving = info.serving
+    if serving is not None:
+        key = "dealers.flow.serving_self" if serving.is_customer else "dealers.flow.serving"
+        out.append(t(key, lang, dealer=one_line(serving.name), contact=one_line(serving.contact) or "-",
+                     phone=serving.phone or "-", left=money(serving.left_cents)) + "\n",
+                   style="bold red" if serving.left_cents <= 0 else "bold")
+    out.append(info.advice, style="dim")
     return out

@@ -169,6 +169,15 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
         add("customer_merged", merged=", ".join(f"#{i}" for i in d["merged"]), into=d.get("into"))
     elif action == Action.NOTE.value and d.get("merged_from"):
         add("merged_from", number=one_line(str(d["merged_from"])))
+    elif action == Action.DEALER_HANDOVER.value:  # issue 13, dealers in the case's work
+        lines.append(t("dealers.timeline.handover", lang, dealer=one_line(str(d.get("dealer", "-"))),
+                       contact=one_line(str(d.get("contact") or "-")), phone=d.get("phone") or "-"))
+    elif action == Action.PARTS_SENT.value:
+        lines.append(t("dealers.timeline.parts", lang, qty=d.get("qty", 1), part=one_line(str(d.get("part", ""))),
+                       name=one_line(str(d.get("name", ""))), price=d.get("unit_price", "-"),
+                       charged_to=t(f"dealers.charge.{d.get('charged_to', 'customer')}", lang)))
+        if d.get("approved_by"):
+            lines.append(t("dealers.timeline.approved", lang, name=one_line(str(d["approved_by"]))))
     elif action == Action.CUSTOMER_REPLIED.value:
         if d.get("waited_hours") is not None:
             add("waited", hours=d["waited_hours"])

@@ -4,7 +4,7 @@ pair of common characters that never occur side by side read every row: 2.8 s at
 SQLite's FTS5 table is unchanged.
 
 Revision ID: 0025
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-04 18:50:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0018"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
