@@ -67,7 +67,7 @@ CSV layout (present/report.render_csv): one block per table, blocks separated by
 line. A block's first line is its header, "section" then the column names; every row of it
 starts with the section's name (summary, by_kind, by_category, by_department, by_channel, by_severity,
 deadlines, remedies, satisfaction, causes_by_factor, causes_by_text, repeat_complainants,
-batch_problems, corrective_actions, typical). Values are codes, ISO dates and plain numbers
+batch_problems, corrective_actions, typical, accountability, delays). Values are codes, ISO dates and plain numbers
 (money with two decimals, shares in percent), not translated; "*" in a department or remedy
 column is the total, "" a case without one. A text a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return; or with ') has a ' before it; numbers never do.

@@ -246,7 +246,7 @@ def test_the_tables_carry_every_figure_in_the_users_language(desk: Desk, period:
     assert list(zh) == [
         "summary", "by_kind", "by_category", "by_department", "by_channel", "by_severity", "deadlines",
         "remedies", "satisfaction", "causes_by_factor", "causes_by_text", "repeat_complainants",
-        "batch_problems", "corrective_actions", "typical",
+        "batch_problems", "corrective_actions", "typical", "accountability", "delays",
     ]
     summary = {row[0].value: row[1].value for row in zh["summary"].rows}
     assert summary == {

@@ -66,6 +66,10 @@ TEXT_LIMITS: dict[str, int] = {
     "implementation": TEXT,
     "accountability": LINE,
     "preventive_action": LINE,
+    # issue 13, accountability: the person responsible, who delayed the handling and why
+    "responsible": 128,
+    "delayed_by": 128,
+    "delay_reason": 500,
     "text": STORY,
     "summary": STORY,
     # corrective actions (services/corrective.py)

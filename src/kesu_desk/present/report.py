@@ -177,6 +177,15 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
          for c in report.typical],
         (6,),
     ))
+    # Issue 13, accountability: internal, like the whole review (the customer's letter has none).
+    tables.append(table(
+        "accountability", ["person", "cases", "penalties", "pay_shares"],
+        [[_text(a.person), _n(a.cases), _money(a.penalties),
+          Cell(" ".join(f"{s:g}" for s in a.shares), ", ".join(f"{s:g}%" for s in a.shares) or "–")]
+         for a in report.accountability],
+        (1, 2),
+    ))
+    tables.append(table("delays", ["person", "cases"], [[_text(d.code), _n(d.n)] for d in report.delays], (1,)))
     return tables
 
 

@@ -609,10 +609,19 @@ class ImplementDialog(ActionDialog):
         yield row(self.t("field.accountability"), line_input("accountability"), required=True,
                   hint=self.t("dialog.hint.accountability"))
         yield row(self.t("case.preventive_action"), line_input("preventive"))
+        # Issue 13, accountability: internal, never told to the customer.
+        yield row(self.t("field.responsible"), line_input("responsible"))
+        yield row(self.t("field.penalty"), line_input("penalty", placeholder="10% / 200"),
+                  hint=self.t("dialog.hint.penalty"))
+        yield row(self.t("field.loss"), line_input("loss", placeholder="0.00"))
+        yield row(self.t("field.delayed_by"), line_input("delayed_by"))
+        yield row(self.t("field.delay_reason"), line_input("delay_reason"))
 
     def collect(self) -> dict[str, Any]:
         return {"implementation": self.text("implementation"), "accountability": self.text("accountability"),
-                "preventive_action": self.text("preventive")}
+                "preventive_action": self.text("preventive"), "responsible": self.text("responsible"),
+                "penalty": self.text("penalty"), "loss": self.text("loss"),
+                "delayed_by": self.text("delayed_by"), "delay_reason": self.text("delay_reason")}
 
     def save(self, values: dict[str, Any], version: int) -> CaseView:
         return cases.implement(self.desk, self.actor.name, self.opened.number, version=version, **values)

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from kesu_desk.domain import workflow
 from kesu_desk.domain.access import check_case
-from kesu_desk.domain.amounts import amount_cents
+from kesu_desk.domain.accountability import check_accountability, parse_penalty
+from kesu_desk.domain.amounts import amount_cents, parse_amount
 from kesu_desk.domain.errors import InvalidInput, WorkflowError
 from kesu_desk.domain.limits import check_lengths
 from kesu_desk.domain.remedies import (
@@ -49,7 +50,7 @@ from kesu_desk.services.desk import Desk
 from kesu_desk.services.stores import open_store
 from kesu_desk.services.views import CaseView, EventView, money
 from kesu_desk.sla import CaseDeadlines, at_risk_from, clock_start, next_deadline, utcnow
-from kesu_desk.store.models import Approval, Case, Proposal, Survey
+from kesu_desk.store.models import Approval, Case, CaseImplementation, Proposal, Survey
 from kesu_desk.store.remedies import add_lines
 from kesu_desk.store.remedies import lines_of as remedy_lines
 from kesu_desk.store.uow import Repositories, UnitOfWork
@@ -654,10 +655,23 @@ def record_customer_answer(
 
 def implement(
     desk: Desk, actor: str, number: str, *, implementation: str, accountability: str,
-    preventive_action: str = "", version: int | None = None,
+    preventive_action: str = "", version: int | None = None, responsible: str = "", penalty: str = "",
+    loss: Decimal | str | None = None, delayed_by: str = "", delay_reason: str = "",
 ) -> CaseView:
+    """Step 8: the remedy carried out, and who answers for the complaint: the person directly
+    responsible (``responsible``) with their ``penalty`` ("10%" of performance pay, or an amount),
+    the ``loss`` it is in proportion to, and who delayed the handling and why. Each implementation
+    is kept (a second one, after a reopening, never overwrites the first); the case shows the
+    latest. Internal: nothing of it reaches the customer."""
     check_lengths(implementation=implementation, accountability=accountability,
                   preventive_action=preventive_action)
+    responsible, delayed_by, delay_reason = (" ".join(v.split()) for v in (responsible, delayed_by, delay_reason))
+    fine = parse_penalty(penalty)
+    check_accountability(responsible, fine, delayed_by, delay_reason)
+    try:
+        loss_cents = amount_cents(parse_amount(loss) if isinstance(loss, str) else loss)
+    except InvalidInput as wrong:  # named as the loss, not as an amount in general
+        raise InvalidInput("invalid_input", errors={"loss": wrong.params["errors"]["amount"]}) from None
 
     def apply(uow: UnitOfWork, case: Case, who: Actor, target: Status, now: datetime) -> dict[str, Any]:
         case.implementation = implementation
@@ -665,7 +679,17 @@ def implement(
         case.preventive_action = preventive_action
         case.implemented_at = now
         case.follow_up_due_at = desk.deadlines.follow_up_due(now)
-        return {"accountability": accountability, "preventive_action": preventive_action or None}
+        assert case.id is not None and who.id is not None
+        record = uow.cases.add_implementation(CaseImplementation(
+            case_id=case.id, seq=0, implemented_at=now, implemented_by=who.id, implementation=implementation,
+            preventive_action=preventive_action, responsible=responsible,
+            penalty_percent_hundredths=int(fine.percent * 100) if fine.percent is not None else None,
+            penalty_cents=fine.cents, loss_cents=loss_cents, delayed_by=delayed_by, delay_reason=delay_reason))
+        return {"accountability": accountability, "preventive_action": preventive_action or None,
+                "implementation_no": record.seq, "responsible": responsible or None,
+                "penalty_percent": str(fine.percent) if fine.percent is not None else None,
+                "penalty": money(fine.cents), "loss": money(loss_cents),
+                "delayed_by": delayed_by or None, "delay_reason": delay_reason or None}
 
     return _change(desk, actor, number, version, Action.IMPLEMENT,
                    {"implementation": implementation, "accountability": accountability,

@@ -110,6 +110,14 @@ class BatchProblem:
 
 
 @dataclass(frozen=True)
+class Accountable:
+    person: str
+    cases: int  # implementations naming them responsible
+    penalties: Decimal  # the amounts, added up
+    shares: list[Decimal]  # the shares of performance pay, in percent, one per penalty
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     start: date
     end: date
@@ -136,6 +144,10 @@ class PeriodReport:
     corrective_actions: list[CorrectiveView]
     typical: list[TypicalCase]
     department_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Issue 13, accountability (internal): who answered for the period's complaints, and who
+    # delayed them.
+    accountability: list[Accountable] = field(default_factory=list)
+    delays: list[Count] = field(default_factory=list)
 
     @property
     def open(self) -> int:
@@ -216,6 +228,10 @@ def build_report(
             corrective_actions=actions,
             typical=figures.typical(s, period, scope),
             department_names=figures.department_names(s),
+            accountability=[Accountable(person, n, money(cents) or Decimal("0.00"),
+                                        [Decimal(share) / 100 for share in shares])
+                            for person, n, cents, shares in figures.accountability(s, period, scope)],
+            delays=[Count(person, n) for person, n in figures.delays(s, period, scope)],
         )
     if report.repeat_complainants:  # it names customers and their cases: in the access log
         record_read(desk, Use.REPORT, {"from": start.isoformat(), "to": end.isoformat(),

@@ -44,6 +44,7 @@ from kesu_desk.store.models import (
     Case,
     CaseCount,
     CaseEvent,
+    CaseImplementation,
     CorrectiveAction,
     Customer,
     Department,
@@ -573,3 +574,34 @@ def department_names(session: Session) -> dict[str, dict[str, str]]:
         d.code: {"zh": d.name_zh, "en": d.name_en, "es": d.name_es}
         for d in session.execute(sa.select(Department)).scalars()
     }
+
+
+# -- accountability (issue 13, step 8) ------------------------------------------------------------
+
+
+def accountability(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[tuple[str, int, int, list[int]]]:
+    """(person responsible, implementations, penalty amounts in cents, shares of performance pay
+    in hundredths of a percent) over every implementation of the period's cases, the first ones
+    after a reopening included."""
+    rows = session.execute(
+        sa.select(col(CaseImplementation.responsible), col(CaseImplementation.penalty_cents),
+                  col(CaseImplementation.penalty_percent_hundredths))
+        .join(Case, col(Case.id) == col(CaseImplementation.case_id))
+        .where(*period.where(scope), col(CaseImplementation.responsible) != "")
+    ).all()
+    people: dict[str, tuple[int, int, list[int]]] = {}
+    for person, cents, share in rows:
+        n, total, shares = people.get(person, (0, 0, []))
+        people[person] = (n + 1, total + (cents or 0), [*shares, share] if share is not None else shares)
+    return sorted(((p, n, c, s) for p, (n, c, s) in people.items()), key=lambda r: (-r[1], r[0]))
+
+
+def delays(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[tuple[str, int]]:
+    """(who delayed the handling, how many implementations name them) over the period's cases."""
+    rows = session.execute(
+        sa.select(col(CaseImplementation.delayed_by), sa.func.count())
+        .join(Case, col(Case.id) == col(CaseImplementation.case_id))
+        .where(*period.where(scope), col(CaseImplementation.delayed_by) != "")
+        .group_by(col(CaseImplementation.delayed_by))
+    ).all()
+    return sorted(((str(p), int(n)) for p, n in rows), key=lambda r: (-r[1], r[0]))

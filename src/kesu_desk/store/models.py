@@ -476,3 +476,27 @@ class SparePartShipment(SQLModel, table=True):
     approved_by: str | None = Field(default=None, max_length=128)
     user_id: int | None = Field(default=None, foreign_key="users.id")
     at: datetime = Field(default_factory=utcnow)
+
+
+class CaseImplementation(SQLModel, table=True):
+    """Issue 13, accountability (step 8): one implementation of a case's remedy — what was done,
+    the person directly responsible and their penalty (a share of performance pay OR an amount,
+    in proportion to the loss), and who delayed the handling. A second implementation (after a
+    reopening) is a row of its own: the first is never overwritten."""
+
+    __tablename__ = "case_implementations"
+    __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_case_implementations_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    seq: int  # 1 for the first implementation of the case, 2 for the next…
+    implemented_at: datetime = Field(default_factory=utcnow)
+    implemented_by: int = Field(foreign_key="users.id")
+    implementation: str = Field(sa_column=Column(Text, nullable=False))
+    preventive_action: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    responsible: str = Field(default="", max_length=128)
+    penalty_percent_hundredths: int | None = None  # 12.5% is 1250
+    penalty_cents: int | None = None
+    loss_cents: int | None = None
+    delayed_by: str = Field(default="", max_length=128)
+    delay_reason: str = Field(default="", max_length=500)

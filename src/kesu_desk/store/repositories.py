@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from kesu_desk.domain import numbering
 from kesu_desk.domain.errors import ConflictError, DeskError, NotFoundError, WorkflowError
@@ -28,6 +28,7 @@ from kesu_desk.store.models import (
     Approval,
     Case,
     CaseEvent,
+    CaseImplementation,
     Customer,
     Department,
     Proposal,
@@ -221,6 +222,20 @@ class CaseRepository:
     def attach(self, row: Proposal | Approval | Survey) -> None:
         """A new proposal, approval or survey of a case."""
         self.session.add(row)
+
+    def add_implementation(self, row: CaseImplementation) -> CaseImplementation:
+        """The case's next implementation (issue 13, accountability), numbered after the ones
+        before it; the case row is locked by the change, and (case, number) is unique besides."""
+        done = self.session.exec(select(func.count()).select_from(CaseImplementation)
+                                 .where(col(CaseImplementation.case_id) == row.case_id)).one()
+        row.seq = int(done) + 1
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def implementations(self, case: Case) -> list[CaseImplementation]:
+        return list(self.session.exec(select(CaseImplementation).where(col(CaseImplementation.case_id) == case.id)
+                                      .order_by(col(CaseImplementation.seq))).all())
 
     def proposals(self, case: Case, *statuses: ProposalStatus) -> list[Proposal]:
         """The case's proposals in these statuses, newest first."""

@@ -102,6 +102,23 @@ def mark(event: EventView, lang: str) -> str:
     return ""
 
 
+def _accountability_lines(d: dict[str, Any], lang: str) -> list[str]:
+    """Issue 13: who answers for the complaint, their penalty, the loss, who delayed it (internal)."""
+    lines = []
+    if d.get("responsible"):
+        lines.append(t("timeline.responsible", lang, name=visible(str(d["responsible"]))))
+    if d.get("penalty_percent"):
+        lines.append(t("timeline.penalty_percent", lang, percent=one_line(str(d["penalty_percent"]))))
+    if d.get("penalty") is not None:
+        lines.append(t("timeline.penalty_amount", lang, amount=amount_text(d["penalty"])))
+    if d.get("loss") is not None:
+        lines.append(t("timeline.loss", lang, amount=amount_text(d["loss"])))
+    if d.get("delayed_by"):
+        lines.append(t("timeline.delayed", lang, name=visible(str(d["delayed_by"])),
+                       reason=visible(str(d.get("delay_reason") or "-"))))
+    return lines
+
+
 def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
     """The event's details in words, one per line, before its comment."""
     d = event.details
@@ -150,10 +167,13 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
         if d.get("remedy"):
             add("remedy", remedy=_name("remedy", d["remedy"], lang))
     elif action == Action.IMPLEMENT.value:
+        if (d.get("implementation_no") or 1) > 1:  # a second one after a reopening: the first is kept
+            add("implementation_no", n=d["implementation_no"])
         if d.get("accountability"):
             add("accountability", text=visible(str(d["accountability"])))
         if d.get("preventive_action"):
             add("preventive", text=visible(str(d["preventive_action"])))
+        lines.extend(_accountability_lines(d, lang))
     elif action == Action.FOLLOW_UP.value:
         if "score" in d:
             add("score", score=d["score"], word=_name("case.score", d["score"], lang))
