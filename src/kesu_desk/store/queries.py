@@ -195,6 +195,27 @@ def visible(scope: Scope, department: str | None = None) -> Departments:
     return (department,) if department in scope.departments else ()
 
 
+# Which stores a read keeps to besides: () for no store condition. A store manager's scope is no
+# department but their store (issue 13); as in figures.in_scope, the stores then decide alone.
+Stores = tuple[str, ...]
+
+
+def reach(scope: Scope, department: str | None = None) -> tuple[Departments, Stores]:
+    """:func:`visible` for a reader who may hold stores: (departments, stores) to keep to, the
+    department asked for becoming a plain filter within a store's cases."""
+    if scope.departments is None or not scope.stores:
+        return visible(scope, department), ()
+    return (None if department is None else (department,)), tuple(sorted(scope.stores))
+
+
+def _in_stores(n: int) -> ColumnElement[bool]:
+    return col(Case.store_code).in_([bindparam(f"sto{i}") for i in range(n)])
+
+
+def _store_params(stores: Stores) -> dict[str, str]:
+    return {f"sto{i}": s for i, s in enumerate(stores)}
+
+
 def _dept_names(n: int) -> list[str]:
     # One department is the common case (a handler's, or the queue's own filter): ``= :dept``.
     return ["dept"] if n == 1 else [f"dept{i}" for i in range(n)]
@@ -227,6 +248,7 @@ class _FilterShape:
     statuses: int
     departments: int
     severities: int
+    stores: int
     handler: bool
     overdue: bool
     at_risk: bool
@@ -234,9 +256,9 @@ class _FilterShape:
     needs_due: bool
 
     @classmethod
-    def of(cls, flt: QueueFilter, sort: Sort, departments: Departments) -> _FilterShape:
+    def of(cls, flt: QueueFilter, sort: Sort, departments: Departments, stores: Stores = ()) -> _FilterShape:
         return cls(
-            len(flt.statuses), _n(departments), len(flt.severities),
+            len(flt.statuses), _n(departments), len(flt.severities), len(stores),
             flt.handler_id is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
             len(flt.case_ids), sort is Sort.DUE or flt.overdue_at is not None,
         )
@@ -254,6 +276,8 @@ class _FilterShape:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where = self.kept_conditions(col(Case.status), col(Case.department_code), col(Case.severity))
+        if self.stores:
+            where.append(_in_stores(self.stores))
         if self.handler:
             where.append(col(Case.handler_id) == bindparam("handler"))
         if self.overdue:
@@ -269,8 +293,9 @@ class _FilterShape:
         return where
 
 
-def _filter_params(flt: QueueFilter, departments: Departments) -> dict[str, Any]:
+def _filter_params(flt: QueueFilter, departments: Departments, stores: Stores = ()) -> dict[str, Any]:
     params: dict[str, Any] = {f"st{i}": s.value for i, s in enumerate(flt.statuses)}
+    params.update(_store_params(stores))
     params.update({f"sv{i}": SEVERITY_LEVELS[s] for i, s in enumerate(flt.severities)})
     params.update({f"id{i}": case_id for i, case_id in enumerate(flt.case_ids)})
     params.update(_department_params(departments))
@@ -340,10 +365,10 @@ def page(
     ``from_end`` reads the page that ends the list (the last page), still in sort order.
     With ``from_end`` and ``after``, reads the page just before ``after``.
     """
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, sort, departments)
+    shape = _FilterShape.of(flt, sort, departments, stores)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -357,7 +382,7 @@ def page(
         order = [c.desc() if desc else c.asc() for c in columns]
         return _row_select().where(*where).order_by(*order).limit(bindparam("lim"))
 
-    params = _filter_params(flt, departments) | {"lim": limit}
+    params = _filter_params(flt, departments, stores) | {"lim": limit}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(after)})
     rows = [_to_row(r) for r in fetch_compiled(session, ("page", shape, sort, after is not None, from_end), build, params)]
@@ -380,18 +405,19 @@ def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
 
 
 def count(session: Session, flt: QueueFilter = ALL, scope: Scope = EVERYTHING) -> int:
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return 0
-    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
-    kept = _kept_count(flt)
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments, stores)
+    kept = _kept_count(flt) and not stores  # case_counts keep no store
 
     def build() -> Select[Any]:
         if kept:
             return select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(shape))
         return select(func.count()).select_from(Case).where(*shape.conditions())
 
-    return int(fetch_compiled(session, ("count", shape, kept), build, _filter_params(flt, departments))[0][0])
+    params = _filter_params(flt, departments, stores)
+    return int(fetch_compiled(session, ("count", shape, kept), build, params)[0][0])
 
 
 def _count_grouped(
@@ -399,11 +425,11 @@ def _count_grouped(
 ) -> Sequence[Any]:
     """(value, cases) per value of ``by`` ("status" or "department"), from the kept counts
     when they can answer."""
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
-    kept = _kept_count(flt)
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments, stores)
+    kept = _kept_count(flt) and not stores  # case_counts keep no store
 
     def build() -> Any:
         if kept:
@@ -413,7 +439,8 @@ def _count_grouped(
         column = col(Case.status) if by == "status" else col(Case.department_code)
         return select(column, func.count()).where(*shape.conditions()).group_by(column)
 
-    return fetch_compiled(session, ("count_by", by, shape, kept), build, _filter_params(flt, departments))
+    params = _filter_params(flt, departments, stores)
+    return fetch_compiled(session, ("count_by", by, shape, kept), build, params)
 
 
 def count_by_status(
@@ -715,10 +742,10 @@ def page_at(
     """The page starting at row ``offset`` in sort order. Only for a jump into the middle of a
     long list (a scrollbar dragged): OFFSET walks the index up to it, so pages next to rows
     already shown go by key set (:func:`page`)."""
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, sort, departments)
+    shape = _FilterShape.of(flt, sort, departments, stores)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -726,7 +753,7 @@ def page_at(
         return (_row_select().where(*shape.conditions()).order_by(*order)
                 .limit(bindparam("lim")).offset(bindparam("off")))
 
-    params = _filter_params(flt, departments) | {"lim": limit, "off": offset}
+    params = _filter_params(flt, departments, stores) | {"lim": limit, "off": offset}
     return [_to_row(r) for r in fetch_compiled(session, ("page_at", shape, sort), build, params)]
 
 
@@ -880,12 +907,16 @@ def pending_proposals(
     return found
 
 
-def _proposals_of(departments: int) -> Select[Any]:
-    """Counting proposals: of every case, or (joined to their cases) of some departments'."""
+def _proposals_of(departments: int, stores: int = 0) -> Select[Any]:
+    """Counting proposals: of every case, or (joined to their cases) of some departments' or
+    stores'."""
     stmt = select(func.count()).select_from(Proposal)
+    if departments or stores:
+        stmt = stmt.join(Case, col(Case.id) == col(Proposal.case_id))
     if departments:
-        stmt = stmt.join(Case, col(Case.id) == col(Proposal.case_id)).where(
-            _in_departments(col(Case.department_code), departments))
+        stmt = stmt.where(_in_departments(col(Case.department_code), departments))
+    if stores:
+        stmt = stmt.where(_in_stores(stores))
     return stmt
 
 
@@ -896,29 +927,31 @@ def count_waiting_for(
     """How many proposals ``me`` may approve now (their own left out): one statement on the
     (status, id) index of proposals and the proposal index of approvals."""
     n_roles = len(senior_roles)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return 0
     n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        return _proposals_of(n_dept).where(*_waiting_conditions(senior, n_roles, own=False))
+        return _proposals_of(n_dept, len(stores)).where(*_waiting_conditions(senior, n_roles, own=False))
 
-    params = _waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
-    return int(fetch_compiled(session, ("count_waiting", senior, n_roles, n_dept), build, params)[0][0])
+    params = (_waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
+              | _store_params(stores))
+    shape = ("count_waiting", senior, n_roles, n_dept, len(stores))
+    return int(fetch_compiled(session, shape, build, params)[0][0])
 
 
 def count_pending(session: Session, scope: Scope = EVERYTHING) -> int:
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return 0
     n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        return _proposals_of(n_dept).where(col(Proposal.status) == "pending")
+        return _proposals_of(n_dept, len(stores)).where(col(Proposal.status) == "pending")
 
-    params = _department_params(departments)
-    return int(fetch_compiled(session, ("count_pending", n_dept), build, params)[0][0])
+    params = _department_params(departments) | _store_params(stores)
+    return int(fetch_compiled(session, ("count_pending", n_dept, len(stores)), build, params)[0][0])
 
 
 @dataclass(frozen=True)

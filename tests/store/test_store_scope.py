@@ -1,0 +1,76 @@
+"""Issue 13, stores: a store manager's lists hold their store's cases, and only those — the queue,
+its counts (kept and counted), a page in the middle and the approvals badge; a supervisor still
+reads everything. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from casesteps import to_proposed
+from kesu_desk.domain.access import Identity
+from kesu_desk.domain.vocabulary import Role, Status
+from kesu_desk.services import stores, users
+from kesu_desk.services.approvals import pending_total
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.queue import QueueFilter, Sort, queue_count, queue_page, queue_page_at
+from kesu_desk.services.views import CaseView
+from kesu_desk.store import queries
+
+Register = Callable[..., CaseView]
+
+
+@contextmanager
+def signed_in(desk: Desk, name: str) -> Iterator[None]:
+    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
+    try:
+        yield
+    finally:
+        desk.identity = None
+
+
+@pytest.fixture
+def chain(desk: Desk, people: Any, register: Register) -> dict[str, set[str]]:
+    """Two stores with a manager each, their cases, and one case of no store."""
+    stores.add_store(desk, "M01", "Madrid Centro", limit="150")
+    stores.add_store(desk, "S02", "Sevilla Triana", limit="50")
+    users.add_user(desk, "ana", Role.STORE_MANAGER, store="M01")
+    madrid = [register(store="M01", phone=f"1380013800{i}") for i in range(3)]
+    sevilla = [register(store="S02", phone=f"1390013900{i}") for i in range(2)]
+    nowhere = register(phone="13700137000")
+    to_proposed(desk, madrid[0], remedy="refund", amount="20")
+    to_proposed(desk, sevilla[0], remedy="refund", amount="20")
+    return {"M01": {c.number for c in madrid}, "S02": {c.number for c in sevilla},
+            "none": {nowhere.number}}
+
+
+def numbers(rows: list[queries.QueueRow]) -> set[str]:
+    return {r.number for r in rows}
+
+
+def test_a_store_managers_queue_and_counts_hold_their_stores_cases_only(
+    desk: Desk, chain: dict[str, set[str]]
+) -> None:
+    own = chain["M01"]
+    with signed_in(desk, "ana"):
+        assert numbers(queue_page(desk, limit=50)) == own
+        assert queue_count(desk) == len(own)
+        for sort in (Sort.NEWEST, Sort.OLDEST):
+            assert numbers(queue_page(desk, sort=sort, limit=50, from_end=True)) == own
+            assert numbers(queue_page_at(desk, QueueFilter(), sort, 0, 50)) == own
+        last = queue_page(desk, limit=1)[0]
+        assert numbers(queue_page(desk, after=(last.id,))) == own - {last.number}
+        proposed = QueueFilter(statuses=(Status.PROPOSED,))
+        assert len(queue_page(desk, proposed)) == 1 and queue_count(desk, proposed) == 1
+        with desk.uow(write=False) as uow:
+            by_status = dict(queries.count_by_status(uow.session, scope=desk.scope))
+        assert sum(by_status.values()) == len(own)
+        assert pending_total(desk) == 1  # Sevilla's proposal is not theirs
+    with signed_in(desk, "sup"):
+        everyone = chain["M01"] | chain["S02"] | chain["none"]
+        assert numbers(queue_page(desk, limit=50)) == everyone
+        assert queue_count(desk) == len(everyone)
+        assert pending_total(desk) == 2
