@@ -9,16 +9,20 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
-from casesteps import to_proposed
+from casesteps import to_follow_up, to_proposed
 from kesu_desk.domain.access import Identity
 from kesu_desk.domain.vocabulary import Role, Status
 from kesu_desk.services import stores, users
-from kesu_desk.services.approvals import pending_total
+from kesu_desk.services.approvals import approval_inbox, pending_total
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.follow_ups import follow_ups_due
 from kesu_desk.services.queue import QueueFilter, Sort, queue_count, queue_page, queue_page_at
 from kesu_desk.services.views import CaseView
+from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
+from kesu_desk.store.models import Case
 
 Register = Callable[..., CaseView]
 
@@ -45,6 +49,11 @@ def chain(desk: Desk, people: Any, register: Register) -> dict[str, set[str]]:
     to_proposed(desk, sevilla[0], remedy="refund", amount="20")
     return {"M01": {c.number for c in madrid}, "S02": {c.number for c in sevilla},
             "none": {nowhere.number}}
+
+
+def _customer(desk: Desk, view: CaseView) -> int:
+    with desk.uow(write=False) as uow:
+        return uow.session.exec(select(Case.customer_id).where(Case.number == view.number)).one()
 
 
 def numbers(rows: list[queries.QueueRow]) -> set[str]:
@@ -74,3 +83,24 @@ def test_a_store_managers_queue_and_counts_hold_their_stores_cases_only(
         assert numbers(queue_page(desk, limit=50)) == everyone
         assert queue_count(desk) == len(everyone)
         assert pending_total(desk) == 2
+
+
+def test_a_store_managers_inbox_follow_ups_and_customer_history_hold_their_stores_cases_only(
+    desk: Desk, register: Register, chain: dict[str, set[str]]
+) -> None:
+    madrid = to_follow_up(desk, register(store="M01", phone="13600136000"))
+    sevilla = to_follow_up(desk, register(store="S02", phone="13600136000"))  # the same customer
+    with signed_in(desk, "ana"):
+        items = approval_inbox(desk, "ana")  # Madrid's refund of 20, within its limit of 150
+        inbox = {i.number for i in items}
+        assert len(inbox) == 1 and inbox <= chain["M01"]
+        assert all(i.approvable for i in items)
+        assert {i.number for i in follow_ups_due(desk, "ana", utcnow())} == {madrid.number}
+        with desk.uow(write=False) as uow:
+            customer = queries.customer_cases(uow.session, _customer(desk, madrid), scope=desk.scope)
+        assert numbers(customer) == {madrid.number}
+    with signed_in(desk, "sup"):
+        assert {i.number for i in approval_inbox(desk, "sup")} >= inbox
+        with desk.uow(write=False) as uow:
+            customer = queries.customer_cases(uow.session, _customer(desk, madrid), scope=desk.scope)
+        assert numbers(customer) == {madrid.number, sevilla.number}

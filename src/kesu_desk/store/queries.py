@@ -649,8 +649,8 @@ def customer_cases(
     scope: Scope = EVERYTHING,
 ) -> list[QueueRow]:
     """The customer's newest cases (only the open ones with ``open_only``) in ``scope``."""
-    departments = None if scope.departments is None else sorted(scope.departments)
-    if departments == []:
+    departments, stores = reach(scope)
+    if departments == ():
         return []
 
     def build() -> Select[Any]:
@@ -660,10 +660,13 @@ def customer_cases(
         if departments is not None:
             query = query.where(col(Case.department_code).in_(
                 [bindparam(f"dept{i}") for i in range(len(departments))]))
+        if stores:
+            query = query.where(_in_stores(len(stores)))
         return query.order_by(col(Case.id).desc()).limit(bindparam("lim"))
 
-    params = {"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
-    shape = ("customer_cases", open_only, None if departments is None else len(departments))
+    params = ({"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
+              | _store_params(stores))
+    shape = ("customer_cases", open_only, None if departments is None else len(departments), len(stores))
     return [_to_row(r) for r in fetch_compiled(session, shape, build, params)]
 
 
@@ -799,6 +802,7 @@ class PendingProposal:
     summary: str
     next_due_at: datetime | None
     clock_start: datetime
+    store: str | None = None  # issue 13: a store manager approves their store's only
 
 
 def _waiting_conditions(
@@ -851,7 +855,7 @@ def pending_proposals(
     """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id;
     only those of cases ``scope`` lets the reader see."""
     n_roles = len(senior_roles)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return []
     n_dept = _n(departments)
@@ -861,6 +865,8 @@ def pending_proposals(
         where = _waiting_conditions(senior, n_roles, own=True)
         if n_dept:
             where.append(_in_departments(col(Case.department_code), n_dept))
+        if stores:
+            where.append(_in_stores(len(stores)))
         if after_id is not None:
             where.append(col(Proposal.id) > bindparam("after"))
         return (
@@ -873,7 +879,7 @@ def pending_proposals(
                 col(Case.category), col(Case.product), col(Customer.name),
                 func.substr(col(Case.description), 1, SUMMARY_CHARS),
                 col(Case.next_due_at), col(Case.registered_at), col(Case.assigned_at),
-                col(Case.implemented_at),
+                col(Case.implemented_at), col(Case.store_code),
             )
             .join(Case, col(Case.id) == col(Proposal.case_id))
             .join(Customer, col(Customer.id) == col(Case.customer_id))
@@ -884,10 +890,10 @@ def pending_proposals(
         )
 
     params = _waiting_params(me, senior_roles, limit_cents) | {"lim": limit}
-    params |= _department_params(departments)
+    params |= _department_params(departments) | _store_params(stores)
     if after_id is not None:
         params["after"] = after_id
-    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept)
+    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept, len(stores))
     rows = fetch_compiled(session, shape, build, params)
     found = []
     for r in rows:
@@ -903,6 +909,7 @@ def pending_proposals(
             category=r[15] or "", product=r[16] or "", customer=r[17] or "", summary=r[18] or "",
             next_due_at=_from_db(r[19]),
             clock_start=clock_start(status, registered, _from_db(r[21]), _from_db(r[22])),
+            store=r[23],
         ))
     return found
 
@@ -1032,7 +1039,7 @@ def follow_up_page(
 ) -> list[FollowUpRow]:
     """Cases in follow-up, the nearest follow-up deadline first; key set ``(due, id)``; only
     those ``scope`` lets the reader see."""
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return []
     n_dept = _n(departments)
@@ -1051,6 +1058,8 @@ def follow_up_page(
         where = [col(Case.status) == Status.FOLLOW_UP.value]
         if n_dept:
             where.append(_in_departments(col(Case.department_code), n_dept))
+        if stores:
+            where.append(_in_stores(len(stores)))
         if after is not None:
             due = bindparam("k0", type_=DateTime(timezone=True))
             where.append(tuple_(col(Case.follow_up_due_at), col(Case.id)) > tuple_(due, bindparam("k1")))
@@ -1070,11 +1079,12 @@ def follow_up_page(
             .limit(bindparam("lim"))
         )
 
-    params: dict[str, Any] = {"lim": limit} | _department_params(departments)
+    params: dict[str, Any] = {"lim": limit} | _department_params(departments) | _store_params(stores)
     if after is not None:
         params |= {"k0": after[0], "k1": after[1]}
     found = []
-    for r in fetch_compiled(session, ("follow_up_page", after is not None, n_dept), build, params):
+    shape = ("follow_up_page", after is not None, n_dept, len(stores))
+    for r in fetch_compiled(session, shape, build, params):
         registered = _from_db(r[20])
         assert registered is not None
         implemented = _from_db(r[18])
