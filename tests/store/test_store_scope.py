@@ -18,7 +18,7 @@ from kesu_desk.services import stores, users
 from kesu_desk.services.approvals import approval_inbox, pending_total
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.follow_ups import follow_ups_due
-from kesu_desk.services.queue import QueueFilter, Sort, queue_count, queue_page, queue_page_at
+from kesu_desk.services.queue import QueueFilter, Sort, queue_count, queue_page, queue_page_at, search_cases
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
@@ -104,3 +104,15 @@ def test_a_store_managers_inbox_follow_ups_and_customer_history_hold_their_store
         with desk.uow(write=False) as uow:
             customer = queries.customer_cases(uow.session, _customer(desk, madrid), scope=desk.scope)
         assert numbers(customer) == {madrid.number, sevilla.number}
+
+
+def test_a_store_managers_search_finds_their_stores_cases_only(desk: Desk, chain: dict[str, set[str]]) -> None:
+    own, other = chain["M01"], next(iter(chain["S02"]))
+    with signed_in(desk, "ana"):
+        assert numbers(search_cases(desk, "漏水")) == own  # by text
+        assert numbers(search_cases(desk, "13800138000")) <= own  # by phone
+        assert numbers(search_cases(desk, "1390013900")) == set()  # Sevilla's customers
+        assert search_cases(desk, other) == []  # by number
+        assert numbers(search_cases(desk, other[:12])) == own  # KS-<today>-
+    with signed_in(desk, "sup"):
+        assert numbers(search_cases(desk, "漏水")) == own | chain["S02"] | chain["none"]

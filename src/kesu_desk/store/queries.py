@@ -471,18 +471,22 @@ def _range(name: str, prefix: str) -> dict[str, str]:
 
 
 def _id_query(session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any],
-              before_id: int | None, limit: int, departments: Departments) -> list[int]:
-    params = (params | {"lim": limit} | _department_params(departments)
+              before_id: int | None, limit: int, departments: Departments, stores: Stores = ()) -> list[int]:
+    params = (params | {"lim": limit} | _department_params(departments) | _store_params(stores)
               | ({"before": before_id} if before_id is not None else {}))
-    return [r[0] for r in fetch_compiled(session, (shape, before_id is not None, _n(departments)), build, params)]
+    key = (shape, before_id is not None, _n(departments), len(stores))
+    return [r[0] for r in fetch_compiled(session, key, build, params)]
 
 
 def _newest(
     stmt: Select[Any], id_column: Any, before: bool, n_departments: int = 0, *,
-    department_index: bool = True,
+    department_index: bool = True, n_stores: int = 0,
 ) -> Select[Any]:
     """Newest first, before an id; within departments, on their index or (without it, when
-    another index finds the few candidates sooner) by checking each candidate's department."""
+    another index finds the few candidates sooner) by checking each candidate's department;
+    within stores by checking each candidate's store."""
+    if n_stores:
+        stmt = stmt.where(_in_stores(n_stores))
     if n_departments:
         department = col(Case.department_code)
         stmt = stmt.where(_in_departments(department if department_index else department + "", n_departments))
@@ -503,11 +507,12 @@ SPARSE_PHONE_DIGITS = 7
 
 def _phone_ids(
     session: Session, prefixes: Sequence[str], before_id: int | None, limit: int,
-    departments: Departments,
+    departments: Departments, stores: Stores = (),
 ) -> list[int]:
     found: set[int] = set()
     before = before_id is not None
     n_dept = _n(departments)
+    n_sto = len(stores)
     sparse = [p for p in prefixes if sum(ch.isdigit() for ch in p) >= SPARSE_PHONE_DIGITS]
     if sparse:
         n = len(sparse)
@@ -522,13 +527,13 @@ def _phone_ids(
             # `id + 0` keeps SQLite from walking all cases in id order to honour ORDER BY … LIMIT:
             # the few matching customers' cases are found by index and sorted (and a
             # department's cases are those of them that are the department's).
-            return _newest(stmt, col(Case.id) + 0, before, n_dept, department_index=False)
+            return _newest(stmt, col(Case.id) + 0, before, n_dept, department_index=False, n_stores=n_sto)
 
         bounds: dict[str, Any] = {}
         for i, prefix in enumerate(sparse):
             bounds |= _range(f"phone{i}", prefix)
         found.update(_id_query(session, ("phone_sparse", n), build_sparse, bounds, before_id, limit,
-                               departments))
+                               departments, stores))
     sqlite = session.get_bind().dialect.name == "sqlite"
     for prefix in (p for p in prefixes if p not in sparse):
         bounds = _range("phone", prefix)
@@ -551,28 +556,33 @@ def _phone_ids(
                 .join(Customer, col(Customer.id) == col(Case.customer_id))
                 .where(_prefix_range(phone, "phone"))
             )
-            return _newest(stmt, col(Case.id), before, n_dept, department_index=dense)
+            return _newest(stmt, col(Case.id), before, n_dept, department_index=dense, n_stores=n_sto)
 
-        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit, departments))
+        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit, departments, stores))
     return sorted(found, reverse=True)[:limit]
 
 
 def _number_rows(
-    session: Session, number: str, before_id: int | None, limit: int, departments: Departments
+    session: Session, number: str, before_id: int | None, limit: int, departments: Departments,
+    stores: Stores = (),
 ) -> list[QueueRow]:
     """A whole case number is that case; a partial one (KS-…) the numbers it begins."""
     exact = bool(_FULL_NUMBER.fullmatch(number))
     before = before_id is not None
     n_dept = _n(departments)
+    n_sto = len(stores)
 
     def build() -> Select[Any]:
         where = col(Case.number) == bindparam("number") if exact else _prefix_range(col(Case.number), "number")
         # The number index finds the numbers; a department keeps those of them that are its own.
-        return _newest(_row_select().where(where), col(Case.id), before, n_dept, department_index=False)
+        return _newest(_row_select().where(where), col(Case.id), before, n_dept, department_index=False,
+                       n_stores=n_sto)
 
     params: dict[str, Any] = {"number": number} if exact else _range("number", number)
-    params |= {"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
-    return [_to_row(r) for r in fetch_compiled(session, ("number_rows", exact, before, n_dept), build, params)]
+    params |= ({"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
+               | _store_params(stores))
+    key = ("number_rows", exact, before, n_dept, n_sto)
+    return [_to_row(r) for r in fetch_compiled(session, key, build, params)]
 
 
 def search_ids(
@@ -582,36 +592,38 @@ def search_ids(
     """Ids of cases matching ``query``, newest first: the customer's name and the texts by
     full-text search and, when it looks like one, the customer's phone number by prefix."""
     query = query.strip()
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if not query or departments == ():
         return []
     found: set[int] = set()
     if _PHONE_LIKE.fullmatch(query):
-        found.update(_phone_ids(session, phone_prefixes, before_id, limit, departments))
+        found.update(_phone_ids(session, phone_prefixes, before_id, limit, departments, stores))
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_query(query) if sqlite else fts.tsquery(query)
     if match:
         before = before_id is not None
         n_dept = _n(departments)
-        found.update(_id_query(session, ("text", sqlite), lambda: _text_search(sqlite, before, n_dept),
-                               {"q": match}, before_id, limit, departments))
+        found.update(_id_query(session, ("text", sqlite), lambda: _text_search(sqlite, before, n_dept, len(stores)),
+                               {"q": match}, before_id, limit, departments, stores))
     return sorted(found, reverse=True)[:limit]
 
 
-def _text_search(sqlite: bool, before: bool, n_departments: int) -> Any:
+def _text_search(sqlite: bool, before: bool, n_departments: int, n_stores: int = 0) -> Any:
     if sqlite:
         rowid, found = "rowid", "case_search MATCH :q"
     else:
         rowid, found = "case_id", "to_tsvector('simple', body) @@ to_tsquery('simple', :q)"
     below = f"AND {rowid} < :before " if before else ""
-    if not n_departments:
+    if not n_departments and not n_stores:
         return text(f"SELECT {rowid} FROM case_search WHERE {found} {below}ORDER BY {rowid} DESC LIMIT :lim")
-    # Within departments each match's case is looked up by id and kept when it is theirs,
-    # newest first, until a page is found.
+    # Within departments (or stores) each match's case is looked up by id and kept when it is
+    # theirs, newest first, until a page is found.
     below = f"AND s.{rowid} < :before " if before else ""
+    theirs = (f"AND {_departments_sql('c.department_code', n_departments)} " if n_departments else "") + (
+        f"AND c.store_code IN ({', '.join(f':sto{i}' for i in range(n_stores))}) " if n_stores else "")
     return text(
         f"SELECT s.{rowid} FROM case_search s JOIN cases c ON c.id = s.{rowid} WHERE {found} "
-        f"AND {_departments_sql('c.department_code', n_departments)} {below}"
+        f"{theirs}{below}"
         f"ORDER BY s.{rowid} DESC LIMIT :lim"
     )
 
@@ -637,8 +649,8 @@ def search(
     only those ``scope`` lets the reader see."""
     upper = query.strip().upper()
     if upper.startswith("KS"):
-        departments = visible(scope)
-        return [] if departments == () else _number_rows(session, upper, before_id, limit, departments)
+        departments, stores = reach(scope)
+        return [] if departments == () else _number_rows(session, upper, before_id, limit, departments, stores)
     ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes,
                      scope=scope)
     return rows_by_ids(session, ids)
