@@ -14,11 +14,19 @@ from sqlmodel import select
 from casesteps import to_follow_up, to_proposed
 from kesu_desk.domain.access import Identity
 from kesu_desk.domain.vocabulary import Role, Status
-from kesu_desk.services import stores, users
+from kesu_desk.services import cases, stores, users
 from kesu_desk.services.approvals import approval_inbox, pending_total
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.follow_ups import follow_ups_due
-from kesu_desk.services.queue import QueueFilter, Sort, queue_count, queue_page, queue_page_at, search_cases
+from kesu_desk.services.queue import (
+    QueueFilter,
+    Sort,
+    queue_count,
+    queue_page,
+    queue_page_at,
+    search_cases,
+)
+from kesu_desk.services.suggestions import suggest_case
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
 from kesu_desk.store import queries
@@ -116,3 +124,16 @@ def test_a_store_managers_search_finds_their_stores_cases_only(desk: Desk, chain
         assert numbers(search_cases(desk, other[:12])) == own  # KS-<today>-
     with signed_in(desk, "sup"):
         assert numbers(search_cases(desk, "漏水")) == own | chain["S02"] | chain["none"]
+
+
+def test_a_store_managers_similar_closed_cases_come_from_their_store_only(
+    desk: Desk, register: Register, chain: dict[str, set[str]]
+) -> None:
+    closed = {}
+    for store in ("M01", "S02"):
+        done = to_follow_up(desk, register(store=store, description="电水壶漏水", phone="13500135000"))
+        closed[store] = cases.record_follow_up(desk, "ag", done.number, score=5, version=done.version).number
+    with signed_in(desk, "ana"):
+        assert [s.number for s in suggest_case(desk, "电水壶漏水").similar] == [closed["M01"]]
+    with signed_in(desk, "sup"):
+        assert {s.number for s in suggest_case(desk, "电水壶漏水").similar} == set(closed.values())

@@ -212,6 +212,11 @@ def _in_stores(n: int) -> ColumnElement[bool]:
     return col(Case.store_code).in_([bindparam(f"sto{i}") for i in range(n)])
 
 
+def _stores_sql(column: str, n: int) -> str:
+    """The same condition in a text() statement."""
+    return f"{column} IN ({', '.join(f':sto{i}' for i in range(n))})"
+
+
 def _store_params(stores: Stores) -> dict[str, str]:
     return {f"sto{i}": s for i, s in enumerate(stores)}
 
@@ -620,7 +625,7 @@ def _text_search(sqlite: bool, before: bool, n_departments: int, n_stores: int =
     # theirs, newest first, until a page is found.
     below = f"AND s.{rowid} < :before " if before else ""
     theirs = (f"AND {_departments_sql('c.department_code', n_departments)} " if n_departments else "") + (
-        f"AND c.store_code IN ({', '.join(f':sto{i}' for i in range(n_stores))}) " if n_stores else "")
+        f"AND {_stores_sql('c.store_code', n_stores)} " if n_stores else "")
     return text(
         f"SELECT s.{rowid} FROM case_search s JOIN cases c ON c.id = s.{rowid} WHERE {found} "
         f"{theirs}{below}"
@@ -715,7 +720,7 @@ def closed_cases_with_any(
     would crowd the others out."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_any(terms) if sqlite else fts.tsquery_any(terms)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if not match or departments == ():
         return []
     n_dept = _n(departments)
@@ -725,6 +730,8 @@ def closed_cases_with_any(
               f"{'=' if founded else '<>'} '{Validity.FOUNDED.value}'")
     if n_dept:
         closed += f" AND {_departments_sql('c.department_code', n_dept)}"
+    if stores:
+        closed += f" AND {_stores_sql('c.store_code', len(stores))}"
 
     def build() -> Any:
         if sqlite:
@@ -738,8 +745,8 @@ def closed_cases_with_any(
             "ORDER BY s.case_id DESC LIMIT :lim"
         )
 
-    params = {"q": match, "lim": limit} | _department_params(departments)
-    rows = fetch_compiled(session, ("closed_like", sqlite, founded, n_dept), build, params)
+    params = {"q": match, "lim": limit} | _department_params(departments) | _store_params(stores)
+    rows = fetch_compiled(session, ("closed_like", sqlite, founded, n_dept, len(stores)), build, params)
     return [ClosedCase(*r) for r in rows]
 
 
