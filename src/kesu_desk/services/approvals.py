@@ -122,9 +122,17 @@ def _limit_cents(threshold: Decimal) -> int:
 
 def _approver(uow: UnitOfWork, actor_name: str) -> Actor:
     actor = uow.users.actor(actor_name)
-    if actor.role not in APPROVERS:
+    if actor.role not in APPROVERS | {Role.STORE_MANAGER}:  # issue 13: their store's, up to its limit
         raise WorkflowError("wrong_role", action=Action.APPROVE.value, role=actor.role.value)
     return actor
+
+
+def _store_limits(uow: UnitOfWork, actor: Actor, codes: set[str | None]) -> dict[str, Decimal]:
+    """A store manager's approval limit per store of the listed proposals (issue 13)."""
+    if actor.role is not Role.STORE_MANAGER:
+        return {}
+    limits = {code: money(s.approval_limit_cents) for code in codes if code and (s := uow.stores.get(code))}
+    return {code: limit for code, limit in limits.items() if limit is not None}
 
 
 def waiting_args(desk: Desk, actor: Actor) -> dict[str, Any]:
@@ -172,6 +180,7 @@ def approval_inbox(
         )
         ids = [p.proposal_id for p in pending]
         lines, facts = remedy_store.lines_by_id(session, ids), remedy_store.range_facts(session, ids)
+        store_limits = _store_limits(uow, actor, {p.store for p in pending})
     items = []
     for p in pending:
         prior = given.get(p.proposal_id, [])
@@ -180,8 +189,9 @@ def approval_inbox(
         reason: DeskError | None = None
         try:
             workflow.transition(
-                Action.APPROVE, CaseFacts(status=p.status, department=p.department), actor,
+                Action.APPROVE, CaseFacts(status=p.status, department=p.department, store=p.store), actor,
                 proposer_id=p.proposed_by, amount=money(p.amount_cents), threshold=threshold,
+                store_limit=store_limits.get(p.store or ""),
                 prior_approvals=[Actor(a.user_id, a.name, Role(a.role), a.department)
                                  for a in prior],
                 outside_range=suggested if range_reason is not None else None,

@@ -120,6 +120,7 @@ def export_cases(
     """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
+    require(desk.reader, Use.EXPORT)  # before a byte is written
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(COLUMNS)
@@ -140,6 +141,7 @@ def export_xlsx(desk: Desk, path: Path, statuses: Sequence[Status] = (), *,
     as local times of the desk, dates as dates; streamed, so memory stays flat. Written beside
     ``path`` and put in its place once complete: an export that fails (more cases than a sheet
     holds, a full disk, a kill) leaves no half-written workbook."""
+    require(desk.reader, Use.EXPORT)  # before the file is made
     tz = ZoneInfo(desk.settings.timezone)
     partial = path.with_name(f".{path.name}.partial")
     book = Book(partial)

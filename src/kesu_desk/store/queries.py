@@ -195,6 +195,32 @@ def visible(scope: Scope, department: str | None = None) -> Departments:
     return (department,) if department in scope.departments else ()
 
 
+# Which stores a read keeps to besides: () for no store condition. A store manager's scope is no
+# department but their store (issue 13); as in figures.in_scope, the stores then decide alone.
+Stores = tuple[str, ...]
+
+
+def reach(scope: Scope, department: str | None = None) -> tuple[Departments, Stores]:
+    """:func:`visible` for a reader who may hold stores: (departments, stores) to keep to, the
+    department asked for becoming a plain filter within a store's cases."""
+    if scope.departments is None or not scope.stores:
+        return visible(scope, department), ()
+    return (None if department is None else (department,)), tuple(sorted(scope.stores))
+
+
+def _in_stores(n: int) -> ColumnElement[bool]:
+    return col(Case.store_code).in_([bindparam(f"sto{i}") for i in range(n)])
+
+
+def _stores_sql(column: str, n: int) -> str:
+    """The same condition in a text() statement."""
+    return f"{column} IN ({', '.join(f':sto{i}' for i in range(n))})"
+
+
+def _store_params(stores: Stores) -> dict[str, str]:
+    return {f"sto{i}": s for i, s in enumerate(stores)}
+
+
 def _dept_names(n: int) -> list[str]:
     # One department is the common case (a handler's, or the queue's own filter): ``= :dept``.
     return ["dept"] if n == 1 else [f"dept{i}" for i in range(n)]
@@ -227,6 +253,7 @@ class _FilterShape:
     statuses: int
     departments: int
     severities: int
+    stores: int
     handler: bool
     overdue: bool
     at_risk: bool
@@ -234,9 +261,9 @@ class _FilterShape:
     needs_due: bool
 
     @classmethod
-    def of(cls, flt: QueueFilter, sort: Sort, departments: Departments) -> _FilterShape:
+    def of(cls, flt: QueueFilter, sort: Sort, departments: Departments, stores: Stores = ()) -> _FilterShape:
         return cls(
-            len(flt.statuses), _n(departments), len(flt.severities),
+            len(flt.statuses), _n(departments), len(flt.severities), len(stores),
             flt.handler_id is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
             len(flt.case_ids), sort is Sort.DUE or flt.overdue_at is not None,
         )
@@ -254,6 +281,8 @@ class _FilterShape:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         where = self.kept_conditions(col(Case.status), col(Case.department_code), col(Case.severity))
+        if self.stores:
+            where.append(_in_stores(self.stores))
         if self.handler:
             where.append(col(Case.handler_id) == bindparam("handler"))
         if self.overdue:
@@ -269,8 +298,9 @@ class _FilterShape:
         return where
 
 
-def _filter_params(flt: QueueFilter, departments: Departments) -> dict[str, Any]:
+def _filter_params(flt: QueueFilter, departments: Departments, stores: Stores = ()) -> dict[str, Any]:
     params: dict[str, Any] = {f"st{i}": s.value for i, s in enumerate(flt.statuses)}
+    params.update(_store_params(stores))
     params.update({f"sv{i}": SEVERITY_LEVELS[s] for i, s in enumerate(flt.severities)})
     params.update({f"id{i}": case_id for i, case_id in enumerate(flt.case_ids)})
     params.update(_department_params(departments))
@@ -340,10 +370,10 @@ def page(
     ``from_end`` reads the page that ends the list (the last page), still in sort order.
     With ``from_end`` and ``after``, reads the page just before ``after``.
     """
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, sort, departments)
+    shape = _FilterShape.of(flt, sort, departments, stores)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -357,7 +387,7 @@ def page(
         order = [c.desc() if desc else c.asc() for c in columns]
         return _row_select().where(*where).order_by(*order).limit(bindparam("lim"))
 
-    params = _filter_params(flt, departments) | {"lim": limit}
+    params = _filter_params(flt, departments, stores) | {"lim": limit}
     if after is not None:
         params.update({f"k{i}": v for i, v in enumerate(after)})
     rows = [_to_row(r) for r in fetch_compiled(session, ("page", shape, sort, after is not None, from_end), build, params)]
@@ -380,18 +410,19 @@ def _count_conditions(shape: _FilterShape) -> list[ColumnElement[bool]]:
 
 
 def count(session: Session, flt: QueueFilter = ALL, scope: Scope = EVERYTHING) -> int:
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return 0
-    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
-    kept = _kept_count(flt)
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments, stores)
+    kept = _kept_count(flt) and not stores  # case_counts keep no store
 
     def build() -> Select[Any]:
         if kept:
             return select(func.coalesce(func.sum(col(CaseCount.n)), 0)).where(*_count_conditions(shape))
         return select(func.count()).select_from(Case).where(*shape.conditions())
 
-    return int(fetch_compiled(session, ("count", shape, kept), build, _filter_params(flt, departments))[0][0])
+    params = _filter_params(flt, departments, stores)
+    return int(fetch_compiled(session, ("count", shape, kept), build, params)[0][0])
 
 
 def _count_grouped(
@@ -399,11 +430,11 @@ def _count_grouped(
 ) -> Sequence[Any]:
     """(value, cases) per value of ``by`` ("status" or "department"), from the kept counts
     when they can answer."""
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, Sort.NEWEST, departments)
-    kept = _kept_count(flt)
+    shape = _FilterShape.of(flt, Sort.NEWEST, departments, stores)
+    kept = _kept_count(flt) and not stores  # case_counts keep no store
 
     def build() -> Any:
         if kept:
@@ -413,7 +444,8 @@ def _count_grouped(
         column = col(Case.status) if by == "status" else col(Case.department_code)
         return select(column, func.count()).where(*shape.conditions()).group_by(column)
 
-    return fetch_compiled(session, ("count_by", by, shape, kept), build, _filter_params(flt, departments))
+    params = _filter_params(flt, departments, stores)
+    return fetch_compiled(session, ("count_by", by, shape, kept), build, params)
 
 
 def count_by_status(
@@ -444,18 +476,22 @@ def _range(name: str, prefix: str) -> dict[str, str]:
 
 
 def _id_query(session: Session, shape: Hashable, build: Callable[[], Any], params: dict[str, Any],
-              before_id: int | None, limit: int, departments: Departments) -> list[int]:
-    params = (params | {"lim": limit} | _department_params(departments)
+              before_id: int | None, limit: int, departments: Departments, stores: Stores = ()) -> list[int]:
+    params = (params | {"lim": limit} | _department_params(departments) | _store_params(stores)
               | ({"before": before_id} if before_id is not None else {}))
-    return [r[0] for r in fetch_compiled(session, (shape, before_id is not None, _n(departments)), build, params)]
+    key = (shape, before_id is not None, _n(departments), len(stores))
+    return [r[0] for r in fetch_compiled(session, key, build, params)]
 
 
 def _newest(
     stmt: Select[Any], id_column: Any, before: bool, n_departments: int = 0, *,
-    department_index: bool = True,
+    department_index: bool = True, n_stores: int = 0,
 ) -> Select[Any]:
     """Newest first, before an id; within departments, on their index or (without it, when
-    another index finds the few candidates sooner) by checking each candidate's department."""
+    another index finds the few candidates sooner) by checking each candidate's department;
+    within stores by checking each candidate's store."""
+    if n_stores:
+        stmt = stmt.where(_in_stores(n_stores))
     if n_departments:
         department = col(Case.department_code)
         stmt = stmt.where(_in_departments(department if department_index else department + "", n_departments))
@@ -476,11 +512,12 @@ SPARSE_PHONE_DIGITS = 7
 
 def _phone_ids(
     session: Session, prefixes: Sequence[str], before_id: int | None, limit: int,
-    departments: Departments,
+    departments: Departments, stores: Stores = (),
 ) -> list[int]:
     found: set[int] = set()
     before = before_id is not None
     n_dept = _n(departments)
+    n_sto = len(stores)
     sparse = [p for p in prefixes if sum(ch.isdigit() for ch in p) >= SPARSE_PHONE_DIGITS]
     if sparse:
         n = len(sparse)
@@ -495,13 +532,13 @@ def _phone_ids(
             # `id + 0` keeps SQLite from walking all cases in id order to honour ORDER BY … LIMIT:
             # the few matching customers' cases are found by index and sorted (and a
             # department's cases are those of them that are the department's).
-            return _newest(stmt, col(Case.id) + 0, before, n_dept, department_index=False)
+            return _newest(stmt, col(Case.id) + 0, before, n_dept, department_index=False, n_stores=n_sto)
 
         bounds: dict[str, Any] = {}
         for i, prefix in enumerate(sparse):
             bounds |= _range(f"phone{i}", prefix)
         found.update(_id_query(session, ("phone_sparse", n), build_sparse, bounds, before_id, limit,
-                               departments))
+                               departments, stores))
     sqlite = session.get_bind().dialect.name == "sqlite"
     for prefix in (p for p in prefixes if p not in sparse):
         bounds = _range("phone", prefix)
@@ -524,28 +561,33 @@ def _phone_ids(
                 .join(Customer, col(Customer.id) == col(Case.customer_id))
                 .where(_prefix_range(phone, "phone"))
             )
-            return _newest(stmt, col(Case.id), before, n_dept, department_index=dense)
+            return _newest(stmt, col(Case.id), before, n_dept, department_index=dense, n_stores=n_sto)
 
-        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit, departments))
+        found.update(_id_query(session, ("phone", dense), build, bounds, before_id, limit, departments, stores))
     return sorted(found, reverse=True)[:limit]
 
 
 def _number_rows(
-    session: Session, number: str, before_id: int | None, limit: int, departments: Departments
+    session: Session, number: str, before_id: int | None, limit: int, departments: Departments,
+    stores: Stores = (),
 ) -> list[QueueRow]:
     """A whole case number is that case; a partial one (KS-…) the numbers it begins."""
     exact = bool(_FULL_NUMBER.fullmatch(number))
     before = before_id is not None
     n_dept = _n(departments)
+    n_sto = len(stores)
 
     def build() -> Select[Any]:
         where = col(Case.number) == bindparam("number") if exact else _prefix_range(col(Case.number), "number")
         # The number index finds the numbers; a department keeps those of them that are its own.
-        return _newest(_row_select().where(where), col(Case.id), before, n_dept, department_index=False)
+        return _newest(_row_select().where(where), col(Case.id), before, n_dept, department_index=False,
+                       n_stores=n_sto)
 
     params: dict[str, Any] = {"number": number} if exact else _range("number", number)
-    params |= {"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
-    return [_to_row(r) for r in fetch_compiled(session, ("number_rows", exact, before, n_dept), build, params)]
+    params |= ({"lim": limit} | ({"before": before_id} if before else {}) | _department_params(departments)
+               | _store_params(stores))
+    key = ("number_rows", exact, before, n_dept, n_sto)
+    return [_to_row(r) for r in fetch_compiled(session, key, build, params)]
 
 
 def search_ids(
@@ -555,36 +597,38 @@ def search_ids(
     """Ids of cases matching ``query``, newest first: the customer's name and the texts by
     full-text search and, when it looks like one, the customer's phone number by prefix."""
     query = query.strip()
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if not query or departments == ():
         return []
     found: set[int] = set()
     if _PHONE_LIKE.fullmatch(query):
-        found.update(_phone_ids(session, phone_prefixes, before_id, limit, departments))
+        found.update(_phone_ids(session, phone_prefixes, before_id, limit, departments, stores))
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_query(query) if sqlite else fts.tsquery(query)
     if match:
         before = before_id is not None
         n_dept = _n(departments)
-        found.update(_id_query(session, ("text", sqlite), lambda: _text_search(sqlite, before, n_dept),
-                               {"q": match}, before_id, limit, departments))
+        found.update(_id_query(session, ("text", sqlite), lambda: _text_search(sqlite, before, n_dept, len(stores)),
+                               {"q": match}, before_id, limit, departments, stores))
     return sorted(found, reverse=True)[:limit]
 
 
-def _text_search(sqlite: bool, before: bool, n_departments: int) -> Any:
+def _text_search(sqlite: bool, before: bool, n_departments: int, n_stores: int = 0) -> Any:
     if sqlite:
         rowid, found = "rowid", "case_search MATCH :q"
     else:
         rowid, found = "case_id", "body_tsv @@ to_tsquery('simple', :q)"
     below = f"AND {rowid} < :before " if before else ""
-    if not n_departments:
+    if not n_departments and not n_stores:
         return text(f"SELECT {rowid} FROM case_search WHERE {found} {below}ORDER BY {rowid} DESC LIMIT :lim")
-    # Within departments each match's case is looked up by id and kept when it is theirs,
-    # newest first, until a page is found.
+    # Within departments (or stores) each match's case is looked up by id and kept when it is
+    # theirs, newest first, until a page is found.
     below = f"AND s.{rowid} < :before " if before else ""
+    theirs = (f"AND {_departments_sql('c.department_code', n_departments)} " if n_departments else "") + (
+        f"AND {_stores_sql('c.store_code', n_stores)} " if n_stores else "")
     return text(
         f"SELECT s.{rowid} FROM case_search s JOIN cases c ON c.id = s.{rowid} WHERE {found} "
-        f"AND {_departments_sql('c.department_code', n_departments)} {below}"
+        f"{theirs}{below}"
         f"ORDER BY s.{rowid} DESC LIMIT :lim"
     )
 
@@ -610,8 +654,8 @@ def search(
     only those ``scope`` lets the reader see."""
     upper = query.strip().upper()
     if upper.startswith("KS"):
-        departments = visible(scope)
-        return [] if departments == () else _number_rows(session, upper, before_id, limit, departments)
+        departments, stores = reach(scope)
+        return [] if departments == () else _number_rows(session, upper, before_id, limit, departments, stores)
     ids = search_ids(session, query, limit=limit, before_id=before_id, phone_prefixes=phone_prefixes,
                      scope=scope)
     return rows_by_ids(session, ids)
@@ -622,8 +666,8 @@ def customer_cases(
     scope: Scope = EVERYTHING,
 ) -> list[QueueRow]:
     """The customer's newest cases (only the open ones with ``open_only``) in ``scope``."""
-    departments = None if scope.departments is None else sorted(scope.departments)
-    if departments == []:
+    departments, stores = reach(scope)
+    if departments == ():
         return []
 
     def build() -> Select[Any]:
@@ -633,10 +677,13 @@ def customer_cases(
         if departments is not None:
             query = query.where(col(Case.department_code).in_(
                 [bindparam(f"dept{i}") for i in range(len(departments))]))
+        if stores:
+            query = query.where(_in_stores(len(stores)))
         return query.order_by(col(Case.id).desc()).limit(bindparam("lim"))
 
-    params = {"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
-    shape = ("customer_cases", open_only, None if departments is None else len(departments))
+    params = ({"customer": customer_id, "lim": limit} | {f"dept{i}": d for i, d in enumerate(departments or [])}
+              | _store_params(stores))
+    shape = ("customer_cases", open_only, None if departments is None else len(departments), len(stores))
     return [_to_row(r) for r in fetch_compiled(session, shape, build, params)]
 
 
@@ -673,7 +720,7 @@ def closed_cases_with_any(
     would crowd the others out."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     match = fts.fts5_any(terms) if sqlite else fts.tsquery_any(terms)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if not match or departments == ():
         return []
     n_dept = _n(departments)
@@ -683,6 +730,8 @@ def closed_cases_with_any(
               f"{'=' if founded else '<>'} '{Validity.FOUNDED.value}'")
     if n_dept:
         closed += f" AND {_departments_sql('c.department_code', n_dept)}"
+    if stores:
+        closed += f" AND {_stores_sql('c.store_code', len(stores))}"
 
     def build() -> Any:
         if sqlite:
@@ -696,8 +745,8 @@ def closed_cases_with_any(
             "ORDER BY s.case_id DESC LIMIT :lim"
         )
 
-    params = {"q": match, "lim": limit} | _department_params(departments)
-    rows = fetch_compiled(session, ("closed_like", sqlite, founded, n_dept), build, params)
+    params = {"q": match, "lim": limit} | _department_params(departments) | _store_params(stores)
+    rows = fetch_compiled(session, ("closed_like", sqlite, founded, n_dept, len(stores)), build, params)
     return [ClosedCase(*r) for r in rows]
 
 
@@ -715,10 +764,10 @@ def page_at(
     """The page starting at row ``offset`` in sort order. Only for a jump into the middle of a
     long list (a scrollbar dragged): OFFSET walks the index up to it, so pages next to rows
     already shown go by key set (:func:`page`)."""
-    departments = visible(scope, flt.department)
+    departments, stores = reach(scope, flt.department)
     if departments == ():
         return []
-    shape = _FilterShape.of(flt, sort, departments)
+    shape = _FilterShape.of(flt, sort, departments, stores)
 
     def build() -> Select[Any]:
         columns, descending = _sort_columns(sort)
@@ -726,7 +775,7 @@ def page_at(
         return (_row_select().where(*shape.conditions()).order_by(*order)
                 .limit(bindparam("lim")).offset(bindparam("off")))
 
-    params = _filter_params(flt, departments) | {"lim": limit, "off": offset}
+    params = _filter_params(flt, departments, stores) | {"lim": limit, "off": offset}
     return [_to_row(r) for r in fetch_compiled(session, ("page_at", shape, sort), build, params)]
 
 
@@ -772,6 +821,7 @@ class PendingProposal:
     summary: str
     next_due_at: datetime | None
     clock_start: datetime
+    store: str | None = None  # issue 13: a store manager approves their store's only
 
 
 def _waiting_conditions(
@@ -828,7 +878,7 @@ def pending_proposals(
     """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id;
     only those of cases ``scope`` lets the reader see."""
     n_roles = len(senior_roles)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return []
     n_dept = _n(departments)
@@ -838,6 +888,8 @@ def pending_proposals(
         where = _waiting_conditions(senior, n_roles, own=True)
         if n_dept:
             where.append(_in_departments(col(Case.department_code), n_dept))
+        if stores:
+            where.append(_in_stores(len(stores)))
         if after_id is not None:
             where.append(col(Proposal.id) > bindparam("after"))
         return (
@@ -850,7 +902,7 @@ def pending_proposals(
                 col(Case.category), col(Case.product), col(Customer.name),
                 func.substr(col(Case.description), 1, SUMMARY_CHARS),
                 col(Case.next_due_at), col(Case.registered_at), col(Case.assigned_at),
-                col(Case.implemented_at),
+                col(Case.implemented_at), col(Case.store_code),
             )
             .join(Case, col(Case.id) == col(Proposal.case_id))
             .join(Customer, col(Customer.id) == col(Case.customer_id))
@@ -861,10 +913,10 @@ def pending_proposals(
         )
 
     params = _waiting_params(me, senior_roles, limit_cents) | {"lim": limit}
-    params |= _department_params(departments)
+    params |= _department_params(departments) | _store_params(stores)
     if after_id is not None:
         params["after"] = after_id
-    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept)
+    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept, len(stores))
     rows = fetch_compiled(session, shape, build, params)
     found = []
     for r in rows:
@@ -880,16 +932,21 @@ def pending_proposals(
             category=r[15] or "", product=r[16] or "", customer=r[17] or "", summary=r[18] or "",
             next_due_at=_from_db(r[19]),
             clock_start=clock_start(status, registered, _from_db(r[21]), _from_db(r[22])),
+            store=r[23],
         ))
     return found
 
 
-def _proposals_of(departments: int) -> Select[Any]:
-    """Counting proposals: of every case, or (joined to their cases) of some departments'."""
+def _proposals_of(departments: int, stores: int = 0) -> Select[Any]:
+    """Counting proposals: of every case, or (joined to their cases) of some departments' or
+    stores'."""
     stmt = select(func.count()).select_from(Proposal)
+    if departments or stores:
+        stmt = stmt.join(Case, col(Case.id) == col(Proposal.case_id))
     if departments:
-        stmt = stmt.join(Case, col(Case.id) == col(Proposal.case_id)).where(
-            _in_departments(col(Case.department_code), departments))
+        stmt = stmt.where(_in_departments(col(Case.department_code), departments))
+    if stores:
+        stmt = stmt.where(_in_stores(stores))
     return stmt
 
 
@@ -900,29 +957,31 @@ def count_waiting_for(
     """How many proposals ``me`` may approve now (their own left out): one statement on the
     (status, id) index of proposals and the proposal index of approvals."""
     n_roles = len(senior_roles)
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return 0
     n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        return _proposals_of(n_dept).where(*_waiting_conditions(senior, n_roles, own=False))
+        return _proposals_of(n_dept, len(stores)).where(*_waiting_conditions(senior, n_roles, own=False))
 
-    params = _waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
-    return int(fetch_compiled(session, ("count_waiting", senior, n_roles, n_dept), build, params)[0][0])
+    params = (_waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
+              | _store_params(stores))
+    shape = ("count_waiting", senior, n_roles, n_dept, len(stores))
+    return int(fetch_compiled(session, shape, build, params)[0][0])
 
 
 def count_pending(session: Session, scope: Scope = EVERYTHING) -> int:
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return 0
     n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        return _proposals_of(n_dept).where(col(Proposal.status) == "pending")
+        return _proposals_of(n_dept, len(stores)).where(col(Proposal.status) == "pending")
 
-    params = _department_params(departments)
-    return int(fetch_compiled(session, ("count_pending", n_dept), build, params)[0][0])
+    params = _department_params(departments) | _store_params(stores)
+    return int(fetch_compiled(session, ("count_pending", n_dept, len(stores)), build, params)[0][0])
 
 
 @dataclass(frozen=True)
@@ -1003,7 +1062,7 @@ def follow_up_page(
 ) -> list[FollowUpRow]:
     """Cases in follow-up, the nearest follow-up deadline first; key set ``(due, id)``; only
     those ``scope`` lets the reader see."""
-    departments = visible(scope)
+    departments, stores = reach(scope)
     if departments == ():
         return []
     n_dept = _n(departments)
@@ -1022,6 +1081,8 @@ def follow_up_page(
         where = [col(Case.status) == Status.FOLLOW_UP.value]
         if n_dept:
             where.append(_in_departments(col(Case.department_code), n_dept))
+        if stores:
+            where.append(_in_stores(len(stores)))
         if after is not None:
             due = bindparam("k0", type_=DateTime(timezone=True))
             where.append(tuple_(col(Case.follow_up_due_at), col(Case.id)) > tuple_(due, bindparam("k1")))
@@ -1041,11 +1102,12 @@ def follow_up_page(
             .limit(bindparam("lim"))
         )
 
-    params: dict[str, Any] = {"lim": limit} | _department_params(departments)
+    params: dict[str, Any] = {"lim": limit} | _department_params(departments) | _store_params(stores)
     if after is not None:
         params |= {"k0": after[0], "k1": after[1]}
     found = []
-    for r in fetch_compiled(session, ("follow_up_page", after is not None, n_dept), build, params):
+    shape = ("follow_up_page", after is not None, n_dept, len(stores))
+    for r in fetch_compiled(session, shape, build, params):
         registered = _from_db(r[20])
         assert registered is not None
         implemented = _from_db(r[18])
