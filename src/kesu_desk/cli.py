@@ -257,6 +257,21 @@ def build_parser() -> argparse.ArgumentParser:
     tasks_sub.add_parser("templates", parents=[common], help="list the task templates")
     tasks_show = tasks_sub.add_parser("show", parents=[common], help="check a task template and show its steps")
     tasks_show.add_argument("template", metavar="TEMPLATE")
+    tasks_add = tasks_sub.add_parser("add", parents=[common],
+                                     help="put a template's steps on a case, due on working days from now")
+    tasks_add.add_argument("case", metavar="CASE")
+    tasks_add.add_argument("template", metavar="TEMPLATE")
+    tasks_list = tasks_sub.add_parser("list", parents=[common], help="the steps a case carries, overdue ones marked")
+    tasks_list.add_argument("case", metavar="CASE")
+    tasks_done = tasks_sub.add_parser("done", parents=[common],
+                                      help="a step done (in order, unless the template runs it alongside)")
+    tasks_done.add_argument("case", metavar="CASE")
+    tasks_done.add_argument("step", metavar="STEP", help="the step's key, or TEMPLATE:KEY")
+    tasks_done.add_argument("--note", default="", metavar="TEXT")
+    tasks_assign = tasks_sub.add_parser("assign", parents=[common], help="give a step an owner of its department")
+    tasks_assign.add_argument("case", metavar="CASE")
+    tasks_assign.add_argument("step", metavar="STEP")
+    tasks_assign.add_argument("owner", metavar="USER")
 
     imp = sub.add_parser("import", parents=[common],
                          help="import cases from CSV, JSONL or an Excel workbook (.xlsx, first sheet); "
@@ -1074,6 +1089,8 @@ def cmd_tasks(args: argparse.Namespace, settings: Any, lang: str) -> int:
             _say(name)
         _say(t("tasks.own_folder", lang, folder=user_templates_dir()), err=True)
         return 0
+    if args.tasks_command in ("add", "list", "done", "assign"):
+        return _case_tasks(args, settings, lang)
     template = load_template(args.template)
     for number, step in enumerate(template.steps, start=1):
         after = t("tasks.after_start" if number == 1 or step.parallel else "tasks.after_previous", lang,
@@ -1081,6 +1098,37 @@ def cmd_tasks(args: argparse.Namespace, settings: Any, lang: str) -> int:
         _say(f"{number}. {step.key} [{step.department}] {step.title_in(lang)} — {after}")
         for item in step.checklist:
             _say(f"   - {item}")
+    return 0
+
+
+def _case_tasks(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.present.formats import local_time
+    from kesu_desk.services import case_tasks
+    from kesu_desk.sla import utcnow
+    from kesu_desk.text import visible_line
+
+    desk = _signed_in(settings, Use.WORK)
+    assert desk.identity is not None
+    me = desk.identity.user.name
+    if args.tasks_command == "add":
+        rows = case_tasks.add_template(desk, me, args.case, args.template)
+    elif args.tasks_command == "done":
+        rows = [case_tasks.mark_done(desk, me, args.case, args.step, note=args.note)]
+    elif args.tasks_command == "assign":
+        rows = [case_tasks.assign_task(desk, me, args.case, args.step, args.owner)]
+    else:
+        rows = case_tasks.list_tasks(desk, args.case)
+    now, tz = utcnow(), desk.calendar.tz
+    for task in rows:
+        if task.done_at is not None:
+            state = t("tasks.done_by", lang, name=task.done_by or "-", at=local_time(task.done_at, tz))
+        else:
+            state = t("tasks.overdue" if task.overdue(now) else "tasks.due", lang, at=local_time(task.due_at, tz))
+        owner = f" @{task.owner}" if task.owner else ""
+        _say(f"{task.template}:{task.key} [{task.department}]{owner} {visible_line(task.title_in(lang))} — {state}"
+             + (f" · {visible_line(task.note)}" if task.note else ""))
     return 0
 
 

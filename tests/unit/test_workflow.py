@@ -54,6 +54,7 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     # Only the upgrade that merges duplicate customer records writes it.
     A.CUSTOMER_MERGED: (set(Status), set(), False),
     A.MAIL: (set(Status), set(), False),
+    A.TASK: (set(Status), EVERYONE, False),
     A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
     A.PRICE: (OPEN, EVERYONE, True),  # issue 13, remedies: the price a compensation is measured by
     # Issue 13, dealers in the case's work: while the case is open, like a note.

@@ -70,6 +70,7 @@ TEXT_LIMITS: dict[str, int] = {
     "responsible": 128,
     "delayed_by": 128,
     "delay_reason": 500,
+    "task_note": 500,  # issue 13: what the step's owner says when it is done
     "text": STORY,
     "summary": STORY,
     # corrective actions (services/corrective.py)

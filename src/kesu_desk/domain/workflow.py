@@ -117,6 +117,9 @@ RULES: dict[Action, Rule] = {
     # Issue 17: the desk records an e-mail to the customer with the event that causes it; nobody
     # asks for it as an action of their own.
     Action.MAIL: Rule(ALL_STATUSES, frozenset()),
+    # Issue 13: the steps a case carries (returned defectives go on after the customer's case
+    # closes); a handler works on their department's steps (services/case_tasks.py).
+    Action.TASK: Rule(ALL_STATUSES, EVERYONE),
     # Issue 13, remedies: whoever works on an open case may correct the price it is measured by.
     Action.PRICE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
     # Issue 13, dealers in the case's work: while the case is open.
@@ -365,6 +368,7 @@ _TARGETS: dict[Action, Any] = {
     Action.EFFECTIVENESS_CHECK: _effectiveness_check,
     Action.CUSTOMER_MERGED: _same_status,
     Action.MAIL: _same_status,
+    Action.TASK: _same_status,
     Action.LETTER: _same_status,
     Action.PRICE: _same_status,
     Action.DEALER_HANDOVER: _same_status,

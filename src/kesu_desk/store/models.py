@@ -500,3 +500,26 @@ class CaseImplementation(SQLModel, table=True):
     loss_cents: int | None = None
     delayed_by: str = Field(default="", max_length=128)
     delay_reason: str = Field(default="", max_length=500)
+
+
+class CaseTask(SQLModel, table=True):
+    """Issue 13: a step of a task template a case carries (returned defectives: warehouse receipt
+    → QA test → R&D opinion → …; the Spanish chain's questionnaire and hand-over sheet): its
+    department, owner, due time, and when and by whom it was done."""
+
+    __tablename__ = "case_tasks"
+    __table_args__ = (UniqueConstraint("case_id", "template", "step_key", name="uq_case_tasks_step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    template: str = Field(max_length=40)
+    step_key: str = Field(max_length=40)
+    position: int
+    title: str = Field(sa_column=Column(Text, nullable=False))  # zh/en/es as the template said (JSON)
+    department_code: str = Field(foreign_key="departments.code", max_length=16)
+    parallel: bool = False
+    owner_id: int | None = Field(default=None, foreign_key="users.id")
+    due_at: datetime
+    done_at: datetime | None = None
+    done_by: int | None = Field(default=None, foreign_key="users.id")
+    note: str = Field(default="", max_length=500)

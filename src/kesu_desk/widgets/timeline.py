@@ -135,6 +135,11 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("answer_due", date=_date(d["answer_due"], tz))
     elif action == Action.SUGGESTION.value:
         lines += _suggestion_lines(d, lang)
+    elif action == Action.TASK.value and d.get("change") in ("added", "done", "assigned"):
+        add(f"task_{d['change']}", template=one_line(str(d.get("template", ""))), step=one_line(str(d.get("step", ""))),
+            steps=d.get("steps", ""), owner=one_line(str(d.get("owner", ""))))
+        if d.get("note"):
+            lines.append(visible(str(d["note"])))
     elif action == Action.MAIL.value and "kind" in d:
         add("mail_kind", kind=_name("mail.kind", d["kind"], lang))
     elif action == Action.DECIDE_VALIDITY.value and "validity" in d:
