@@ -140,6 +140,24 @@ def build_parser() -> argparse.ArgumentParser:
     key_remove.add_argument("name", metavar="NAME")
     key_remove.add_argument("fingerprint", metavar="FINGERPRINT", help="as `users key list` shows it: SHA256:…")
 
+    ev = sub.add_parser("evidence", parents=[common],
+                        help="photos, receipts and invoices attached to a case (kept by content, on every terminal)")
+    ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION", required=True, parser_class=_Parser)
+    ev_add = ev_sub.add_parser("add", parents=[common], help="attach FILE to CASE (largest: evidence_max_mb)")
+    ev_add.add_argument("case", metavar="CASE")
+    ev_add.add_argument("file", metavar="FILE", type=Path)
+    ev_add.add_argument("--note", default="", metavar="TEXT")
+    ev_list = ev_sub.add_parser("list", parents=[common],
+                                help="the case's evidence, with that of the cases merged into it")
+    ev_list.add_argument("case", metavar="CASE")
+    ev_open = ev_sub.add_parser("open", parents=[common], help="open evidence N with the system's viewer")
+    ev_open.add_argument("case", metavar="CASE")
+    ev_open.add_argument("n", metavar="N", type=int)
+    ev_export = ev_sub.add_parser("export", parents=[common], help="write evidence N to DEST (a file or a folder)")
+    ev_export.add_argument("case", metavar="CASE")
+    ev_export.add_argument("n", metavar="N", type=int)
+    ev_export.add_argument("dest", metavar="DEST", type=Path)
+
     mail_cmd = sub.add_parser("mail", parents=[common],
                               help="e-mail to customers: send what is due, or list the outbox ([mail] in the config)")
     mail_sub = mail_cmd.add_subparsers(dest="mail_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -718,6 +736,34 @@ def _user_keys(args: argparse.Namespace, settings: Any, lang: str) -> int:
     else:
         for key in ssh_keys.list_keys(desk, args.name):
             _say(f"{visible_line(key.user):<20} {key.fingerprint}  {key.algorithm:<12} {visible_line(key.comment)}")
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.present.formats import local_time
+    from kesu_desk.services import evidence
+    from kesu_desk.text import visible_line
+
+    desk = _signed_in(settings, Use.WORK)
+    assert desk.identity is not None
+    if args.evidence_command == "add":
+        added = evidence.add_evidence(desk, desk.identity.user.name, args.case, args.file, note=args.note)
+        _say(t("cli.evidence_added", lang, n=added.n, number=args.case, name=added.file_name))
+    elif args.evidence_command == "export":
+        _say(t("cli.evidence_exported", lang, path=evidence.export_evidence(desk, args.case, args.n, args.dest)))
+    elif args.evidence_command == "open":
+        path, opened = evidence.open_evidence(desk, args.case, args.n)
+        _say(t("cli.evidence_opened" if opened else "cli.evidence_no_viewer", lang, path=path))
+    else:
+        rows = evidence.list_evidence(desk, args.case)
+        if not rows:
+            _say(t("cli.evidence_none", lang, number=args.case))
+        for e in rows:
+            of = f" {t('cli.evidence_of', lang, number=e.case)}" if e.case != args.case.upper() else ""
+            _say(f"{e.n}. {e.file_name} · {e.media_type} · {e.size:,} B · {e.collected_by} "
+                 f"{local_time(e.collected_at, desk.calendar.tz)}{of}" + (f" · {visible_line(e.note)}" if e.note else ""))
     return 0
 
 
@@ -1390,4 +1436,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Any, str], int]] = {
     "import": cmd_import,
     "serve": cmd_serve,
     "mail": cmd_mail,
+    "evidence": cmd_evidence,
 }

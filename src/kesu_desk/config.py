@@ -195,6 +195,8 @@ class Settings(BaseSettings):
     # A case resolved at the first contact is closed at once; true: it waits for the follow-up
     # call (survey) like any other.
     first_contact_follow_up: bool = False
+    # Issue 13: the largest photo, receipt or invoice a case takes, in megabytes.
+    evidence_max_mb: int = Field(default=20, ge=1, le=200)
     # Issue 13, batch part: the departments told of a batch problem, and the general manager
     # (a user name; unset: every active user with role manager).
     batch_inform: list[str] = Field(default_factory=lambda: ["QA", "RND", "PROD"])
@@ -436,7 +438,7 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
             kind = Status if rest[0] == "statuses" else Severity
             return "choices", {"choices": ", ".join(kind)}
         return "bool", {}
-    if head in ("follow_up_attempts", "corrective_check_days", "compensation_min_times",
+    if head in ("follow_up_attempts", "corrective_check_days", "evidence_max_mb", "compensation_min_times",
                 "compensation_max_times"):
         return "whole_number", _bounds(Settings, head)
     if head == "approval_threshold":

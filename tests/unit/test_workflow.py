@@ -55,6 +55,7 @@ EXPECTED_TABLE: dict[Action, tuple[set[Status], set[Role], bool]] = {
     A.CUSTOMER_MERGED: (set(Status), set(), False),
     A.MAIL: (set(Status), set(), False),
     A.TASK: (set(Status), EVERYONE, False),
+    A.EVIDENCE: (set(Status), EVERYONE, True),
     A.LETTER: ({S.APPROVED, S.IMPLEMENTING, S.FOLLOW_UP, S.CLOSED}, EVERYONE, True),
     A.PRICE: (OPEN, EVERYONE, True),  # issue 13, remedies: the price a compensation is measured by
     # Issue 13, dealers in the case's work: while the case is open, like a note.

@@ -177,6 +177,7 @@ class Action(StrEnum):
     # Issue 13: the customer's written answer was issued (kesu-desk print --letter).
     LETTER = "letter"
     MAIL = "mail"  # issue 17: an e-mail to the customer put in the outbox
+    EVIDENCE = "evidence"  # issue 13: a photo, receipt or invoice attached to the case
     TASK = "task"  # issue 13: a task template's steps put on the case, one done or given an owner
     # Issue 13, remedies: the price of what the complaint is about, set or corrected.
     PRICE = "price"

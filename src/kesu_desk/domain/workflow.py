@@ -120,6 +120,8 @@ RULES: dict[Action, Rule] = {
     # Issue 13: the steps a case carries (returned defectives go on after the customer's case
     # closes); a handler works on their department's steps (services/case_tasks.py).
     Action.TASK: Rule(ALL_STATUSES, EVERYONE),
+    # Issue 13: evidence is attached by whoever works on the case, whatever its state.
+    Action.EVIDENCE: Rule(ALL_STATUSES, EVERYONE, department_bound=True),
     # Issue 13, remedies: whoever works on an open case may correct the price it is measured by.
     Action.PRICE: Rule(OPEN_STATUSES, EVERYONE, department_bound=True),
     # Issue 13, dealers in the case's work: while the case is open.
@@ -369,6 +371,7 @@ _TARGETS: dict[Action, Any] = {
     Action.CUSTOMER_MERGED: _same_status,
     Action.MAIL: _same_status,
     Action.TASK: _same_status,
+    Action.EVIDENCE: _same_status,
     Action.LETTER: _same_status,
     Action.PRICE: _same_status,
     Action.DEALER_HANDOVER: _same_status,

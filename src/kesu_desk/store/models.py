@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kesu_desk.sla import utcnow
@@ -522,4 +522,31 @@ class CaseTask(SQLModel, table=True):
     due_at: datetime
     done_at: datetime | None = None
     done_by: int | None = Field(default=None, foreign_key="users.id")
+    note: str = Field(default="", max_length=500)
+
+
+class EvidenceContent(SQLModel, table=True):
+    """Issue 13: the bytes of a photo, receipt or invoice, once per content (SHA-256), in the
+    database so every terminal on PostgreSQL sees them (and a SQLite desk keeps them in its file)."""
+
+    __tablename__ = "evidence_content"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Evidence(SQLModel, table=True):
+    """Issue 13: evidence attached to a case — who collected it, when, what it is."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_evidence_case_content"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    sha256: str = Field(foreign_key="evidence_content.sha256", max_length=64)
+    file_name: str = Field(max_length=255)
+    media_type: str = Field(max_length=100)
+    size: int
+    collected_by: int = Field(foreign_key="users.id")
+    collected_at: datetime = Field(default_factory=utcnow)
     note: str = Field(default="", max_length=500)

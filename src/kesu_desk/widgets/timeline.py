@@ -135,6 +135,8 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("answer_due", date=_date(d["answer_due"], tz))
     elif action == Action.SUGGESTION.value:
         lines += _suggestion_lines(d, lang)
+    elif action == Action.EVIDENCE.value and d.get("file"):
+        add("evidence_added", file=visible(str(d["file"])), size=d.get("size", "?"))
     elif action == Action.TASK.value and d.get("change") in ("added", "done", "assigned"):
         add(f"task_{d['change']}", template=one_line(str(d.get("template", ""))), step=one_line(str(d.get("step", ""))),
             steps=d.get("steps", ""), owner=one_line(str(d.get("owner", ""))))
