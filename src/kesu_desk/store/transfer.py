@@ -54,7 +54,9 @@ def export_select(
     where = [col(Case.id) > after_id]
     if statuses:
         where.append(col(Case.status).in_([Status(s).value for s in statuses]))
-    if scope.departments is not None:
+    if scope.stores:  # a store manager: their store's cases (issue 13), as every list
+        where.append(col(Case.store_code).in_(sorted(scope.stores)))
+    elif scope.departments is not None:
         where.append(col(Case.department_code).in_(sorted(scope.departments)))
     return (
         select(*_EXPORTED)
