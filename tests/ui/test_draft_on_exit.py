@@ -20,6 +20,7 @@ from casesteps import real_login
 from kesu_desk.services import users
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.intake import draft_path, temporary_path
+from kesu_desk.services.intake_form import FIELDS
 from kesu_desk.services.users import UserView
 
 pytestmark = [
@@ -30,7 +31,7 @@ pytestmark = [
 
 PHONE = "13800138000"
 # Tab from the phone to "What happened" (FIELDS in screens/intake.py).
-TABS_TO_DESCRIPTION = 10  # issue 13: the price comes before what happened
+TABS_TO_DESCRIPTION = FIELDS.index("description") - FIELDS.index("phone")
 
 
 class Terminal:

@@ -151,11 +151,15 @@ class IntakeScreen(DeskScreen[None]):
                 yield CustomerCard(id="customer-card")
                 yield from self._row("customer_name", self._input("customer_name"))
                 yield from self._row("channel", self._select("channel", Channel, "channel"))
+                # issue 13: the store the case belongs to (a store manager's own when left empty)
+                yield from self._row("store", self._input("store", placeholder=self.t("intake.placeholder.store")))
                 yield from self._row("customer_class", self._select("customer_class", CustomerClass, "class"))
                 yield from self._row("product", self._input("product"))
                 yield Static(id="product-info")
                 yield from self._row("order_no", self._input("order_no"))
                 yield from self._row("batch", self._input("batch"))
+                # issue 13: the units of one batch this call is about; the batch threshold counts them
+                yield from self._row("units", self._input("units", placeholder="1", restrict=r"[0-9]*"))
                 yield from self._row("purchase_date", self._input(
                     "purchase_date", placeholder=self.t("intake.placeholder.purchase_date"),
                     restrict=r"[0-9-]*"))
@@ -457,7 +461,7 @@ class IntakeScreen(DeskScreen[None]):
 
     def _ask_rules(self, key: SuggestKey) -> Suggestion:
         return suggest_case(
-            self.desk, key.text, category=key.category or None, channel=key.channel, kind=key.kind,
+            self.desk, key.text, category=key.category or None, channel=key.channel, kind=key.kind, units=key.units,
             product=key.product or None, batch=key.batch or None, customer_class=key.customer_class,
             purchase_date=key.purchase_date, urgent=key.urgent, now=self.desk_app.now(),
         )

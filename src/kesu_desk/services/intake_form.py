@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Severity
 from kesu_desk.rules import Suggestion
-from kesu_desk.services.drafts import CaseDraft
+from kesu_desk.services.drafts import CaseDraft, units_of
 from kesu_desk.services.intake import CustomerHistory
 
-TEXT_FIELDS = ("phone", "email", "customer_name", "product", "order_no", "batch", "purchase_date",
-               "price", "customer_request", "category")
+TEXT_FIELDS = ("phone", "email", "customer_name", "store", "product", "order_no", "batch", "units",
+               "purchase_date", "price", "customer_request", "category")
 SELECT_DEFAULTS: dict[str, str | None] = {
     "channel": Channel.PHONE.value,
     "customer_class": CustomerClass.END_USER.value,
@@ -26,21 +26,21 @@ SELECT_DEFAULTS: dict[str, str | None] = {
 }
 # Every field of the form, in the order of a call (and of Tab). The kind of contact comes last:
 # most calls are complaints, the default.
-FIELDS = ("phone", "email", "customer_name", "channel", "customer_class", "product", "order_no",
-          "batch", "purchase_date", "price", "description", "customer_request", "caller_mood", "category",
+FIELDS = ("phone", "email", "customer_name", "channel", "store", "customer_class", "product", "order_no",
+          "batch", "units", "purchase_date", "price", "description", "customer_request", "caller_mood", "category",
           "severity", "urgent", "kind")
 # What the customer lookup reads, what it fills in, and what the suggestion reads.
 CONTACT_FIELDS = frozenset({"phone", "email"})
 LOOKUP_FIELDS = frozenset({"customer_name", "customer_class"})
 SUGGEST_FIELDS = frozenset({"description", "product", "batch", "category", "channel",
-                            "customer_class", "purchase_date", "kind"})
+                            "customer_class", "purchase_date", "kind", "units"})
 # Errors worth showing as soon as the agent leaves the field; "missing" ones wait for Ctrl+S.
 CHECKED_ON_LEAVING = frozenset({*TEXT_FIELDS, "description"})
 FORMAT_ERRORS = frozenset({"bad_phone", "bad_email", "date_in_future", "date_parsing",
                            "date_from_datetime_parsing", "string_too_long",
                            # issue 13: the price, read as every amount is (domain/amounts.py)
                            "amount_format", "amount_ambiguous", "amount_decimals", "amount_negative",
-                           "amount_too_large"})
+                           "amount_too_large", "bad_units"})
 
 Fields = dict[str, Any]
 
@@ -96,6 +96,7 @@ class SuggestKey(NamedTuple):
     purchase_date: date | None
     urgent: bool
     kind: str | None = None  # an inquiry about prices goes to sales (issue 13)
+    units: int = 1  # issue 13: the batch threshold counts this call's units too
 
 
 @dataclass(frozen=True)
@@ -304,7 +305,7 @@ class IntakeForm:
         f = self.fields
         return SuggestKey(f["description"].strip(), f["product"].strip(), f["batch"].strip(), f["category"].strip(),
                           f["channel"], f["customer_class"], self._purchase_date(), f["urgent"],
-                          f.get("kind"))
+                          f.get("kind"), units_of(f.get("units", "")) or 1)
 
     def _purchase_date(self) -> date | None:
         try:
