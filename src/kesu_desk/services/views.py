@@ -94,6 +94,7 @@ class CaseView:
     waiting_since: datetime | None = None
     timeline: list[EventView] = field(default_factory=list)
     kind: str = "complaint"  # complaint, inquiry or suggestion
+    units: int = 1  # issue 13: how many units of the batch the case is about
     first_contact: bool = False  # resolved at the first contact
     # Issue 13: the store where it was made, and the language the customer is answered in.
     store: str | None = None
@@ -168,6 +169,7 @@ class CaseView:
             waiting_since=c.waiting_since,
             timeline=timeline,
             kind=c.kind,
+            units=c.units,
             first_contact=c.first_contact,
             price=money(c.price_cents),
             remedies=remedies,

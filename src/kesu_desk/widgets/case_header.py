@@ -123,6 +123,7 @@ def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str])
         (t("field.product", lang), view.product),
         (t("field.order_no", lang), view.order_no),
         (t("field.batch", lang), view.batch),
+        (t("field.units", lang), str(view.units) if view.units != 1 else None),  # said when more than one
         (t("field.purchase_date", lang), view.purchase_date.isoformat() if view.purchase_date else None),
         (t("field.category", lang), view.category),
         (t("field.caller_mood", lang), t(f"case.mood.{view.caller_mood}", lang) if view.caller_mood else None),
