@@ -20,7 +20,15 @@ from kesu_desk.app import KesuDesk
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.present.letter import render_letter
 from kesu_desk.screens.intake import IntakeScreen, RegisteredDialog, ResolveDialog
-from kesu_desk.services import cases, dealer_flow, dealers, departments, notifications, stores, users
+from kesu_desk.services import (
+    cases,
+    dealer_flow,
+    dealers,
+    departments,
+    notifications,
+    stores,
+    users,
+)
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.letter import issue_letter
 from kesu_desk.services.spare_parts import advice_line
