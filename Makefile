@@ -57,7 +57,7 @@ typecheck: $(VENV)/.installed-test
 
 # One test process per CPU (pytest-xdist): the suite is mostly CPU-bound Python.
 test: lint typecheck
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) $(LOCK_TOOLS) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
