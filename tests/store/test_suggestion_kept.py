@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 from decimal import Decimal
 
-from casesteps import draft
+from casesteps import draft, to_proposed
 from kesu_desk.domain.vocabulary import Remedy, Severity
+from kesu_desk.present.formats import compensation_range
 from kesu_desk.rules.model import CompensationRange, Escalation, Reason, Suggestion
 from kesu_desk.services import cases
+from kesu_desk.services.approvals import approval_inbox
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.intake_form import suggested_values
 from kesu_desk.services.users import UserView
@@ -42,3 +44,13 @@ def test_the_case_keeps_every_piece_of_the_rules_advice(desk: Desk, people: dict
     body = event_body(kept[0], "en", UTC)
     assert "2–5×" in body and "76.00–190.00" in body and "general manager" in body
     assert "call the store manager today" in body and "illness" in body
+
+
+def test_the_approver_is_given_the_rules_compensation_range(desk: Desk, people: dict[str, UserView]) -> None:
+    registered = cases.register_case(desk, "ag", draft(), suggested=suggested_values(ADVICE), chosen={})
+    to_proposed(desk, registered, remedy="compensation", amount="100")
+    [item] = approval_inbox(desk, "sup")
+    assert item.suggested_remedies == ("refund", "compensation")
+    assert item.suggested_compensation == {"min_multiple": "2", "max_multiple": "5",
+                                           "min_amount": "76.00", "max_amount": "190.00"}
+    assert compensation_range(item.suggested_compensation) == "2–5× (76.00–190.00)"

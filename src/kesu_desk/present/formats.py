@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from typing import Any
 
 from kesu_desk.i18n import catalogue, t
 from kesu_desk.services.views import EventView
@@ -47,3 +48,11 @@ def who(event: EventView, lang: str) -> str:
     if event.admin:
         return one_line(t("access.acting_as", lang, admin=event.admin, user=event.actor))
     return one_line(event.actor)
+
+
+def compensation_range(value: Mapping[str, Any]) -> str:
+    """The rules' compensation range as kept with a case: "2–5×", with the amounts when known."""
+    text = f"{value.get('min_multiple')}–{value.get('max_multiple')}×"
+    if value.get("min_amount") is not None and value.get("max_amount") is not None:
+        text += f" ({value['min_amount']}–{value['max_amount']})"
+    return text

@@ -73,6 +73,8 @@ class InboxItem:
     approved_by: tuple[str, ...]  # approvals given so far (the first of two)
     approvable: bool
     reason: WorkflowError | None  # why not, for i18n.describe
+    # Issue 14: the rules' compensation range at registration (multiples, amounts), if they gave one.
+    suggested_compensation: dict[str, str] | None = None
 
     @property
     def level(self) -> int:
@@ -140,6 +142,13 @@ def _suggested(details: str | None) -> tuple[str, ...]:
     return tuple(str(r) for r in remedies)
 
 
+def _suggested_compensation(details: str | None) -> dict[str, str] | None:
+    if not details:
+        return None
+    compensation = (json.loads(details).get("suggested") or {}).get("compensation")
+    return {str(k): str(v) for k, v in compensation.items()} if isinstance(compensation, dict) else None
+
+
 def approval_inbox(
     desk: Desk, actor_name: str, *, after_id: int | None = None, limit: int = INBOX_PAGE,
     now: datetime | None = None,
@@ -183,6 +192,7 @@ def approval_inbox(
             amount=money(p.amount_cents), details=p.details, proposed_by=p.proposer,
             proposed_at=p.proposed_at, approvals_needed=_needed(money(p.amount_cents), threshold),
             approved_by=tuple(a.name for a in prior), approvable=reason is None, reason=reason,
+            suggested_compensation=_suggested_compensation(suggestions.get(p.case_id)),
         ))
     return items
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import local_time, who
+from kesu_desk.present.formats import compensation_range, local_time, who
 from kesu_desk.services.views import EventView
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
@@ -180,9 +180,7 @@ def _field(name: str, lang: str) -> str:
 def _value(field: str, value: Any, lang: str) -> str:
     """A suggested or chosen value in words where the vocabulary names it."""
     if field == "compensation" and isinstance(value, dict):
-        amounts = (f" ({value['min_amount']}–{value['max_amount']})"
-                   if "min_amount" in value and "max_amount" in value else "")
-        return f"{value.get('min_multiple')}–{value.get('max_multiple')}×{amounts}"
+        return compensation_range(value)
     if field == "escalations" and isinstance(value, list):
         return ", ".join(_name("escalation", v, lang) for v in value)
     if isinstance(value, bool):
