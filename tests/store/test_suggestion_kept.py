@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from casesteps import draft, to_proposed
 from kesu_desk.domain.vocabulary import Remedy, Severity
-from kesu_desk.present.formats import compensation_range
+from kesu_desk.present.formats import compensation_range, rules_advice
 from kesu_desk.rules.model import CompensationRange, Escalation, Reason, Suggestion
 from kesu_desk.services import cases
 from kesu_desk.services.approvals import approval_inbox
@@ -54,3 +54,12 @@ def test_the_approver_is_given_the_rules_compensation_range(desk: Desk, people: 
     assert item.suggested_compensation == {"min_multiple": "2", "max_multiple": "5",
                                            "min_amount": "76.00", "max_amount": "190.00"}
     assert compensation_range(item.suggested_compensation) == "2–5× (76.00–190.00)"
+
+
+def test_the_proposer_is_given_the_remedies_and_range_the_rules_advised(
+    desk: Desk, people: dict[str, UserView]
+) -> None:
+    registered = cases.register_case(desk, "ag", draft(), suggested=suggested_values(ADVICE), chosen={})
+    timeline = cases.get_case(desk, registered.number).timeline
+    assert rules_advice(timeline, "en") == "Rules advised: refund, compensation · compensation 2–5× (76.00–190.00)"
+    assert rules_advice(cases.get_case(desk, cases.register_case(desk, "ag", draft()).number).timeline, "en") == ""

@@ -56,3 +56,19 @@ def compensation_range(value: Mapping[str, Any]) -> str:
     if value.get("min_amount") is not None and value.get("max_amount") is not None:
         text += f" ({value['min_amount']}–{value['max_amount']})"
     return text
+
+
+def rules_advice(timeline: list[EventView], lang: str) -> str:
+    """One line for the proposer (issue 14): the remedies and compensation range the rules advised
+    at registration; "" when they advised neither."""
+    for event in reversed(timeline):
+        if event.action != "suggestion":
+            continue
+        suggested: dict[str, Any] = event.details.get("suggested") or {}
+        parts = [", ".join(name_of("remedy", str(r), lang) for r in suggested.get("remedies") or [])]
+        if isinstance(suggested.get("compensation"), dict):
+            parts.append(t("advice.inbox_compensation_short", lang,
+                           range=compensation_range(suggested["compensation"])))
+        parts = [p for p in parts if p]
+        return t("advice.proposer", lang, advice=" · ".join(parts)) if parts else ""
+    return ""
