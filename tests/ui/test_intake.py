@@ -302,10 +302,12 @@ async def test_accepting_the_suggestion_then_overriding_the_severity(
         dialog = desktop.registered
         case = cases.get_case(desk, dialog.number)
     event = next(e for e in case.timeline if e.action == "suggestion")
-    assert event.details["suggested"] == {
+    kept = event.details["suggested"]
+    assert {k: kept[k] for k in ("department", "category", "severity", "remedies")} == {
         "department": "LOG", "category": suggestion.category, "severity": suggestion.severity.value,
         "remedies": [r.value for r in suggestion.remedies],
     }
+    assert kept["rules"] == [r.rule_id for r in suggestion.reasons]  # issue 14: the whole advice is kept
     assert event.details["chosen"] == {"department": "LOG", "category": suggestion.category,
                                        "severity": "critical"}
     assert event.details["taken"] is False

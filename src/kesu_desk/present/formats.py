@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from typing import Any
 
 from kesu_desk.i18n import catalogue, t
 from kesu_desk.services.views import EventView
@@ -47,3 +48,27 @@ def who(event: EventView, lang: str) -> str:
     if event.admin:
         return one_line(t("access.acting_as", lang, admin=event.admin, user=event.actor))
     return one_line(event.actor)
+
+
+def compensation_range(value: Mapping[str, Any]) -> str:
+    """The rules' compensation range as kept with a case: "2–5×", with the amounts when known."""
+    text = f"{value.get('min_multiple')}–{value.get('max_multiple')}×"
+    if value.get("min_amount") is not None and value.get("max_amount") is not None:
+        text += f" ({value['min_amount']}–{value['max_amount']})"
+    return text
+
+
+def rules_advice(timeline: list[EventView], lang: str) -> str:
+    """One line for the proposer (issue 14): the remedies and compensation range the rules advised
+    at registration; "" when they advised neither."""
+    for event in reversed(timeline):
+        if event.action != "suggestion":
+            continue
+        suggested: dict[str, Any] = event.details.get("suggested") or {}
+        parts = [", ".join(name_of("remedy", str(r), lang) for r in suggested.get("remedies") or [])]
+        if isinstance(suggested.get("compensation"), dict):
+            parts.append(t("advice.inbox_compensation_short", lang,
+                           range=compensation_range(suggested["compensation"])))
+        parts = [p for p in parts if p]
+        return t("advice.proposer", lang, advice=" · ".join(parts)) if parts else ""
+    return ""

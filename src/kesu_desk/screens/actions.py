@@ -23,7 +23,7 @@ from kesu_desk.domain.errors import ConflictError, DeskError, InvalidInput
 from kesu_desk.domain.remedies import MAX_REMEDIES
 from kesu_desk.domain.vocabulary import Action, Fishbone, Remedy, Role, Visibility
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import local_time
+from kesu_desk.present.formats import local_time, rules_advice
 from kesu_desk.screens.base import DeskModal
 from kesu_desk.services import cases
 from kesu_desk.services.canned import CannedReply, canned_replies
@@ -458,6 +458,8 @@ class ProposeDialog(ActionDialog):
         why = self.opened.cause.get("why")
         if why:
             yield Static(plain(self.t("dialog.cause_context", why=one_line(why))), classes="dialog-note")
+        if advised := rules_advice(self.opened.timeline, self.lang):  # issue 14: the rules' advice
+            yield Static(plain(advised), classes="dialog-note")
         remedies = [(self.t(f"remedy.{r.value}"), r.value) for r in Remedy]
         yield row(self.t("field.remedy"), choice("remedy", remedies, prompt=self.t("dialog.choose")), required=True)
         yield row(self.t("field.amount"), line_input("amount", placeholder="0.00"),

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Header, Input, OptionList, Static
 
 from kesu_desk.domain.errors import WorkflowError
-from kesu_desk.present.formats import local_time
+from kesu_desk.present.formats import compensation_range, local_time
 from kesu_desk.screens.actions import ReturnDialog
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import cases
@@ -253,6 +253,9 @@ class ApprovalsScreen(DeskScreen[None]):
             second.append((self.t("inbox.level", level=item.level, of=item.approvals_needed) + " · ", ""))
         body = Content.assemble("    ", *second, one_line(item.customer), " · ", one_line(item.summary))
         lines = [first, body]
+        if item.suggested_compensation:  # issue 14: the rules' advice at registration, one line
+            lines.append(Content.assemble("    ", (self.t(
+                "advice.inbox_compensation", range=compensation_range(item.suggested_compensation)), ".desk-list--muted")))
         if not item.approvable and item.reason is not None:
             lines.append(Content.assemble(
                 "    ", (self.t("inbox.refused_mark", reason=self.explain(item.reason)), ".desk-list--muted")

@@ -83,6 +83,8 @@ class InboxItem:
     price: Decimal | None = None
     suggested_range: CompensationRange | None = None
     range_reason: str | None = None
+    # Issue 14: the rules' compensation range at registration (multiples, amounts), if they gave one.
+    suggested_compensation: dict[str, str] | None = None
 
     @property
     def level(self) -> int:
@@ -158,6 +160,13 @@ def _suggested(details: str | None) -> tuple[str, ...]:
     return tuple(str(r) for r in remedies)
 
 
+def _suggested_compensation(details: str | None) -> dict[str, str] | None:
+    if not details:
+        return None
+    compensation = (json.loads(details).get("suggested") or {}).get("compensation")
+    return {str(k): str(v) for k, v in compensation.items()} if isinstance(compensation, dict) else None
+
+
 def approval_inbox(
     desk: Desk, actor_name: str, *, after_id: int | None = None, limit: int = INBOX_PAGE,
     now: datetime | None = None,
@@ -210,6 +219,7 @@ def approval_inbox(
             approved_by=tuple(a.name for a in prior), approvable=reason is None, reason=reason,
             remedies=tuple((r, money(c)) for r, c in lines.get(p.proposal_id, [(p.remedy, p.amount_cents)])),
             price=money(price_cents), suggested_range=suggested, range_reason=range_reason,
+            suggested_compensation=_suggested_compensation(suggestions.get(p.case_id)),
         ))
     return items
 

@@ -79,9 +79,26 @@ def draft_input(fields: Fields, region: str) -> dict[str, Any]:
 
 
 def suggested_values(s: Suggestion) -> dict[str, Any]:
-    """The part of a suggestion the timeline keeps."""
+    """What the timeline keeps of a suggestion: the four values the agent chooses, then the rest
+    of the rules' advice (issue 14) where the rules gave it — nothing they advised is lost."""
     return {"department": s.department, "category": s.category, "severity": s.severity.value,
-            "remedies": [r.value for r in s.remedies]}
+            "remedies": [r.value for r in s.remedies], **advice_values(s)}
+
+
+def advice_values(s: Suggestion) -> dict[str, Any]:
+    """The rules' advice beyond department, category, severity and remedies, as JSON values;
+    what they did not advise (no escalation, not urgent, …) is left out."""
+    advice: dict[str, Any] = {
+        "escalations": [e.value for e in s.escalations],
+        "urgent": s.urgent,
+        "corrective_action": s.corrective_action,
+        "compensation": s.compensation.model_dump(mode="json", exclude_none=True) if s.compensation else None,
+        "spare_parts": s.spare_parts,
+        "route_to_dealer": s.route_to_dealer,
+        "notes": list(s.notes),
+        "rules": [r.rule_id for r in s.reasons],
+    }
+    return {name: value for name, value in advice.items() if value}
 
 
 class SuggestKey(NamedTuple):

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from kesu_desk.domain.remedies import CompensationRange
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import local_time, who
+from kesu_desk.present.formats import compensation_range, local_time, who
 from kesu_desk.services.views import EventView
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
@@ -240,7 +240,7 @@ def _suggestion_lines(d: dict[str, Any], lang: str) -> list[str]:
     chosen: dict[str, Any] = d.get("chosen") or {}
     lines = [t("timeline.suggestion_taken" if d.get("taken") else "timeline.suggestion_overridden", lang)]
     for name, value in suggested.items():
-        field = _name("field", name, lang)
+        field = _field(name, lang)
         if name in chosen and chosen[name] != value:
             lines.append(t("timeline.suggested_chosen", lang, field=field,
                            suggested=_value(name, value, lang), chosen=_value(name, chosen[name], lang)))
@@ -249,8 +249,22 @@ def _suggestion_lines(d: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
+def _field(name: str, lang: str) -> str:
+    """A suggested field's name; the rules' advice kept since issue 14 has names of its own."""
+    words = _name("advice", name, lang)
+    return words if words != one_line(name) else _name("field", name, lang)
+
+
 def _value(field: str, value: Any, lang: str) -> str:
     """A suggested or chosen value in words where the vocabulary names it."""
+    if field == "compensation" and isinstance(value, dict):
+        return compensation_range(value)
+    if field == "escalations" and isinstance(value, list):
+        return ", ".join(_name("escalation", v, lang) for v in value)
+    if isinstance(value, bool):
+        return t("advice.yes" if value else "advice.no", lang)
+    if field == "spare_parts":
+        return _name("advice", f"parts_{value}", lang)
     if field in ("severity", "remedy"):
         return _name(field, value, lang)
     if isinstance(value, list):
