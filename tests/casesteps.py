@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from kesu_desk.config import Settings
-from kesu_desk.services import cases
+from kesu_desk.domain.access import Identity
+from kesu_desk.services import cases, users
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.drafts import CaseDraft
 from kesu_desk.services.views import CaseView
@@ -27,6 +29,21 @@ PEOPLE: tuple[tuple[str, str, str | None], ...] = (
     ("mgr", "manager", None),
     ("adm", "admin", None),
 )
+
+
+def sign_in(desk: Desk, name: str) -> None:
+    """The desk as ``name`` at the keyboard (every read takes their view)."""
+    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
+
+
+@contextmanager
+def signed_in(desk: Desk, name: str) -> Iterator[None]:
+    """The desk as ``name`` at the keyboard; the desk itself again afterwards."""
+    sign_in(desk, name)
+    try:
+        yield
+    finally:
+        desk.identity = None
 
 
 def real_login() -> str:

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from casesteps import draft, to_assigned
-from kesu_desk.domain.access import Identity
+from casesteps import draft, sign_in, to_assigned
 from kesu_desk.domain.errors import AccessDenied
 from kesu_desk.domain.vocabulary import Action
 from kesu_desk.i18n import describe
@@ -20,9 +19,6 @@ from kesu_desk.services.views import CaseView
 
 FAR = date.today() + timedelta(days=30)
 
-
-def sign_in(desk: Desk, name: str) -> None:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
 
 
 @pytest.fixture

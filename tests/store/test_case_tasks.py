@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kesu_desk.domain.access import Identity
+from casesteps import signed_in
 from kesu_desk.domain.errors import AccessDenied, DeskError
 from kesu_desk.services import case_tasks, departments, users
 from kesu_desk.services.desk import Desk
@@ -65,12 +65,8 @@ def test_a_handler_works_on_their_own_departments_steps_and_owners_belong_to_it(
 ) -> None:
     number = register().number
     case_tasks.add_template(desk, "ag", number, "returned_defectives")
-    desk.sign_in(Identity(user=users.whoami(desk, "hq"), login="hq"))
-    try:
-        with pytest.raises(AccessDenied):
-            case_tasks.mark_done(desk, "hq", number, "receipt")  # the warehouse's step
-    finally:
-        desk.identity = None
+    with signed_in(desk, "hq"), pytest.raises(AccessDenied):
+        case_tasks.mark_done(desk, "hq", number, "receipt")  # the warehouse's step
     with pytest.raises(DeskError) as wrong_owner:
         case_tasks.assign_task(desk, "ag", number, "receipt", "hq")
     assert wrong_owner.value.code == "task_owner_department"

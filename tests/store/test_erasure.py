@@ -9,19 +9,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from casesteps import draft
-from kesu_desk.domain.access import Identity
+from casesteps import draft, sign_in
 from kesu_desk.domain.errors import AccessDenied
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.privacy import erase_customer
 from kesu_desk.services.queue import queue_count
-from kesu_desk.services.users import UserView, whoami
+from kesu_desk.services.users import UserView
 from kesu_desk.services.views import CaseView
-
-
-def signed_in(desk: Desk, name: str) -> None:
-    desk.sign_in(Identity(user=whoami(desk, name), login=name))
 
 
 def test_erase_masks_the_timeline_and_keeps_the_counts(
@@ -32,10 +27,10 @@ def test_erase_masks_the_timeline_and_keeps_the_counts(
     cases.add_note(desk, "ag", mine.number, text="已回拨王小明")
     other = register(description="别人的水壶漏水，王小明是邻居")
     counted = queue_count(desk)
-    signed_in(desk, "sup")
+    sign_in(desk, "sup")
     with pytest.raises(AccessDenied):
         erase_customer(desk, "13700137000")
-    signed_in(desk, "adm")
+    sign_in(desk, "adm")
     done = erase_customer(desk, "13700137000")
     desk.identity = None
     assert (done.cases, done.events) == (1, 1)  # the note (the registration's event holds no text)
@@ -53,7 +48,7 @@ def test_no_other_change_to_an_event_gets_through(
 ) -> None:
     mine = register(phone="13700137000", description="水壶漏水")
     theirs = register(phone="13900139000", description="快递太慢")
-    signed_in(desk, "adm")
+    sign_in(desk, "adm")
     erase_customer(desk, "13700137000")
     desk.identity = None
     with desk.engine.connect() as conn:

@@ -19,10 +19,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from casesteps import to_investigating, to_proposed
+from casesteps import signed_in, to_investigating, to_proposed
 from kesu_desk.config import Mail
-from kesu_desk.domain.access import Identity
-from kesu_desk.services import cases, mail, privacy, users
+from kesu_desk.services import cases, mail, privacy
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.overview import overview
 from kesu_desk.services.views import CaseView
@@ -210,9 +209,8 @@ def test_an_erased_customer_gets_no_mail_and_the_outbox_forgets_them(
 ) -> None:
     inbox, _ = smtp
     register(email="wang@example.com", phone="13700137000", customer_name="王芳")
-    mailing.sign_in(Identity(user=users.whoami(mailing, "adm"), login="adm"))
-    privacy.erase_customer(mailing, "13700137000")
-    mailing.identity = None
+    with signed_in(mailing, "adm"):
+        privacy.erase_customer(mailing, "13700137000")
     [row] = outbox(mailing)
     assert (row.status, row.to_address) == ("failed", "") and "王芳" not in row.body
     assert mail.send_pending(mailing).sent == 0 and inbox.messages == []

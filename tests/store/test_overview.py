@@ -11,12 +11,19 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from casesteps import FIXED_NOW, draft, to_assigned, to_follow_up, to_investigating, to_proposed
-from kesu_desk.domain.access import Identity
+from casesteps import (
+    FIXED_NOW,
+    draft,
+    sign_in,
+    to_assigned,
+    to_follow_up,
+    to_investigating,
+    to_proposed,
+)
 from kesu_desk.domain.errors import AccessDenied
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.i18n import describe
-from kesu_desk.services import cases, follow_ups, users
+from kesu_desk.services import cases, follow_ups
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.overview import CauseShare, overview
 from kesu_desk.services.report import build_report
@@ -55,9 +62,6 @@ def age(desk: Desk, view: CaseView, days: int) -> None:
         uow.session.execute(update(Survey).where(Survey.case_id == view.id).values(at=back))
         uow.commit()
 
-
-def sign_in(desk: Desk, name: str) -> None:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
 
 
 def test_only_supervisors_and_managers_see_the_overview(desk: Desk, people: Any) -> None:

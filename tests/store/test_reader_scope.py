@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from casesteps import to_assigned, to_follow_up, to_proposed
-from kesu_desk.domain.access import Identity, Scope
+from casesteps import signed_in, to_assigned, to_follow_up, to_proposed
+from kesu_desk.domain.access import Scope
 from kesu_desk.domain.errors import AccessDenied, WorkflowError
 from kesu_desk.domain.vocabulary import Status
 from kesu_desk.services import cases, users
@@ -42,14 +41,6 @@ Register = Callable[..., CaseView]
 QA_ONLY = Scope(frozenset({"QA"}))
 
 
-@contextmanager
-def signed_in(desk: Desk, name: str) -> Iterator[None]:
-    """The desk as ``name`` at the keyboard; the desk itself again afterwards."""
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
-    try:
-        yield
-    finally:
-        desk.identity = None
 
 
 @dataclass

@@ -7,18 +7,13 @@ from collections.abc import Callable
 
 import pytest
 
-from casesteps import to_assigned
-from kesu_desk.domain.access import Identity
+from casesteps import sign_in, to_assigned
 from kesu_desk.domain.errors import AccessDenied
 from kesu_desk.i18n import describe
-from kesu_desk.services import cases, users
+from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.record_form import load_record
 from kesu_desk.services.views import CaseView
-
-
-def sign_in(desk: Desk, name: str) -> None:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
 
 
 def test_a_handler_prints_their_departments_records_only(desk: Desk, register: Callable[..., CaseView]) -> None:

@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from casesteps import draft, to_follow_up, to_investigating
-from kesu_desk.domain.access import Identity
+from casesteps import draft, sign_in, to_follow_up, to_investigating
 from kesu_desk.domain.errors import AccessDenied, InvalidInput
 from kesu_desk.domain.vocabulary import CorrectiveStatus, Remedy
 from kesu_desk.i18n import describe
 from kesu_desk.present.report import report_tables
-from kesu_desk.services import cases, corrective, users
+from kesu_desk.services import cases, corrective
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.report import (
     BatchProblem,
@@ -274,9 +273,6 @@ def test_a_period_from_the_first_to_the_last_representable_day_is_every_case(
     first, after = period_bounds(desk, date.min, date.max)
     assert first <= datetime(1, 1, 2, tzinfo=UTC) and after >= datetime(9999, 12, 30, tzinfo=UTC)
 
-
-def sign_in(desk: Desk, name: str) -> None:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
 
 
 def test_a_handler_reviews_their_departments_cases_only(desk: Desk, period: Period) -> None:

@@ -4,15 +4,13 @@ reads everything. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
-from casesteps import to_follow_up, to_proposed
-from kesu_desk.domain.access import Identity
+from casesteps import signed_in, to_follow_up, to_proposed
 from kesu_desk.domain.vocabulary import Role, Status
 from kesu_desk.services import cases, stores, users
 from kesu_desk.services.approvals import approval_inbox, pending_total
@@ -35,13 +33,6 @@ from kesu_desk.store.models import Case
 Register = Callable[..., CaseView]
 
 
-@contextmanager
-def signed_in(desk: Desk, name: str) -> Iterator[None]:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
-    try:
-        yield
-    finally:
-        desk.identity = None
 
 
 @pytest.fixture

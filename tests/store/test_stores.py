@@ -5,17 +5,15 @@ one store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from casesteps import to_proposed
+from casesteps import signed_in, to_proposed
 from kesu_desk.domain import workflow
-from kesu_desk.domain.access import Identity
 from kesu_desk.domain.errors import AccessDenied, DeskError, StoreProblem, WorkflowError
 from kesu_desk.domain.vocabulary import Action, Role, Status
 from kesu_desk.i18n import catalogue, describe
@@ -28,13 +26,6 @@ from kesu_desk.sla import utcnow
 Register = Callable[..., CaseView]
 
 
-@contextmanager
-def signed_in(desk: Desk, name: str) -> Iterator[None]:
-    desk.sign_in(Identity(user=users.whoami(desk, name), login=name))
-    try:
-        yield
-    finally:
-        desk.identity = None
 
 
 @pytest.fixture

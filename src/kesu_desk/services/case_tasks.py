@@ -8,6 +8,8 @@ alongside. Every change is on the case's timeline."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -119,20 +121,29 @@ def _may_work_on(who: workflow.Actor, task: CaseTask) -> None:
         raise AccessDenied("task_other_department", user=who.name, department=task.department_code)
 
 
-def mark_done(desk: Desk, actor: str, number: str, step: str, *, note: str = "") -> TaskView:
-    """Step ``step`` (its key, or ``template:key``) done, with an optional note. Not before the
-    step before it, unless the template runs it alongside; of two terminals marking it at once,
-    one does and the other is told it is done already."""
+@contextmanager
+def _step_change(desk: Desk, actor: str, number: str, step: str
+                 ) -> Iterator[tuple[UnitOfWork, workflow.Actor, Case, CaseTask]]:
+    """The unit of work changing step ``step`` of case ``number`` as ``actor``: the case locked
+    and visible to them, the step found, and theirs to work on."""
     desk.check_actor(actor)
-    note = " ".join(note.split())
-    if len(note) > TEXT_LIMITS["task_note"]:
-        raise InvalidInput("invalid_input", errors={"task_note": TOO_LONG})
     with desk.uow() as uow:
         who = uow.users.actor(actor)
         case = cases._for_change(desk, uow, number, None)
         workflow.check(Action.TASK, cases.case_facts(case), who)
         task = _find(uow, case, step)
         _may_work_on(who, task)
+        yield uow, who, case, task
+
+
+def mark_done(desk: Desk, actor: str, number: str, step: str, *, note: str = "") -> TaskView:
+    """Step ``step`` (its key, or ``template:key``) done, with an optional note. Not before the
+    step before it, unless the template runs it alongside; of two terminals marking it at once,
+    one does and the other is told it is done already."""
+    note = " ".join(note.split())
+    if len(note) > TEXT_LIMITS["task_note"]:
+        raise InvalidInput("invalid_input", errors={"task_note": TOO_LONG})
+    with _step_change(desk, actor, number, step) as (uow, who, case, task):
         if task.done_at is not None:
             raise DeskError("task_done_already", step=task.step_key)
         siblings = [t for t in _tasks(uow, case) if t.template == task.template]
@@ -155,13 +166,7 @@ def mark_done(desk: Desk, actor: str, number: str, step: str, *, note: str = "")
 
 def assign_task(desk: Desk, actor: str, number: str, step: str, owner: str) -> TaskView:
     """Give step ``step`` an owner: a desk user of the step's department (or staff)."""
-    desk.check_actor(actor)
-    with desk.uow() as uow:
-        who = uow.users.actor(actor)
-        case = cases._for_change(desk, uow, number, None)
-        workflow.check(Action.TASK, cases.case_facts(case), who)
-        task = _find(uow, case, step)
-        _may_work_on(who, task)
+    with _step_change(desk, actor, number, step) as (uow, who, case, task):
         person = uow.users.actor(owner)
         if person.role is Role.HANDLER and person.department != task.department_code:
             raise DeskError("task_owner_department", user=person.name, department=task.department_code)
