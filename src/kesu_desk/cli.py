@@ -1041,8 +1041,10 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.domain.errors import InvalidInput
     from kesu_desk.domain.limits import purchase_date_problem
     from kesu_desk.i18n import t
-    from kesu_desk.present.formats import local_time
-    from kesu_desk.services.suggestions import suggest_case
+    from kesu_desk.present.formats import category_name, local_time, second_opinion_text
+    from kesu_desk.rules import in_language
+    from kesu_desk.services.intake import department_names
+    from kesu_desk.services.suggestions import second_opinion, suggest_case
     from kesu_desk.text import json_controls_escaped
 
     # Read and checked as a proposal's amount and the intake's purchase date are.
@@ -1070,7 +1072,9 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
 
     remedies = ", ".join(t(f"remedy.{r}", lang) for r in result.remedies)
     _say(t("suggest.department", lang, department=result.department))
-    _say(t("suggest.category", lang, category=result.category or "-"))
+    _say(t("suggest.category", lang, category=category_name(result.category, lang)))
+    if result.kind is not None:
+        _say(t("suggest.kind", lang, kind=t(f"intake.kind.{result.kind}", lang), told=t("intake.kind.complaint", lang)))
     _say(t("suggest.remedies", lang, remedies=remedies or "-"))
     _say(t("suggest.severity", lang, severity=t(f"severity.{result.severity}", lang)))
     if result.escalations:
@@ -1078,9 +1082,10 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
         _say(t("suggest.escalations", lang, escalations=names))
     for reason in result.reasons:
         words = ", ".join([*reason.words, *reason.fields])
-        _say(t("suggest.reason", lang, rule=reason.rule_id, description=reason.description, words=words))
+        _say(t("suggest.reason", lang, rule=reason.rule_id, description=in_language(reason.description, lang),
+               words=words))
     for note in result.notes:
-        _say(t("suggest.note", lang, note=note))
+        _say(t("suggest.note", lang, note=in_language(note, lang)))
     if result.deadlines is not None:
         d = result.deadlines
         _say(t("suggest.deadlines", lang, acknowledge=local_time(d.acknowledge, desk.calendar.tz),
@@ -1093,6 +1098,9 @@ def cmd_suggest(args: argparse.Namespace, settings: Any, lang: str) -> int:
                              else t("suggest.not_founded", lang) if case.validity == "not_founded" else "-"),
                     satisfaction=case.satisfaction if case.satisfaction is not None else "-",
                     summary=" ".join(case.summary.split())))
+        other = second_opinion(result)
+        if other is not None:
+            _say(second_opinion_text(result, other, lang, department_names(desk)))
     return 0
 
 

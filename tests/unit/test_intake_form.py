@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from kesu_desk.domain.vocabulary import Remedy, Severity
+from kesu_desk.domain.vocabulary import Kind, Remedy, Severity
 from kesu_desk.rules import Suggestion
 from kesu_desk.services.intake import CustomerHistory
-from kesu_desk.services.intake_form import FIELDS, IntakeForm, SuggestKey
+from kesu_desk.services.intake_form import FIELDS, IntakeForm, SuggestKey, category_code
 from kesu_desk.services.views import CustomerView
 
 PHONE = "13800138000"
@@ -265,3 +265,28 @@ def test_the_price_is_read_as_an_amount_and_an_ambiguous_one_is_told_on_leaving(
     form.change("price", "38,50")
     registration, errors = form.registration()
     assert errors == {} and registration is not None and registration.draft.price == Decimal("38.50")
+
+
+def test_accepting_a_suggestion_that_reads_as_an_inquiry_marks_the_contact_so() -> None:
+    """Issue 14: a caller asking the price is an inquiry; F3 takes that with the rest."""
+    form = typed(phone=PHONE, description="请问这款净水器多少钱")
+    suggested(form, suggestion(kind=Kind.INQUIRY, department="SALES", remedies=[]))
+    fill = form.accept()
+    assert fill is not None and fill["kind"] == "inquiry"
+    form.change("kind", fill["kind"])
+    again = form.suggest()
+    assert again is not None and again[1].kind == "inquiry"  # the rules for inquiries answer now
+
+
+def test_a_category_is_shown_by_name_and_registered_by_its_code() -> None:
+    """Issue 14: the category field shows "质量缺陷", not quality_defect; a name in any of the
+    desk's languages means its category, other text is the agent's own category."""
+    assert category_code("质量缺陷") == "quality_defect"
+    assert category_code(" Quality Defect ") == "quality_defect"
+    assert category_code("entrega con retraso") == "delivery_late"
+    assert category_code("quality_defect") == "quality_defect"
+    assert category_code("海鲜不新鲜") == "海鲜不新鲜"
+    form = typed(phone=PHONE, description="屏幕坏了", category="质量缺陷")
+    assert form.suggest_key().category == "quality_defect"
+    registration, _ = form.registration()
+    assert registration is not None and registration.draft.category == "quality_defect"

@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from kesu_desk.domain.vocabulary import Remedy, Severity
+from kesu_desk.domain.vocabulary import Kind, Remedy, Severity
 from kesu_desk.rules import (
     RulesError,
     RuleSet,
     check_rules,
     default_rules_text,
     fold,
+    in_language,
     load_rules,
     load_rules_safely,
     parse_rules,
@@ -70,7 +71,10 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
     ("afs-installation", ("驱动装不上", {}), ("运行很流畅", {})),
     ("afs-repair", ("维修了三次还是不行", {}), ("维持原样就行", {})),
     ("sales-price", ("Es muy caro", {}), ("Es muy claro", {})),
-    ("inquiry-price-market", ("这款净水器多少钱", {"kind": "inquiry"}), ("这款净水器多少钱", {"kind": "complaint"})),
+    ("inquiry-price-market", ("这款净水器多少钱", {"kind": "inquiry"}), ("净水器的价格太贵了", {"kind": "complaint"})),
+    ("contact-inquiry", ("我想咨询一下净水器的滤芯多久换一次", {}), ("我想咨询一下，净水器坏了怎么还没人来修", {})),
+    ("contact-suggestion", ("建议你们在门店增加一个儿童游乐区", {}), ("建议你们尽快退款，不然我就投诉", {})),
+    ("minor-annoyance", ("房间的窗帘有点脏，小问题，顺便说一下", {}), ("房间的窗帘很脏", {})),
     ("inquiry-technical-data", ("¿Me pueden mandar la ficha técnica?", {"kind": "inquiry"}),
      ("¿Me pueden mandar la ficha técnica?", {})),
     ("sales-not-as-described", ("Not as described on the website", {}),
@@ -175,7 +179,7 @@ def test_nothing_matched_goes_to_cs_for_triage(rules: RuleSet) -> None:
     assert result.department == "CS"
     assert not result.matched
     assert [r.rule_id for r in result.reasons] == ["no-match"]
-    assert "CS for triage" in result.reasons[0].description
+    assert "Customer Service for triage" in in_language(result.reasons[0].description, "en")
 
 
 BROKEN = """
@@ -380,13 +384,13 @@ def test_a_price_inquiry_goes_to_sales_and_asks_for_no_remedy(rules: RuleSet, te
     complaint, so nothing is offered (as a complaint, the same words suggest a discount)."""
     inquiry = suggest(text, rules=rules, today=TODAY, kind="inquiry")
     assert (inquiry.department, inquiry.remedies, inquiry.compensation) == ("SALES", [], None)
-    assert any("sales" in note for note in inquiry.notes)
+    assert any("sales" in in_language(note, "en") for note in inquiry.notes)
 
 
 def test_a_technical_inquiry_reminds_of_the_confidentiality_rule(rules: RuleSet) -> None:
     """Seed 002, 6.1: technical data is answered under the confidentiality rule."""
     inquiry = suggest("能把滤芯的技术参数和检测报告发给我吗", rules=rules, today=TODAY, kind="inquiry")
-    assert any("confidentiality" in note for note in inquiry.notes) and inquiry.remedies == []
+    assert any("confidentiality" in in_language(note, "en") for note in inquiry.notes) and inquiry.remedies == []
 
 
 def test_a_rule_for_an_unknown_kind_of_contact_is_refused(tmp_path: Path) -> None:
@@ -458,4 +462,86 @@ def test_a_spare_part_within_the_warranty_depends_on_who_asks(
                 purchase_date=date(2026, 3, 1))
     assert (s.spare_parts, s.route_to_dealer) == (spare_parts, to_dealer)
     if customer_class == "a_dealer":
-        assert any("allowance" in note for note in s.notes)
+        assert any("allowance" in in_language(note, "en") for note in s.notes)
+
+
+# -- issue 14: what the suggestion says is in the user's language ---------------------------------
+
+
+def test_every_default_rule_speaks_zh_en_and_es(rules: RuleSet) -> None:
+    for rule in rules:
+        for text in (rule.description, rule.then.note):
+            if text is None:
+                continue
+            assert isinstance(text, dict) and set(text) == {"zh", "en", "es"}, rule.id
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text["zh"]), rule.id
+            assert text["es"] != text["en"], rule.id
+
+
+def test_the_suggestion_is_told_in_the_language_asked_for(rules: RuleSet) -> None:
+    s = suggest("吃完饭全家上吐下泻进了医院", rules=rules, today=TODAY)
+    assert "食品安全" in in_language(s.notes[0], "zh")
+    assert "Food safety" in in_language(s.notes[0], "en")
+    assert "Seguridad alimentaria" in in_language(s.notes[0], "es")
+    nothing = suggest("zzz qqq", rules=rules, today=TODAY)
+    assert "没有规则匹配" in in_language(nothing.reasons[0].description, "zh")
+
+
+def test_a_business_writes_its_rule_texts_in_one_language_or_in_each() -> None:
+    text = """
+[[rules]]
+id = "shop-rule"
+description = "门店规则"
+[rules.when]
+keywords = ["收银台"]
+[rules.then]
+department = "CS"
+note.zh = "请店长处理"
+note.en = "The store manager handles it"
+"""
+    rules, problems = parse_rules(text, "shop.toml")
+    assert problems == []
+    s = suggest("收银台排队太久", rules=RuleSet(rules), today=TODAY)
+    reason = next(r for r in s.reasons if r.rule_id == "shop-rule")
+    assert in_language(reason.description, "es") == "门店规则"  # one text for every language
+    assert in_language(s.notes[0], "zh") == "请店长处理"
+    assert in_language(s.notes[0], "es") == "The store manager handles it"  # no Spanish: the English one
+    _, wrong = parse_rules(text.replace("note.en", "note.fr"), "shop.toml")
+    assert wrong and wrong[0].rule == "shop-rule" and "note" in wrong[0].field
+
+
+# -- issue 14: minor complaints, inquiries and suggestions -----------------------------------------
+
+
+@pytest.mark.parametrize("text", ["价格有点贵，没有优惠", "驱动装不上，说明书也看不懂", "房间的窗帘有点脏，小问题，顺便说一下",
+                                  "Just to let you know, a minor thing: the towels were not changed"])
+def test_a_small_annoyance_is_suggested_as_minor(rules: RuleSet, text: str) -> None:
+    assert suggest(text, rules=rules, today=TODAY).severity is Severity.MINOR
+
+
+@pytest.mark.parametrize(("text", "severity"), [
+    ("电脑质量太差，用了两天就坏了，价格还这么贵", Severity.NORMAL),  # a defect stays a defect
+    ("小问题：充电器冒烟了", Severity.CRITICAL),  # smoke is an emergency whatever the caller says
+])
+def test_minor_stands_only_when_nothing_more_severe_is_said(rules: RuleSet, text: str, severity: Severity) -> None:
+    assert suggest(text, rules=rules, today=TODAY).severity is severity
+
+
+@pytest.mark.parametrize("text", ["我想咨询一下，这款净水器多少钱？", "I'd like to know how much the X5 purifier costs",
+                                  "Quisiera saber cuánto cuesta el purificador X5"])
+def test_a_question_about_the_price_reads_as_an_inquiry_for_sales(rules: RuleSet, text: str) -> None:
+    s = suggest(text, rules=rules, today=TODAY, kind="complaint")
+    assert (s.kind, s.department, s.remedies) == (Kind.INQUIRY, "SALES", [])
+
+
+@pytest.mark.parametrize("text", ["建议你们在门店增加一个儿童游乐区", "I suggest you add a children's menu",
+                                  "Una sugerencia: estaría bien abrir los domingos"])
+def test_a_suggestion_reads_as_one_and_asks_for_no_remedy(rules: RuleSet, text: str) -> None:
+    s = suggest(text, rules=rules, today=TODAY)
+    assert s.kind is Kind.SUGGESTION and s.remedies == []
+
+
+def test_a_grievance_stays_a_complaint_and_a_kind_the_agent_chose_is_not_advised_again(rules: RuleSet) -> None:
+    assert suggest("我想咨询一下，净水器坏了怎么还没人来修", rules=rules, today=TODAY).kind is None
+    told = suggest("我想咨询一下，这款净水器多少钱？", rules=rules, today=TODAY, kind="inquiry")
+    assert told.kind is None and told.department == "SALES"

@@ -7,9 +7,11 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from kesu_desk.i18n import catalogue, t
+from kesu_desk.rules import Suggestion
+from kesu_desk.services.suggestions import SecondOpinion
 from kesu_desk.services.views import EventView
 from kesu_desk.sla import as_utc
-from kesu_desk.text import one_line
+from kesu_desk.text import one_line, visible
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -34,6 +36,12 @@ def name_of(table: str, code: str, lang: str) -> str:
         return t("report.none", lang)
     names = catalogue(lang)
     return names.get(f"report.{table}.{code}") or names.get(f"{table}.{code}") or code
+
+
+def category_name(code: str | None, lang: str) -> str:
+    """A suggested or chosen category in words ("质量缺陷", not quality_defect); a category only a
+    business's rules know is shown as written, "-" for none."""
+    return visible(name_of("category", code, lang)) if code else "-"
 
 
 def department_label(code: str, names: Mapping[str, Mapping[str, str]], lang: str) -> str:
@@ -72,3 +80,12 @@ def rules_advice(timeline: list[EventView], lang: str) -> str:
         parts = [p for p in parts if p]
         return t("advice.proposer", lang, advice=" · ".join(parts)) if parts else ""
     return ""
+
+
+def second_opinion_text(s: Suggestion, other: SecondOpinion, lang: str,
+                        departments: Mapping[str, Mapping[str, str]]) -> str:
+    """The closed cases' view beside the rules', each with its why (issue 14)."""
+    return t("intake.second_opinion", lang, cases=other.cases, of=other.of,
+             department=department_label(other.department, departments, lang), number=other.closest.number,
+             likeness=round(other.closest.likeness * 100), rules_department=department_label(s.department, departments, lang),
+             rule=visible(other.rule_id) or "-", words=", ".join(visible(w) for w in other.words) or "-")

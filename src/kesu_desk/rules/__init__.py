@@ -23,9 +23,11 @@ from kesu_desk.rules.model import (
     Reason,
     Rule,
     RuleProblem,
+    RuleText,
     SimilarCase,
     SuggestedDeadlines,
     Suggestion,
+    in_language,
 )
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Rule",
     "RuleProblem",
     "RuleSet",
+    "RuleText",
     "RulesError",
     "SimilarCase",
     "SuggestedDeadlines",
@@ -45,6 +48,7 @@ __all__ = [
     "check_rules",
     "default_rules_text",
     "fold",
+    "in_language",
     "load_rules",
     "load_rules_safely",
     "merge",

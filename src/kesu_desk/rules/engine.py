@@ -33,12 +33,15 @@ from kesu_desk.domain.vocabulary import (
     Remedy,
     Severity,
 )
+from kesu_desk.i18n import t
 from kesu_desk.rules.fold import fold
 from kesu_desk.rules.model import (
+    RULE_LANGUAGES,
     CompensationRange,
     Escalation,
     Reason,
     Rule,
+    RuleText,
     Suggestion,
 )
 
@@ -314,6 +317,20 @@ def _conditions(rule: Rule, hit: _Hit | None, regexes: list[tuple[str, Any]] | N
     return (fired, fields) if fired else None
 
 
+def _in_every_language(key: str) -> dict[str, str]:
+    return {lang: t(key, lang) for lang in RULE_LANGUAGES}
+
+
+def _kind(fired: list[tuple[int, Rule, float, list[str], list[str]]], told: str | None) -> Kind | None:
+    """What the text reads as while the contact counts as a complaint (the form's default): the
+    first rule in file order that names another kind. Once the agent chose an inquiry or a
+    suggestion, the rules for that kind answer and nothing more is advised."""
+    if told not in (None, Kind.COMPLAINT.value):
+        return None
+    kind = next((r.then.kind for _, r, *_ in sorted(fired, key=lambda f: f[0]) if r.then.kind), None)
+    return kind if kind != Kind.COMPLAINT else None
+
+
 def suggest(
     text: str,
     *,
@@ -370,15 +387,13 @@ def suggest(
             department=TRIAGE_DEPARTMENT,
             matched=False,
             reasons=[
-                Reason(
-                    rule_id=NO_MATCH_RULE,
-                    description="No rule matched; routed to CS for triage",
-                )
+                Reason(rule_id=NO_MATCH_RULE, description=_in_every_language("suggest.no_match"))
             ],
         )
 
     reasons = [
-        Reason(rule_id=rule.id, description=rule.description, words=words, fields=fields)
+        Reason(rule_id=rule.id, description=rule.description, words=words, fields=fields,
+               department=rule.then.department)
         for _, rule, _, words, fields in fired
     ]
     setters = [f for f in fired if f[1].then.mode == "set" and f[1].then.department]
@@ -394,10 +409,7 @@ def suggest(
     else:
         department = TRIAGE_DEPARTMENT
         reasons.append(
-            Reason(
-                rule_id=NO_DEPARTMENT_RULE,
-                description="No rule named a department; routed to CS for triage",
-            )
+            Reason(rule_id=NO_DEPARTMENT_RULE, description=_in_every_language("suggest.no_department"))
         )
 
     # The category comes from the best-scoring rule of the chosen department; remedies, notes
@@ -421,16 +433,20 @@ def suggest(
     ordered = sorted(fired, key=by_file)
     remedies: list[Remedy] = []
     escalations: list[Escalation] = []
-    notes: list[str] = []
-    level = SEVERITY_LEVELS[Severity.NORMAL]
+    notes: list[RuleText] = []
+    # Normal unless a rule says otherwise: the most severe a rule names wins, so "minor" only
+    # stands when no rule named anything more severe.
+    level: int | None = None
     multiple_min: Decimal | None = None
     multiple_max: Decimal | None = None
     spare_parts = None
     for _, rule, *_ in ordered:
         then = rule.then
         remedies.extend(r for r in then.remedies if r not in remedies)
-        if then.severity is not None:
-            level = max(level, SEVERITY_LEVELS[then.severity])
+        if then.severity is not None and not (
+            then.severity == Severity.MINOR and then.department and then.department != department
+        ):  # a price remark in a defect complaint does not make the defect minor
+            level = SEVERITY_LEVELS[then.severity] if level is None else max(level, SEVERITY_LEVELS[then.severity])
         if then.compensation is not None:
             low, high = then.compensation.min, then.compensation.max
             multiple_min = low if multiple_min is None else max(multiple_min, low)
@@ -454,11 +470,19 @@ def suggest(
             min_amount=price * multiple_min if price is not None else None,
             max_amount=price * multiple_max if price is not None else None,
         )
+    kind = _kind(fired, facts.kind)
+    if kind is not None:
+        # The text reads as an inquiry or a suggestion: answer as the rules for that kind would
+        # (issue 14), saying why; the agent's F3 makes it the contact's kind.
+        as_kind = suggest(text, rules=rules, category=category, channel=channel, kind=kind.value, product=product,
+                          batch=batch, customer_class=customer_class, purchase_date=purchase_date, amount=amount,
+                          batch_count=batch_count, severity=severity, today=today)
+        return as_kind.model_copy(update={"kind": kind})
     return Suggestion(
         department=department,
         category=category_out,
         remedies=remedies,
-        severity=SEVERITY_BY_LEVEL[level],
+        severity=SEVERITY_BY_LEVEL[level] if level is not None else Severity.NORMAL,
         escalations=escalations,
         urgent=any(r.then.urgent for _, r, *_ in fired),
         corrective_action=any(r.then.corrective_action for _, r, *_ in fired),

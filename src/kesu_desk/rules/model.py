@@ -27,6 +27,23 @@ def _short(word: str) -> str:
 
 Keyword = Annotated[str, AfterValidator(_short)]
 
+# The languages of the interface (assets/i18n): a rule's description and note may be given in each.
+RULE_LANGUAGES = ("zh", "en", "es")
+# A rule's words for people: one text for every language, or a table with one per language
+# (``note.zh = "…"``, ``note.en = "…"``, ``note.es = "…"``).
+RuleText = str | dict[Literal["zh", "en", "es"], str]
+
+
+def in_language(text: RuleText | None, lang: str) -> str:
+    """A rule's text in ``lang``: a plain text reads the same in every language; a table falls back
+    to English, then to the first language it gives."""
+    if not text:
+        return ""
+    if isinstance(text, str):
+        return text
+    texts: dict[str, str] = {str(key): value for key, value in text.items()}
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
 
 class Escalation(StrEnum):
     """Who is informed beyond the responsible department."""
@@ -121,12 +138,15 @@ class Actions(_Strict):
     compensation: CompensationMultiple | None = None
     spare_parts: Literal["free", "retail"] | None = None
     route_to_dealer: bool = False
-    note: str | None = None
+    # What the text reads as when the agent has not said (an inquiry, a suggestion/opinion):
+    # advice only, the agent takes it with the rest of the suggestion.
+    kind: Kind | None = None
+    note: RuleText | None = None
 
 
 class Rule(_Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1)
-    description: str = ""
+    description: RuleText = ""
     enabled: bool = True
     when: Conditions = Field(default_factory=Conditions)
     then: Actions = Field(default_factory=Actions)
@@ -151,9 +171,10 @@ class RuleProblem(_Strict):
 
 class Reason(_Strict):
     rule_id: str
-    description: str
+    description: RuleText
     words: list[str] = Field(default_factory=list)
     fields: list[str] = Field(default_factory=list)
+    department: str | None = None  # the department the rule names, if any
 
 
 class CompensationRange(_Strict):
@@ -194,7 +215,8 @@ class Suggestion(_Strict):
     compensation: CompensationRange | None = None
     spare_parts: Literal["free", "retail"] | None = None
     route_to_dealer: bool = False
-    notes: list[str] = Field(default_factory=list)
+    kind: Kind | None = None  # what the text reads as (an inquiry, a suggestion), when a rule says
+    notes: list[RuleText] = Field(default_factory=list)
     matched: bool = True
     reasons: list[Reason] = Field(default_factory=list)
     # Filled by the desk (kesu_desk.services.suggestions), which knows the calendar and the store.

@@ -25,7 +25,7 @@ from kesu_desk.domain.limits import TEXT_LIMITS
 from kesu_desk.domain.products import ProductInfo, warranty_end, within_warranty
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Mood, Remedy, Severity
 from kesu_desk.i18n import catalogue, field_params
-from kesu_desk.present.formats import local_time_with_weekday
+from kesu_desk.present.formats import category_name, local_time_with_weekday
 from kesu_desk.rules import Suggestion
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
 from kesu_desk.services import products
@@ -494,7 +494,8 @@ class IntakeScreen(DeskScreen[None]):
     @on(ReferenceLoaded)
     def _reference_loaded(self, message: ReferenceLoaded) -> None:
         self._departments = message.departments
-        self.query_one("#category", Input).suggester = SuggestFromList(message.categories, case_sensitive=False)
+        names = [category_name(code, self.lang) for code in message.categories]
+        self.query_one("#category", Input).suggester = SuggestFromList(names, case_sensitive=False)
         self._show_suggestion()
 
     # -- actions ---------------------------------------------------------------------------------
@@ -529,7 +530,9 @@ class IntakeScreen(DeskScreen[None]):
         """Put values the form chose (the lookup's, the suggestion's) in their fields."""
         inputs, _, selects, urgent = self._widgets()
         for name, value in values.items():
-            if name in inputs:
+            if name == "category" and value:
+                inputs[name].value = category_name(str(value), self.lang)  # by name, not its code
+            elif name in inputs:
                 inputs[name].value = value
             elif name in selects:
                 selects[name].value = value

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.domain.vocabulary import Channel, CustomerClass, Kind, Severity
+from kesu_desk.i18n import catalogue
 from kesu_desk.rules import Suggestion
 from kesu_desk.services.drafts import CaseDraft, units_of
 from kesu_desk.services.intake import CustomerHistory
@@ -70,9 +71,27 @@ def restored_form(saved: dict[str, Any]) -> Fields:
     return form
 
 
+CATEGORY_LANGUAGES = ("zh", "en", "es")
+
+
+def category_code(text: str) -> str:
+    """The category the agent means: the field shows categories by name in their language
+    ("质量缺陷", "quality defect"); a name of any language gives its code, other text is kept
+    as typed (a category of the business's own rules, or a code)."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return ""
+    for lang in CATEGORY_LANGUAGES:
+        for key, name in catalogue(lang).items():
+            if key.startswith("report.category.") and name.casefold() == wanted:
+                return key.removeprefix("report.category.")
+    return text.strip()
+
+
 def draft_input(fields: Fields, region: str) -> dict[str, Any]:
     """What CaseDraft.parse reads, from the form's values."""
     data = {name: fields.get(name) for name in FIELDS}
+    data["category"] = category_code(str(fields.get("category") or ""))
     data["purchase_date"] = fields.get("purchase_date") or None
     data["region"] = region
     return data
@@ -320,7 +339,8 @@ class IntakeForm:
 
     def suggest_key(self) -> SuggestKey:
         f = self.fields
-        return SuggestKey(f["description"].strip(), f["product"].strip(), f["batch"].strip(), f["category"].strip(),
+        return SuggestKey(f["description"].strip(), f["product"].strip(), f["batch"].strip(),
+                          category_code(f["category"]),
                           f["channel"], f["customer_class"], self._purchase_date(), f["urgent"],
                           f.get("kind"), units_of(f.get("units", "")) or 1)
 
@@ -355,6 +375,8 @@ class IntakeForm:
         fill: Fields = {"category": s.category} if s.category else {}
         fill["severity"] = s.severity.value
         fill["urgent"] = bool(self.fields["urgent"]) or s.urgent
+        if s.kind is not None:  # the text reads as an inquiry or a suggestion (issue 14)
+            fill["kind"] = s.kind.value
         self.accepted = suggested_values(s)
         self.generation += 1  # what was accepted is kept in the draft with the fields
         return fill

@@ -5,6 +5,8 @@ those the reader may see)."""
 from __future__ import annotations
 
 import math
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -127,3 +129,41 @@ def _similar(
         )
         for likeness, c in scored[:limit]
     ]
+
+
+# -- a second opinion: the closed cases against the rules (issue 14) ---------------------------------
+
+# Closed cases this alike or more are the ones worth weighing against the rules; one case alone
+# speaks only when it is nearly the same complaint.
+OPINION_LIKENESS = 0.25
+OPINION_ALONE_LIKENESS = 0.5
+
+
+@dataclass(frozen=True)
+class SecondOpinion:
+    """Where the closed cases most like a new complaint went, when that is not where the rules send
+    it: the intake shows both, with why."""
+
+    department: str  # where most of them went
+    cases: int  # how many of them went there
+    of: int  # of how many alike closed cases with a department
+    closest: SimilarCase  # the most alike of those that went there
+    rule_id: str  # the rules' why: the rule that chose their department …
+    words: tuple[str, ...]  # … and the words it found
+
+
+def second_opinion(s: Suggestion) -> SecondOpinion | None:
+    """The closed cases' view when it differs from the rules', else None: they agree, too few are
+    alike to say, or they do not agree among themselves (no majority)."""
+    alike = [c for c in s.similar if c.department and c.validity != "not_founded" and c.likeness >= OPINION_LIKENESS]
+    if not alike:
+        return None
+    department, cases = Counter(c.department for c in alike).most_common(1)[0]
+    closest = max((c for c in alike if c.department == department), key=lambda c: c.likeness)
+    if department is None or department == s.department or cases * 2 <= len(alike):
+        return None
+    if cases < 2 and closest.likeness < OPINION_ALONE_LIKENESS:
+        return None
+    ruling = next((r for r in s.reasons if r.department == s.department), None)
+    return SecondOpinion(department, cases, len(alike), closest, ruling.rule_id if ruling else "",
+                         tuple(ruling.words) if ruling else ())

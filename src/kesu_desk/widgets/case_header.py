@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from kesu_desk.domain.vocabulary import Action, Status
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import local_time
+from kesu_desk.present.formats import category_name, local_time
 from kesu_desk.services.views import CaseView, EventView
 from kesu_desk.sla import DeadlineState
 from kesu_desk.widgets.text import one_line, plain
@@ -125,7 +125,7 @@ def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str])
         (t("field.batch", lang), view.batch),
         (t("field.units", lang), str(view.units) if view.units != 1 else None),  # said when more than one
         (t("field.purchase_date", lang), view.purchase_date.isoformat() if view.purchase_date else None),
-        (t("field.category", lang), view.category),
+        (t("field.category", lang), category_name(view.category, lang) if view.category else ""),
         (t("field.caller_mood", lang), t(f"case.mood.{view.caller_mood}", lang) if view.caller_mood else None),
         (t("field.description", lang), view.description),
         (t("field.customer_request", lang), view.customer_request),

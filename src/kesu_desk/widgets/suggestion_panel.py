@@ -11,8 +11,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import department_label, local_time_with_weekday
-from kesu_desk.rules import Suggestion
+from kesu_desk.present.formats import (
+    category_name,
+    department_label,
+    local_time_with_weekday,
+    second_opinion_text,
+)
+from kesu_desk.rules import Suggestion, in_language
+from kesu_desk.services.suggestions import second_opinion
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
 
@@ -55,7 +61,10 @@ def summary_text(
     if s.urgent:
         out.append("⚠ ", style="bold")
     out.append(t("intake.suggestion_summary", lang, department=department_label(s.department, departments, lang),
-                 category=visible(s.category) or "-", severity=t(f"severity.{s.severity.value}", lang)))
+                 category=category_name(s.category, lang), severity=t(f"severity.{s.severity.value}", lang)))
+    other = second_opinion(s)
+    if other is not None:  # said on the first line, which a narrow screen shows alone
+        out.append("  " + t("intake.second_opinion_short", lang, department=other.department), style="bold")
     hint = t("intake.accepted", lang) if accepted else t("intake.accept_hint", lang, shortcut=accept_key)
     out.append("  " + hint, style="bold" if accepted else "reverse")
     return out
@@ -67,9 +76,15 @@ def body_text(
     """Every part of the suggestion, one line each; the rules file's words shown as written."""
     lines: list[tuple[str, str]] = [
         (t("suggest.department", lang, department=department_label(s.department, departments, lang)), "bold"),
-        (t("suggest.category", lang, category=visible(s.category) or "-"), ""),
+        (t("suggest.category", lang, category=category_name(s.category, lang)), ""),
         (t("suggest.severity", lang, severity=t(f"severity.{s.severity.value}", lang)), ""),
     ]
+    other = second_opinion(s)
+    if other is not None:
+        lines.append((second_opinion_text(s, other, lang, departments), "bold"))
+    if s.kind is not None:
+        lines.append((t("suggest.kind", lang, kind=t(f"intake.kind.{s.kind.value}", lang),
+                        told=t("intake.kind.complaint", lang)), "bold"))
     if s.urgent:
         lines.append((t("intake.urgent_flag", lang), "bold"))
     remedies = ", ".join(t(f"remedy.{r.value}", lang) for r in s.remedies)
@@ -91,8 +106,8 @@ def body_text(
     for reason in s.reasons:
         words = ", ".join(visible(w) for w in [*reason.words, *reason.fields])
         lines.append((t("suggest.reason", lang, rule=visible(reason.rule_id),
-                        description=one_line(reason.description), words=words), "dim"))
-    lines.extend((t("suggest.note", lang, note=one_line(note)), "") for note in s.notes)
+                        description=one_line(in_language(reason.description, lang)), words=words), "dim"))
+    lines.extend((t("suggest.note", lang, note=one_line(in_language(note, lang))), "") for note in s.notes)
     lines.append((t("suggest.similar", lang) if s.similar else t("suggest.no_similar", lang), "bold"))
     for case in s.similar:
         outcome = (t(f"remedy.{case.remedy.value}", lang) if case.remedy
@@ -105,3 +120,4 @@ def body_text(
     for i, (line, style) in enumerate(lines):
         out.append(("\n" if i else "") + line, style=style)
     return out
+

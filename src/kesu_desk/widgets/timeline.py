@@ -17,7 +17,8 @@ from textual.widgets import Static
 from kesu_desk.domain.remedies import CompensationRange
 from kesu_desk.domain.vocabulary import Action, Visibility
 from kesu_desk.i18n import t
-from kesu_desk.present.formats import compensation_range, local_time, who
+from kesu_desk.present.formats import category_name, compensation_range, local_time, who
+from kesu_desk.rules import in_language
 from kesu_desk.services.views import EventView
 from kesu_desk.text import visible
 from kesu_desk.widgets.text import one_line
@@ -267,6 +268,10 @@ def _value(field: str, value: Any, lang: str) -> str:
         return _name("advice", f"parts_{value}", lang)
     if field in ("severity", "remedy"):
         return _name(field, value, lang)
+    if field == "category" and value:
+        return category_name(str(value), lang)
+    if field == "notes" and isinstance(value, list):
+        return " · ".join(one_line(in_language(v, lang)) for v in value if isinstance(v, str | dict))
     if isinstance(value, list):
         return ", ".join(_value(field, v, lang) for v in value)
     return one_line(str(value))
