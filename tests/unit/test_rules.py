@@ -81,6 +81,10 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
      ("Exactly what the website said", {})),
     ("fin-refund-missing", ("退货两周了，退款还没到账", {}), ("我要求退款", {})),
     ("qa-product-leak", ("The kettle leaks at the bottom", {}), ("The roof of the room leaks", {})),
+    ("qa-product-unsafe", ("El cargador echaba humo", {}), ("Había humo de tabaco en el pasillo", {})),
+    ("qa-batch-named", ("同一批号的滤芯都有异味", {}), ("滤芯有异味", {})),
+    ("afs-installation-fault", ("The fitter left the pipe crooked and it drips", {}),
+     ("The pipe is crooked and it drips", {})),
     ("fin-billing", ("发票开错了", {}), ("发现开错了", {})),
 ]
 
