@@ -35,11 +35,13 @@ def _rows(path: Path) -> list[dict[str, object]]:
 def dev_set(data: Path, rules: RuleSet, verbose: bool) -> None:
     total: Counter[str] = Counter()
     good: Counter[str] = Counter()
+    severity: Counter[tuple[str, str]] = Counter()  # (labelled, suggested)
     for row in _rows(data):
         result = suggest(str(row["text"]), rules=rules)
         got = result.department
         dept = str(row["dept"])
         total[dept] += 1
+        severity[(str(row.get("severity")), result.severity.value)] += 1
         if got in list(row["dept_ok"]):  # type: ignore[call-overload]
             good[dept] += 1
         elif verbose:
@@ -50,6 +52,10 @@ def dev_set(data: Path, rules: RuleSet, verbose: bool) -> None:
         print(f"{dept:<6} {good[dept]:>4} {total[dept]:>4} {good[dept] / total[dept]:>7.1%}")
     n, ok = sum(total.values()), sum(good.values())
     print(f"{'all':<6} {ok:>4} {n:>4} {ok / n:>7.1%}")
+    same = sum(count for (label, got), count in severity.items() if label == got)
+    minor = sum(count for (label, _), count in severity.items() if label == "minor")
+    minor_found = severity[("minor", "minor")]
+    print(f"severity as labelled {same:>4} {n:>4} {same / n:>7.1%}  (minor found {minor_found} of {minor})")
 
 
 def parallel_set(data: Path, rules: RuleSet, verbose: bool) -> None:
