@@ -17,7 +17,7 @@ empty scope reads nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -605,3 +605,84 @@ def delays(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[
         .group_by(col(CaseImplementation.delayed_by))
     ).all()
     return sorted(((str(p), int(n)) for p, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+# -- the rules' suggestions against what the cases became (issue 14) -------------------------------
+
+SUGGESTION_PAGE = 500
+_GIVEN = (ProposalStatus.APPROVED.value, ProposalStatus.ACCEPTED.value)
+
+
+@dataclass(frozen=True)
+class SuggestedCase:
+    """A case of the period with the rules' suggestion recorded at registration, as it stands."""
+
+    number: str
+    status: str
+    department: str  # "" = none
+    description: str  # "" when not asked for
+    suggestion: str  # the details (JSON text) of the case's first suggestion event
+    remedies: tuple[str, ...]  # of its approved or accepted proposals, and the case's own
+
+
+def suggested_cases(
+    session: Session, period: Period, scope: Scope = EVERYTHING, *, descriptions: bool = True,
+    page: int = SUGGESTION_PAGE,
+) -> Iterator[SuggestedCase]:
+    """The period's cases with a recorded suggestion that went to a department or were closed
+    (merged ones left out: their work goes on in the other case), oldest first, read ``page``
+    cases at a time (keyset on the ``registered_at`` index) so a period of any size streams."""
+    has_suggestion = (
+        sa.select(sa.literal(1)).select_from(CaseEvent)
+        .where(col(CaseEvent.case_id) == col(Case.id), col(CaseEvent.action) == Action.SUGGESTION.value)
+        .exists()
+    )
+    columns: list[Any] = [col(Case.id), col(Case.registered_at), col(Case.number), col(Case.status),
+                          col(Case.department_code), col(Case.remedy)]
+    if descriptions:
+        columns.append(col(Case.description))
+    base = (
+        sa.select(*columns)
+        .where(*period.where(scope), has_suggestion,
+               sa.or_(col(Case.department_code).is_not(None), col(Case.status) == Status.CLOSED.value),
+               sa.func.coalesce(col(Case.closure), "") != Closure.MERGED.value)
+        .order_by(col(Case.registered_at), col(Case.id))
+        .limit(page)
+    )
+    after: tuple[datetime, int] | None = None
+    while True:
+        stmt = base
+        if after is not None:
+            stmt = stmt.where(sa.or_(col(Case.registered_at) > after[0],
+                                     sa.and_(col(Case.registered_at) == after[0], col(Case.id) > after[1])))
+        rows = session.execute(stmt).all()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        suggestions: dict[int, str] = {}
+        for case_id, details in session.execute(
+            sa.select(col(CaseEvent.case_id), col(CaseEvent.details))
+            .where(col(CaseEvent.case_id).in_(ids), col(CaseEvent.action) == Action.SUGGESTION.value)
+            .order_by(col(CaseEvent.case_id), col(CaseEvent.id))
+        ).all():
+            suggestions.setdefault(case_id, details)
+        given: dict[int, list[str]] = {}
+        for case_id, first, line in session.execute(
+            sa.select(col(Proposal.case_id), col(Proposal.remedy), col(ProposalRemedy.remedy))
+            .outerjoin(ProposalRemedy, col(ProposalRemedy.proposal_id) == col(Proposal.id))
+            .where(col(Proposal.case_id).in_(ids), col(Proposal.status).in_(_GIVEN))
+            .order_by(col(Proposal.case_id), col(Proposal.id), col(ProposalRemedy.position))
+        ).all():
+            given.setdefault(case_id, []).append(line or first)
+        for row in rows:
+            remedies = given.get(row[0], [])
+            if row[5]:
+                remedies.append(row[5])
+            yield SuggestedCase(
+                number=row[2], status=row[3], department=row[4] or "",
+                description=row[6] if descriptions else "", suggestion=suggestions.get(row[0], "{}"),
+                remedies=tuple(dict.fromkeys(remedies)),
+            )
+        if len(rows) < page:
+            return
+        after = (rows[-1][1], rows[-1][0])
