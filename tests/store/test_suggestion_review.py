@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from kesu_desk.domain.vocabulary import Role
 from kesu_desk.i18n import describe
 from kesu_desk.services import cases, stores, users
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.overview import overview
 from kesu_desk.services.suggestion_review import DepartmentTaken, review_suggestions
 from kesu_desk.services.views import CaseView
 from kesu_desk.sla import utcnow
@@ -138,6 +139,16 @@ def test_a_handler_or_store_manager_reviews_their_cases_and_an_agent_may_not(mad
     with signed_in(made.desk, "ag"), pytest.raises(AccessDenied) as info:
         review_suggestions(made.desk, made.day, made.day)
     assert "{" not in describe(info.value, "zh")
+
+
+def test_the_overview_shows_how_often_the_suggested_department_is_taken(made: Made) -> None:
+    with signed_in(made.desk, "sup"):
+        shown = overview(made.desk, "sup", utcnow()).suggestions_taken
+    assert shown == [DepartmentTaken("LOG", 4, 1), DepartmentTaken("QA", 4, 4)]
+    assert [round(d.share or 0) for d in shown] == [25, 100]
+    with signed_in(made.desk, "mgr"):  # the figure is of the cases registered in the last 30 days
+        assert overview(made.desk, "mgr", utcnow() + timedelta(days=29)).suggestions_taken == shown
+        assert overview(made.desk, "mgr", utcnow() + timedelta(days=31)).suggestions_taken == []
 
 
 # -- kesu-desk rules review ----------------------------------------------------------------------
