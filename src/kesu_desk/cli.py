@@ -85,9 +85,10 @@ may see (as for `kesu-desk report`; agents may not ask):
     suggestion did not name, grouped by that remedy;
   - for each group, the words its cases share (pairs of adjacent Chinese characters and other
     words of the description, folded as the rules fold them; words already in a keyword of a
-    rule for that department or remedy or for the suggested department, and very common
-    words, left out), proposed as keywords of the rules of the final department (or of the
-    remedy), each with how many cases and their numbers (the first 10).
+    rule for that department or remedy or for the suggested department, very common words,
+    and words not at least twice as frequent in the group as in the period's other cases, left
+    out), proposed as keywords of the rules of the final department (or of the remedy), each
+    with how many cases and their numbers (the first 10).
 Nothing is written to the rules file: its owner decides. Exit code 2 for a wrong date or period.
 """
 

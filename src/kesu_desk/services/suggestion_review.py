@@ -16,9 +16,10 @@ What is compared, precisely:
   of adjacent Chinese characters and other words of two letters or more (services/suggestions
   ``features``) — less those already in a keyword of a rule for that department or remedy (or
   of the suggested department: those words sent the cases there), and less very common words
-  (assets/words/common.toml). Words found in the same cases (at least
-  ``min_cases``) are proposed together, adjacent Chinese pairs joined back into the phrase the
-  cases share.
+  (assets/words/common.toml), and less words not at least :data:`LIFT` times as frequent in the
+  group as in the period's other cases (boilerplate such as 你好 or 尽快处理 is in every kind of
+  complaint). Words found in the same cases (at least ``min_cases``) are proposed together,
+  adjacent Chinese pairs joined back into the phrase the cases share.
 
 Nothing is written anywhere: the rules' owner decides what goes into the rules file.
 """
@@ -46,6 +47,7 @@ from kesu_desk.wordlists import common_words
 CASES_LISTED = 10  # case numbers shown behind a proposal or a group
 PROPOSALS_PER_GROUP = 5
 RULES_NAMED = 3  # rules a proposal names, the nearest first
+LIFT = 2.0  # a proposed word is at least this many times as frequent in its group as elsewhere
 MIN_CASES = 2
 TAKEN_DAYS = 30  # the overview's figure: cases registered in these days
 
@@ -170,11 +172,8 @@ def suggestions_taken(desk: Desk, uow: UnitOfWork, now: datetime, days: int = TA
     """For the overview: per suggested department, the cases registered in the last ``days``
     days (up to ``now``) that went to a department, and how many went to the suggested one."""
     period = Period(now - timedelta(days=days), now + timedelta(microseconds=1))
-    taken = _Taken()
-    for case in figures.suggested_cases(uow.session, period, desk.scope, descriptions=False):
-        if case.department:
-            taken.add(_suggested(case)[0], case.department)
-    return taken.rows()
+    return sorted((DepartmentTaken(d, n, taken) for d, n, taken in figures.suggestions_taken(uow.session, period, desk.scope)),
+                  key=lambda r: (-r.cases, r.department))
 
 
 # -- the review --------------------------------------------------------------------------------
@@ -191,20 +190,25 @@ def review_suggestions(desk: Desk, start: date, end: date, *, min_cases: int = M
     taken = _Taken()
     with_suggestion = 0
     groups: dict[tuple[Literal["department", "remedy"], str, str], _Group] = {}
+    everywhere: dict[str, int] = {}  # in how many of the period's cases each word is
     with desk.uow(write=False) as uow:
         for case in figures.suggested_cases(uow.session, period, desk.scope):
             with_suggestion += 1
+            words = features(case.description)
+            for word in words:
+                everywhere[word] = everywhere.get(word, 0) + 1
             department, remedies = _suggested(case)
             if case.department:
                 taken.add(department, case.department)
                 if department != case.department:
-                    groups.setdefault(("department", department, case.department), _Group()).add(case)
+                    groups.setdefault(("department", department, case.department), _Group()).add(case, words)
             for remedy in case.remedies:
                 if remedy not in remedies:
-                    groups.setdefault(("remedy", "", remedy), _Group()).add(case)
+                    groups.setdefault(("remedy", "", remedy), _Group()).add(case, words)
         names = figures.department_names(uow.session)
     by_department = taken.rows()
-    overrides = [_override(desk.rules, kind, suggested, final, group, min_cases)
+    overrides = [_override(desk.rules, kind, suggested, final, group, min_cases,
+                           _Background(everywhere, with_suggestion))
                  for (kind, suggested, final), group in groups.items()]
     overrides.sort(key=lambda o: (-o.cases, o.suggested, o.final))
     return SuggestionReview(
@@ -225,17 +229,34 @@ class _Group:
         self.texts: list[str] = []  # folded descriptions, for joining pairs back into phrases
         self.words: dict[str, list[int]] = {}
 
-    def add(self, case: SuggestedCase) -> None:
+    def add(self, case: SuggestedCase, words: Iterable[str]) -> None:
         index = len(self.numbers)
         self.numbers.append(case.number)
-        folded = fold(case.description)
-        self.texts.append(folded)
-        for word in features(case.description):
+        self.texts.append(fold(case.description))
+        for word in words:
             self.words.setdefault(word, []).append(index)
 
 
+@dataclass(frozen=True)
+class _Background:
+    """How many of the period's cases hold each word, of how many."""
+
+    cases_with: dict[str, int]
+    cases: int
+
+    def telling(self, word: str, in_group: int, group: int) -> bool:
+        """Whether the word is at least LIFT times as frequent in the group as in the period's
+        other cases: a word as frequent among the cases taken as suggested (你好, 处理, 尽快…)
+        says nothing about why these were not."""
+        others = self.cases - group
+        if others <= 0:
+            return True
+        elsewhere = (self.cases_with.get(word, in_group) - in_group) / others
+        return in_group / group >= LIFT * elsewhere
+
+
 def _override(rules: RuleSet, kind: Literal["department", "remedy"], suggested: str, final: str,
-              group: _Group, min_cases: int) -> Override:
+              group: _Group, min_cases: int, background: _Background) -> Override:
     owners = _rules_for(rules, kind, final)
     # The suggested department's keywords are what sent the cases the wrong way: proposing them
     # for the other department too would only make the two rules compete.
@@ -243,7 +264,8 @@ def _override(rules: RuleSet, kind: Literal["department", "remedy"], suggested: 
     common = _common()
     by_cases: dict[tuple[int, ...], list[str]] = {}
     for word, cases in group.words.items():
-        if len(cases) < min_cases or word in common or _covered(word, known):
+        if (len(cases) < min_cases or word in common or _covered(word, known)
+                or not background.telling(word, len(cases), len(group.numbers))):
             continue
         by_cases.setdefault(tuple(cases), []).append(word)
     ranked = sorted(by_cases.items(), key=lambda kv: (-len(kv[0]), kv[0], kv[1]))[:PROPOSALS_PER_GROUP]
