@@ -34,7 +34,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from kesu_desk.domain.access import Use, require
-from kesu_desk.domain.errors import InvalidInput
 from kesu_desk.rules import Rule, RuleSet, fold
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.report import period_bounds
@@ -102,7 +101,6 @@ class SuggestionReview:
     by_department: list[DepartmentTaken]
     departments: list[Override]
     remedies: list[Override]
-    rules_file: str = ""
     department_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -184,8 +182,7 @@ def review_suggestions(desk: Desk, start: date, end: date, *, min_cases: int = M
     with the keywords their shared words propose (AccessDenied for those who may not ask for the
     period review; a handler's review is of their department's cases)."""
     require(desk.reader, Use.REPORT)
-    if min_cases < 1:
-        raise InvalidInput("invalid_input", errors={"min_cases": "too_small"})
+    min_cases = max(1, min_cases)  # every word is in one case at least
     period = Period(*period_bounds(desk, start, end))
     taken = _Taken()
     with_suggestion = 0
@@ -217,7 +214,7 @@ def review_suggestions(desk: Desk, start: date, end: date, *, min_cases: int = M
         taken=sum(d.taken for d in by_department), by_department=by_department,
         departments=[o for o in overrides if o.kind == "department"],
         remedies=[o for o in overrides if o.kind == "remedy"],
-        rules_file=str(desk.settings.rules or ""), department_names=names,
+        department_names=names,
     )
 
 
