@@ -53,7 +53,7 @@ examples:
   kesu-desk import cases.csv
   kesu-desk suggest --json "吃到异物，肚子疼"
   kesu-desk rules check my-rules.toml
-  kesu-desk rules review --from 2026-11-01 --to 2026-11-30   keywords the cases propose
+  kesu-desk rules review --from 2026-11-01 --to 2026-11-30
   kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
   kesu-desk print KS-20261125-0001 --8d
   kesu-desk print KS-20261125-0001 --letter -o answer.md

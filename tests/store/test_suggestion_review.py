@@ -231,3 +231,16 @@ def test_an_agent_may_not_run_the_review(made: Made, capsys: pytest.CaptureFixtu
     code, out, err = review_cli(made, capsys, "--lang", "en", "--from", today(made), "--to", today(made))
     assert code == 1 and out == ""
     assert err.strip() == "kesu-desk: ag (agent) may not read the period review."
+
+
+def test_the_help_says_what_the_review_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["rules", "review", "--help"])
+    assert done.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for needle in ("--from YYYY-MM-DD", "--to YYYY-MM-DD", "--min-cases N", "--json",
+                   "Nothing is written to the rules file", "Exit code 2 for a wrong date or period"):
+        assert needle in out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "kesu-desk rules review --from" in capsys.readouterr().out
