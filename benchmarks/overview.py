@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kesu_desk.config import Settings
-from kesu_desk.services import approvals, follow_ups, overview
+from kesu_desk.services import approvals, follow_ups, overview, suggestion_review
 from kesu_desk.services.desk import Desk
 from store import median_ms  # benchmarks/store.py: the same timing for every figure
 
@@ -92,6 +92,8 @@ def main() -> int:
         ("cases per day by category, 14 days",
          in_session(lambda u: overview.cases_per_day_by_category(desk, u, now))),
         ("causes Pareto, closed in 90 days", in_session(lambda u: overview.causes(desk, u, now))),
+        ("suggestions taken, last 30 days",
+         in_session(lambda u: suggestion_review.suggestions_taken(desk, u, now))),
         ("overview(): every figure", lambda: overview.overview(desk, supervisor, now)),
         ("waiting_count (supervisor)", lambda: approvals.waiting_count(desk, supervisor)),
         ("waiting_count (manager)", lambda: approvals.waiting_count(desk, manager)),

@@ -53,6 +53,7 @@ examples:
   kesu-desk import cases.csv
   kesu-desk suggest --json "吃到异物，肚子疼"
   kesu-desk rules check my-rules.toml
+  kesu-desk rules review --from 2026-11-01 --to 2026-11-30
   kesu-desk report --from 2026-11-01 --to 2026-11-30 --format html -o review.html
   kesu-desk print KS-20261125-0001 --8d
   kesu-desk print KS-20261125-0001 --letter -o answer.md
@@ -71,6 +72,24 @@ batch_problems, corrective_actions, typical, accountability, delays). Values are
 (money with two decimals, shares in percent), not translated; "*" in a department or remedy
 column is the total, "" a case without one. A text a spreadsheet would run as a formula (starting
 with = + - @, a tab or a carriage return; or with ') has a ' before it; numbers never do.
+"""
+
+RULES_REVIEW_HELP = """\
+What the desk learns from its own history. For the cases registered from --from to --to (local
+dates of the desk's timezone, both included) that carry the rules' suggestion from their
+registration and went to a department or were closed (merged cases left out), within what you
+may see (as for `kesu-desk report`; agents may not ask):
+  - how many went to the suggested department, in total and per department suggested;
+  - the cases whose department differs from the suggested one, grouped by (suggested -> final
+    department), and the cases given a remedy (of an approved or accepted proposal) the
+    suggestion did not name, grouped by that remedy;
+  - for each group, the words its cases share (pairs of adjacent Chinese characters and other
+    words of the description, folded as the rules fold them; words already in a keyword of a
+    rule for that department or remedy or for the suggested department, very common words,
+    and words not at least twice as frequent in the group as in the period's other cases, left
+    out), proposed as keywords of the rules of the final department (or of the remedy), each
+    with how many cases and their numbers (the first 10).
+Nothing is written to the rules file: its owner decides. Exit code 2 for a wrong date or period.
 """
 
 
@@ -263,12 +282,27 @@ def build_parser() -> argparse.ArgumentParser:
     sug.add_argument("--similar", metavar="N", type=int, default=5,
                      help="show the N closed cases most like this one (default 5; 0: none)")
 
-    rules = sub.add_parser("rules", parents=[common], help="check a rules file")
+    rules = sub.add_parser("rules", parents=[common],
+                           help="check a rules file, or review the rules' suggestions against what the cases became")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True,
                                      parser_class=_Parser)
     check = rules_sub.add_parser("check", parents=[common],
                                  help="report every mistake in a rules file at once")
     check.add_argument("file", metavar="FILE", type=Path)
+    review = rules_sub.add_parser(
+        "review", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="the cases whose department or remedy differed from the rules' suggestion, grouped by "
+             "the words they share, with keywords proposed for the rules file (nothing is written)",
+        description=RULES_REVIEW_HELP,
+    )
+    # Dates read in the command, not by argparse, so a wrong one is said in the user's language.
+    review.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD",
+                        help="first day of the period (registration, local date)")
+    review.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
+                        help="last day of the period (included)")
+    review.add_argument("--min-cases", metavar="N", default="2",
+                        help="propose words shared by at least N cases (default 2)")
+    review.add_argument("--json", action="store_true", help="print the same figures and proposals as JSON")
 
     tasks = sub.add_parser("tasks", parents=[common], help="task templates a case can carry (assets/tasks, <config folder>/tasks)")
     tasks_sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -1124,6 +1158,9 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
     from kesu_desk.i18n import t
     from kesu_desk.rules import check_rules
 
+    if args.rules_command == "review":
+        return _rules_review(args, settings, lang)
+
     problems = check_rules(args.file, _department_codes(settings))
     for problem in problems:
         _say(str(problem))
@@ -1132,6 +1169,45 @@ def cmd_rules(args: argparse.Namespace, settings: Any, lang: str) -> int:
         return EXIT_ERROR
     _say(t("rules.ok", lang, path=args.file))
     return 0
+
+
+def _rules_review(args: argparse.Namespace, settings: Any, lang: str) -> int:
+    import json
+
+    from kesu_desk.domain.access import Use
+    from kesu_desk.i18n import t
+    from kesu_desk.present.suggestion_review import render_text
+    from kesu_desk.services.suggestion_review import review_suggestions
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        wrong = args.end if _is_date(args.start) else args.start
+        _say(t("cli.error_prefix", lang) + t("rules.review.bad_date", lang, value=wrong), err=True)
+        return EXIT_USAGE
+    if end < start:
+        _say(t("cli.error_prefix", lang) + t("error.bad_period", lang, start=start.isoformat(),
+                                             end=end.isoformat()), err=True)
+        return EXIT_USAGE
+    if not args.min_cases.isdigit() or int(args.min_cases) < 1:
+        _say(t("cli.error_prefix", lang) + t("rules.review.bad_min_cases", lang, value=args.min_cases),
+             err=True)
+        return EXIT_USAGE
+    desk = _signed_in(settings, Use.REPORT)
+    review = review_suggestions(desk, start, end, min_cases=int(args.min_cases))
+    if args.json:
+        print(json.dumps(review.as_json(), ensure_ascii=False, indent=2))
+    else:
+        _write(render_text(review, lang), None, lang)
+    return 0
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Any, lang: str) -> int:

@@ -1,5 +1,6 @@
 """The business word lists, data of their own beside the translations: the words that give a
-remedy away (assets/words/outcome.toml, for the outcome guard) and the canned replies
+remedy away (assets/words/outcome.toml, for the outcome guard), the words too common to be a
+rule's keyword (assets/words/common.toml, for ``kesu-desk rules review``) and the canned replies
 (assets/replies/<lang>.toml)."""
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def load(folder: str, name: str) -> dict[str, Any]:
 def reveal_words(remedy: str, lang: str) -> list[str]:
     """The words of ``lang`` other than its name that give ``remedy`` away."""
     return [str(word) for word in load("words", "outcome").get(remedy, {}).get(lang, [])]
+
+
+def common_words() -> list[str]:
+    """The words of every language too common to tell one complaint from another, as written."""
+    return [str(word) for words in load("words", "common").values() for word in words]
 
 
 def reply_templates(lang: str) -> list[ReplyTemplate]:

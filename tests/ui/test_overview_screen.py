@@ -226,6 +226,31 @@ async def test_changes_reload_the_overview_at_most_every_few_seconds(
         assert value(figures(screen)["open"]) == "2"
 
 
+def with_suggestion(desk: Desk, suggested: str, final: str, phone: str, handler: str) -> CaseView:
+    """Registered with the rules' suggestion of ``suggested``, then sent by the agent to ``final``."""
+    view = cases.register_case(desk, "ag", draft(phone=phone), suggested={"department": suggested, "remedies": []},
+                               chosen={"department": suggested})
+    return to_assigned(desk, view, department=final, handler=handler)
+
+
+@on_sqlite
+async def test_the_overview_shows_how_often_the_suggested_department_is_taken(
+    desk: Desk, register: Register
+) -> None:
+    with_suggestion(desk, "LOG", "QA", "13800138001", "hq")
+    with_suggestion(desk, "LOG", "LOG", "13800138002", "hl")
+    with_suggestion(desk, "QA", "QA", "13800138003", "hq")
+    register()  # without a suggestion: not counted
+    cases.register_case(desk, "ag", draft(phone="13800138004"), suggested={"department": "QA"})  # no department yet
+    app = app_for(desk, "sup", utcnow())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_overview(app, pilot)
+        title = shown(screen.query_one("#ov-suggestions-title", Static))
+        assert title == "Rules' suggested department taken (last 30 days)"
+        table = rows_of(shown(screen.query_one("#ov-suggestions", Static)))
+        assert table == {"LOG Logistics": ["2", "1", "50%"], "QA Quality Management": ["1", "1", "100%"]}
+
+
 @on_sqlite
 async def test_agents_and_handlers_are_told_the_overview_is_not_theirs(desk: Desk, register: Register) -> None:
     register()
@@ -326,6 +351,22 @@ async def overview_drawn(pilot: Pilot[None]) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_snapshot(snap_compare: Any, fixed_desk: Any, lang: str) -> None:
     assert snap_compare(fixed_app(fixed_desk, lang), terminal_size=(80, 24), run_before=overview_drawn)
+
+
+def test_overview_suggestions_taken_snapshot(snap_compare: Any, fixed_desk: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    desk, _ = fixed_desk
+    # an hour before the overview's "now" (the fixture's clock has moved past it)
+    monkeypatch.setattr("kesu_desk.services.cases.utcnow", lambda: FIXED_NOW - timedelta(hours=1))
+    with_suggestion(desk, "LOG", "QA", "13500135001", "hq")
+    with_suggestion(desk, "QA", "QA", "13500135002", "hq")
+
+    async def suggestions(pilot: Pilot[None]) -> None:
+        await overview_drawn(pilot)
+        pilot.app.screen.query_one("#ov-suggestions-title").scroll_visible(animate=False, top=True)
+        await settle(pilot.app, pilot)  # type: ignore[arg-type]
+
+    assert snap_compare(fixed_app(fixed_desk, "en"), terminal_size=(80, 24), run_before=suggestions)
 
 
 def test_overview_charts_snapshot(snap_compare: Any, fixed_desk: Any) -> None:

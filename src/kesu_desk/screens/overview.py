@@ -1,6 +1,7 @@
 """The supervisor's home (F10): today's figures, open work, deadlines, approvals, satisfaction,
-escalations and open corrective actions at a glance, each list one Enter away; charts of the
-cases per day and of their causes, each with its numbers as a table."""
+escalations and open corrective actions at a glance, each list one Enter away; how often the
+rules' suggested department is taken; charts of the cases per day and of their causes, each
+with its numbers as a table."""
 
 from __future__ import annotations
 
@@ -112,6 +113,8 @@ class OverviewScreen(DeskScreen[None]):
             with Horizontal(id="ov-open"):
                 yield Static(id="ov-open-status", classes="ov-open-table")
                 yield Static(id="ov-open-department", classes="ov-open-table")
+            yield Static(id="ov-suggestions-title", classes="ov-title")
+            yield Static(id="ov-suggestions")
             yield Static(Text(self.t("overview.corrective_title")), classes="ov-title")
             yield OptionList(id="ov-corrective", compact=True)
             yield Static(Text(self.t("overview.corrective_none")), id="ov-corrective-none")
@@ -197,6 +200,7 @@ class OverviewScreen(DeskScreen[None]):
         by_status, by_department = self._open_work(o)
         self.query_one("#ov-open-status", Static).update(by_status)
         self.query_one("#ov-open-department", Static).update(by_department)
+        self._show_suggestions(o)
         self._show_corrective(data.corrective, data.today)
         self._show_daily(o)
         self._show_causes(o)
@@ -256,6 +260,18 @@ class OverviewScreen(DeskScreen[None]):
                        if n]
         return (aligned_table([self.t("overview.open_by_status"), cases], statuses, (1,)),
                 aligned_table([self.t("overview.open_by_department"), cases], departments, (1,)))
+
+    def _show_suggestions(self, o: Overview) -> None:
+        """Issue 14: per department suggested, how many of the period's cases went there."""
+        self.query_one("#ov-suggestions-title", Static).update(
+            Text(self.t("overview.suggestions_title", days=o.suggestions_days)))
+        rows = [[self.department(d.department) if d.department else self.t("overview.no_suggested_department"),
+                 f"{d.cases:,}", f"{d.taken:,}", f"{d.share:.0f}%" if d.share is not None else "–"]
+                for d in o.suggestions_taken]
+        self.query_one("#ov-suggestions", Static).update(
+            aligned_table([self.t("overview.col.suggested"), self.t("overview.col.cases"),
+                           self.t("overview.col.taken"), self.t("overview.col.share")], rows, (1, 2, 3))
+            if rows else Text(self.t("overview.no_suggestions", days=o.suggestions_days)))
 
     def department(self, code: str) -> str:
         if not code:

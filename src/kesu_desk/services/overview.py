@@ -8,7 +8,7 @@ work from their queues. Every figure is read within the reader's scope.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from kesu_desk.domain.access import Scope, Use, require
@@ -16,6 +16,7 @@ from kesu_desk.domain.vocabulary import OPEN_STATUSES, Status
 from kesu_desk.domain.workflow import APPROVERS, Actor
 from kesu_desk.services import approvals
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.suggestion_review import TAKEN_DAYS, DepartmentTaken, suggestions_taken
 from kesu_desk.store import figures, outbox, queries
 from kesu_desk.store.queries import QueueFilter
 from kesu_desk.store.uow import UnitOfWork
@@ -67,6 +68,10 @@ class Overview:
     per_day: DailySeries
     causes: list[CauseShare]  # fishbone factors of the last 90 days' closed cases, a Pareto
     mail_failed: int | None = None  # e-mails to customers that failed; None: no [mail] server
+    # Issue 14: per department suggested, the last TAKEN_DAYS days' cases that went to a
+    # department, and how many to the suggested one (services/suggestion_review.py).
+    suggestions_taken: list[DepartmentTaken] = field(default_factory=list)
+    suggestions_days: int = TAKEN_DAYS
 
     @property
     def open_total(self) -> int:
@@ -196,4 +201,5 @@ def overview(desk: Desk, actor_name: str, now: datetime) -> Overview:
             per_day=cases_per_day_by_category(desk, uow, now),
             causes=causes(desk, uow, now),
             mail_failed=outbox.count(uow.session, outbox.FAILED) if desk.settings.mail.enabled else None,
+            suggestions_taken=suggestions_taken(desk, uow, now),
         )

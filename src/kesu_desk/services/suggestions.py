@@ -68,7 +68,7 @@ def deadlines_for(desk: Desk, result: Suggestion, now: datetime, *, urgent: bool
     return SuggestedDeadlines(acknowledge=due.acknowledge, answer=due.answer, department_working_days=days)
 
 
-def _features(text: str) -> dict[str, None]:
+def features(text: str) -> dict[str, None]:
     """Words (two letters or more) and pairs of adjacent Chinese characters, folded, in order."""
     feats: dict[str, None] = {}
     previous: str | None = None
@@ -84,31 +84,31 @@ def _features(text: str) -> dict[str, None]:
     return feats
 
 
-def _terms(result: Suggestion, features: dict[str, None]) -> list[str]:
+def _terms(result: Suggestion, found: dict[str, None]) -> list[str]:
     """What to look for: the words the rules matched first, then the text's own words."""
     terms: list[str] = []
     for reason in result.reasons:
         terms.extend(w for w in reason.words if w not in terms)
-    terms.extend(f for f in features if f not in terms)
+    terms.extend(f for f in found if f not in terms)
     return terms[:_TERMS]
 
 
 def _similar(
     uow: UnitOfWork, scope: Scope, text: str, result: Suggestion, limit: int
 ) -> list[SimilarCase]:
-    features = _features(text)
-    mine = set(features)
+    found = features(text)
+    mine = set(found)
     if not mine:
         return []
     scored: list[tuple[float, queries.ClosedCase]] = []
-    terms = _terms(result, features)
+    terms = _terms(result, found)
     candidates = [
         case for founded in (True, False)
         for case in queries.closed_cases_with_any(uow.session, terms, founded=founded,
                                                   limit=_CANDIDATES, scope=scope)
     ]
     for case in candidates:
-        theirs = set(_features(case.description))
+        theirs = set(features(case.description))
         if not theirs:
             continue
         likeness = len(mine & theirs) / math.sqrt(len(mine) * len(theirs))

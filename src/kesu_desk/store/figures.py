@@ -17,7 +17,7 @@ empty scope reads nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, DateTime, Select, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -605,3 +607,129 @@ def delays(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[
         .group_by(col(CaseImplementation.delayed_by))
     ).all()
     return sorted(((str(p), int(n)) for p, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+# -- the rules' suggestions against what the cases became (issue 14) -------------------------------
+
+SUGGESTION_PAGE = 500
+_GIVEN = (ProposalStatus.APPROVED.value, ProposalStatus.ACCEPTED.value)
+
+
+@dataclass(frozen=True)
+class SuggestedCase:
+    """A case of the period with the rules' suggestion recorded at registration, as it stands."""
+
+    number: str
+    status: str
+    department: str  # "" = none
+    description: str  # "" when not asked for
+    suggestion: str  # the details (JSON text) of the case's first suggestion event
+    remedies: tuple[str, ...]  # of its approved or accepted proposals, and the case's own
+
+
+def _first_suggestion() -> Any:
+    """The id of a case's first suggestion event (at registration), correlated to ``cases``."""
+    earlier = aliased(CaseEvent)  # the outer query reads case_events too
+    return (
+        sa.select(sa.func.min(col(earlier.id)))
+        .where(col(earlier.case_id) == col(Case.id), col(earlier.action) == Action.SUGGESTION.value)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+
+
+def _suggested_department(session: Session) -> Any:
+    """The department in a suggestion event's details (JSON text): SQLite's ``json_extract``,
+    PostgreSQL's ``->>`` on the text cast to ``jsonb`` (details are always written as JSON)."""
+    details = col(CaseEvent.details)
+    if session.get_bind().dialect.name == "sqlite":
+        return sa.func.json_extract(details, "$.suggested.department")
+    return sa.cast(details, JSONB).op("->")(sa.literal_column("'suggested'")).op("->>")(
+        sa.literal_column("'department'"))
+
+
+def suggestions_taken(session: Session, period: Period, scope: Scope = EVERYTHING) -> list[tuple[str, int, int]]:
+    """(department suggested, cases, cases whose department is the suggested one) of the period's
+    cases that went to a department, by their first suggestion (merged cases left out), in one
+    query: the overview's figure (services/suggestion_review.py reads the same cases one by one)."""
+    suggested = sa.func.coalesce(_suggested_department(session), "")
+    rows = session.execute(
+        sa.select(suggested, sa.func.count(),
+                  sa.func.coalesce(sa.func.sum(sa.case((suggested == col(Case.department_code), 1), else_=0)), 0))
+        .select_from(Case)
+        .join(CaseEvent, col(CaseEvent.id) == _first_suggestion())
+        .where(*period.where(scope), col(Case.department_code).is_not(None),
+               sa.func.coalesce(col(Case.closure), "") != Closure.MERGED.value)
+        .group_by(suggested)
+    ).all()
+    return [(str(department), int(n), int(taken)) for department, n, taken in rows]
+
+
+def suggested_cases(
+    session: Session, period: Period, scope: Scope = EVERYTHING, *, descriptions: bool = True,
+    remedies: bool = True, page: int = SUGGESTION_PAGE,
+) -> Iterator[SuggestedCase]:
+    """The period's cases with a recorded suggestion that went to a department or were closed
+    (merged ones left out: their work goes on in the other case), oldest first, read ``page``
+    cases at a time (keyset on the ``registered_at`` index) so a period of any size streams.
+    Without ``descriptions`` or ``remedies`` those are left empty, unread."""
+    has_suggestion = (
+        sa.select(sa.literal(1)).select_from(CaseEvent)
+        .where(col(CaseEvent.case_id) == col(Case.id), col(CaseEvent.action) == Action.SUGGESTION.value)
+        .exists()
+    )
+    columns: list[Any] = [col(Case.id), col(Case.registered_at), col(Case.number), col(Case.status),
+                          col(Case.department_code), col(Case.remedy)]
+    if descriptions:
+        columns.append(col(Case.description))
+    base = (
+        sa.select(*columns)
+        .where(*period.where(scope), has_suggestion,
+               sa.or_(col(Case.department_code).is_not(None), col(Case.status) == Status.CLOSED.value),
+               sa.func.coalesce(col(Case.closure), "") != Closure.MERGED.value)
+        .order_by(col(Case.registered_at), col(Case.id))
+        .limit(page)
+    )
+    after: tuple[datetime, int] | None = None
+    while True:
+        stmt = base
+        if after is not None:
+            # the first condition alone is what the index ranges over; the second breaks ties
+            stmt = stmt.where(col(Case.registered_at) >= after[0],
+                              sa.or_(col(Case.registered_at) > after[0], col(Case.id) > after[1]))
+        rows = session.execute(stmt).all()
+        if not rows:
+            return
+        ids = [row[0] for row in rows]
+        suggestions: dict[int, str] = {}
+        for case_id, details in session.execute(
+            sa.select(col(CaseEvent.case_id), col(CaseEvent.details))
+            .where(col(CaseEvent.case_id).in_(ids), col(CaseEvent.action) == Action.SUGGESTION.value)
+            .order_by(col(CaseEvent.case_id), col(CaseEvent.id))
+        ).all():
+            suggestions.setdefault(case_id, details)
+        given: dict[int, list[str]] = {}
+        if remedies:
+            # the status is looked at here: in the query it would lead the database to the
+            # status index (every approved proposal) rather than the case_id one
+            for case_id, status, first, line in session.execute(
+                sa.select(col(Proposal.case_id), col(Proposal.status), col(Proposal.remedy),
+                          col(ProposalRemedy.remedy))
+                .outerjoin(ProposalRemedy, col(ProposalRemedy.proposal_id) == col(Proposal.id))
+                .where(col(Proposal.case_id).in_(ids))
+                .order_by(col(Proposal.case_id), col(Proposal.id), col(ProposalRemedy.position))
+            ).all():
+                if status in _GIVEN:
+                    given.setdefault(case_id, []).append(line or first)
+        for row in rows:
+            lines = given.get(row[0], [])
+            if remedies and row[5]:
+                lines.append(row[5])
+            yield SuggestedCase(
+                number=row[2], status=row[3], department=row[4] or "",
+                description=row[6] if descriptions else "", suggestion=suggestions.get(row[0], "{}"),
+                remedies=tuple(dict.fromkeys(lines)),
+            )
+        if len(rows) < page:
+            return
+        after = (rows[-1][1], rows[-1][0])
