@@ -279,14 +279,15 @@ class KesuDesk(App[None]):
 
         self._bring(OverviewScreen, OverviewScreen)
 
-    def open_queue(self, **view: Any) -> None:
-        """Back to the queue, showing ``view`` (filters of screens.queue.QueueView, e.g. overdue=True)."""
+    def open_queue(self, *, from_overview: bool = False, **view: Any) -> None:
+        """Back to the queue, showing ``view`` (filters of screens.queue.QueueView, e.g. overdue=True);
+        ``from_overview``: Esc there goes back to the overview."""
         from kesu_desk.screens.queue import QueueScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, QueueScreen):
             self.pop_screen()
         if isinstance(self.screen, QueueScreen) and view:
-            self.screen.show_view(**view)
+            self.screen.show_view(from_overview=from_overview, **view)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -202,6 +202,40 @@ async def test_enter_on_a_figure_opens_the_cases_behind_it(desk: Desk, register:
 
 
 @on_sqlite
+async def test_a_figures_cases_come_most_overdue_first_and_esc_goes_back_to_the_overview(
+        desk: Desk, register: Register) -> None:
+    """Issue 15: Enter on "overdue" showed the newest first and Esc did not come back."""
+    build_known_desk(desk, register)
+    app = app_for(desk, "sup", utcnow())
+    async with app.run_test(size=(80, 24)) as pilot:
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        before = queue.view
+        await open_overview(app, pilot)
+        await press(app, pilot, "down", "down", "down", "enter")
+        assert app.screen is queue and queue.view.overdue and queue.view.sort == "due"
+        assert "Esc: back to the overview" in str(queue.query_one("#queue-status", Static).render())
+        await press(app, pilot, "escape")
+        assert isinstance(app.screen, OverviewScreen)
+        assert queue.view == before  # the user's own view, untouched
+    assert app.desk.settings.queue_filters.model_dump(mode="json").get("overdue") in (None, False)
+
+
+@on_sqlite
+async def test_page_down_scrolls_the_overview_whatever_has_the_focus(desk: Desk, register: Register) -> None:
+    build_known_desk(desk, register)
+    app = app_for(desk, "sup", utcnow())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_overview(app, pilot)
+        body = app.screen.query_one("#ov-body")
+        assert app.focused is app.screen.query_one("#ov-figures", OptionList) and body.scroll_y == 0
+        await press(app, pilot, "pagedown")
+        assert body.scroll_y > 0
+        await press(app, pilot, "pageup")
+        assert body.scroll_y == 0
+
+
+@on_sqlite
 async def test_changes_reload_the_overview_at_most_every_few_seconds(
     desk: Desk, register: Register, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,7 @@ from kesu_desk.domain.workflow import STAFF
 from kesu_desk.present.formats import local_time, name_of
 from kesu_desk.screens.base import DeskChanged, DeskScreen
 from kesu_desk.services import corrective
+from kesu_desk.services import queue as q
 from kesu_desk.services.corrective import CorrectiveView
 from kesu_desk.services.overview import Overview, overview
 from kesu_desk.services.users import department_views
@@ -86,6 +87,9 @@ class OverviewScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="overview.back"),
         Binding("p", "period", "Review", id="overview.period"),
+        # The page scrolls whichever list has the focus (issue 15: PgDn did nothing until Tab).
+        Binding("pagedown", "page(1)", "Page down", id="overview.page_down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", id="overview.page_up", show=False, priority=True),
     ]
 
     class Loaded(Message):
@@ -376,9 +380,10 @@ class OverviewScreen(DeskScreen[None]):
         """The cases (or approvals, or corrective actions) behind ``figure``."""
         app: Any = self.app
         if figure == "open":
-            app.open_queue(statuses=tuple(s.value for s in Status if s in OPEN_STATUSES))
+            app.open_queue(statuses=tuple(s.value for s in Status if s in OPEN_STATUSES), from_overview=True)
         elif figure in ("overdue", "at_risk"):
-            app.open_queue(**{figure: True})
+            # most overdue (or nearest its deadline) first; Esc comes back here
+            app.open_queue(**{figure: True}, sort=q.Sort.DUE.value, from_overview=True)
         elif figure in ("waiting_for_me", "waiting_total"):
             app.action_approvals()
         elif figure == "corrective":
@@ -391,6 +396,13 @@ class OverviewScreen(DeskScreen[None]):
         number = self._corrective_cases.get(event.option.id or "")
         if number:
             self.desk_app.open_case(number)
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#ov-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down()
+        else:
+            body.scroll_page_up()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

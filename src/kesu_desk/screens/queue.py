@@ -138,6 +138,7 @@ class QueueScreen(DeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view = QueueView.load(self.desk.settings.queue_filters.model_dump(mode="json"))
+        self._before_overview: QueueView | None = None  # the view to go back to (show_view)
         self.searching = ""
         self._search_timer: Timer | None = None
 
@@ -222,13 +223,25 @@ class QueueScreen(DeskScreen[None]):
             parts.append(self.t("queue.filters_shown", filters=", ".join(names)) if names
                          else self.t("queue.no_filters"))
             parts.append(self.t("queue.sorted", sort=self.t(f"queue.sort_{v.sort}")))
+        if self._before_overview is not None:
+            parts.append(self.t("queue.back_to_overview"))
         self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
 
-    def show_view(self, **filters: Any) -> None:
-        """Show only what ``filters`` select (QueueView fields), e.g. from the overview."""
-        self._change_view(QueueView(sort=self.view.sort, **filters))
+    def show_view(self, *, from_overview: bool = False, **filters: Any) -> None:
+        """Show only what ``filters`` select (QueueView fields; ``sort`` too). From the overview
+        it is a look at one figure's cases: not saved as the user's view, and Esc goes back to
+        the overview with the view as it was."""
+        view = QueueView(**{"sort": self.view.sort, **filters})
+        if not from_overview:
+            self._change_view(view)
+            return
+        if self._before_overview is None:
+            self._before_overview = self.view
+        self.view = view
+        self.reload()
 
     def _change_view(self, view: QueueView) -> None:
+        self._before_overview = None  # the user changed the view: it is theirs now
         self.view = view
         self.reload()
         self._save(view)
@@ -300,6 +313,11 @@ class QueueScreen(DeskScreen[None]):
     def action_end_search(self) -> None:
         box = self.query_one("#search", Input)
         if not box.display:
+            if self._before_overview is not None:  # a figure's cases, opened from the overview
+                self.view, self._before_overview = self._before_overview, None
+                self.reload()
+                app: Any = self.app
+                app.action_overview()
             return
         box.value = ""
         box.display = False
