@@ -67,11 +67,13 @@ def first_line(error: BaseException) -> str:
 
 
 def key_help(node: DOMNode) -> list[tuple[str, str]]:
-    """(keys, description) of every binding of ``node``, as currently mapped (footer or not)."""
+    """(keys, description) of every binding of ``node``, as currently mapped (footer or not),
+    that it offers this user now (its check_action)."""
     rows: dict[str, list[str]] = {}
     for key, bindings in mapped_bindings(node).items():
         for b in bindings:
-            if b.description and not b.system:
+            name, params = parse(b.action)[1:]
+            if b.description and not b.system and node.check_action(name, params) is not False:
                 rows.setdefault(b.description, []).append(node.app.get_key_display(replace(b, key=key)))
     return [(", ".join(keys), description) for description, keys in rows.items()]
 

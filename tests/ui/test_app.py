@@ -178,6 +178,32 @@ async def test_a_handler_sees_the_cases_of_their_department_and_can_narrow_to_th
 
 
 @sqlite_only
+async def test_an_agents_cases_are_those_they_registered_and_my_department_is_not_offered(
+    desk: Desk, register: Register
+) -> None:
+    """Issue 15 item 13: "my cases" was empty for an agent who registered four cases today, and
+    `d` (my department) was offered to users without one."""
+    from kesu_desk.services import users
+
+    users.add_user(desk, "ag2", "agent", None)
+    mine = [register(description=f"水壶漏水 {i}") for i in range(2)]
+    register("ag2", description="快递太慢")
+    desk.sign_in(Identity(user=whoami(desk, "ag"), login="ag"))
+    app = KesuDesk(desk, whoami(desk, "ag"), "en", watch_changes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(numbers(app)) == 3
+        await pilot.press("m")
+        await settle(pilot)
+        assert sorted(numbers(app)) == sorted(c.number for c in mine) and "my cases" in status_line(app)
+        await pilot.press("m", "d")
+        await settle(pilot)
+        assert len(numbers(app)) == 3 and "my department" not in status_line(app)
+        offered = {key for key, active in app.active_bindings.items() if active.enabled}  # footer, F1
+        assert "m" in offered and "d" not in offered
+
+
+@sqlite_only
 async def test_search_as_you_type_finds_one_chinese_character_and_escape_returns(
     desk: Desk, register: Register
 ) -> None:

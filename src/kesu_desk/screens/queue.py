@@ -162,10 +162,18 @@ class QueueScreen(DeskScreen[None]):
             statuses=tuple(Status(s) for s in v.statuses),
             department=self.actor.department if v.my_department else None,
             severities=tuple(Severity(s) for s in v.severities),
-            handler_id=self.actor.id if v.mine else None,
+            # "My cases": an agent's are those they registered, anyone else's those they handle.
+            handler_id=self.actor.id if v.mine and self.actor.role is not Role.AGENT else None,
+            registered_by=self.actor.id if v.mine and self.actor.role is Role.AGENT else None,
             overdue_at=now if v.overdue else None,
             at_risk_at=now if v.at_risk else None,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "My department" is not offered to someone without one (issue 15 item 13).
+        if action == "flip" and parameters == ("my_department",):
+            return bool(self.actor.department)
+        return True
 
     @property
     def department_only(self) -> bool:

@@ -68,6 +68,7 @@ class QueueFilter:
     department: str | None = None
     severities: tuple[Severity, ...] = ()
     handler_id: int | None = None
+    registered_by: int | None = None  # an agent's "my cases": those they registered
     overdue_at: datetime | None = None  # only cases whose next deadline is before this moment
     at_risk_at: datetime | None = None  # only cases at risk at this moment (not yet overdue)
     case_ids: tuple[int, ...] = field(default=())
@@ -255,6 +256,7 @@ class _FilterShape:
     severities: int
     stores: int
     handler: bool
+    registrar: bool
     overdue: bool
     at_risk: bool
     case_ids: int
@@ -264,7 +266,7 @@ class _FilterShape:
     def of(cls, flt: QueueFilter, sort: Sort, departments: Departments, stores: Stores = ()) -> _FilterShape:
         return cls(
             len(flt.statuses), _n(departments), len(flt.severities), len(stores),
-            flt.handler_id is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
+            flt.handler_id is not None, flt.registered_by is not None, flt.overdue_at is not None, flt.at_risk_at is not None,
             len(flt.case_ids), sort is Sort.DUE or flt.overdue_at is not None,
         )
 
@@ -285,6 +287,8 @@ class _FilterShape:
             where.append(_in_stores(self.stores))
         if self.handler:
             where.append(col(Case.handler_id) == bindparam("handler"))
+        if self.registrar:
+            where.append(col(Case.registered_by) == bindparam("registrar"))
         if self.overdue:
             where.append(col(Case.next_due_at) < bindparam("overdue", type_=DateTime(timezone=True)))
         if self.at_risk:
@@ -306,6 +310,8 @@ def _filter_params(flt: QueueFilter, departments: Departments, stores: Stores = 
     params.update(_department_params(departments))
     if flt.handler_id is not None:
         params["handler"] = flt.handler_id
+    if flt.registered_by is not None:
+        params["registrar"] = flt.registered_by
     if flt.overdue_at is not None:
         params["overdue"] = flt.overdue_at
     if flt.at_risk_at is not None:
@@ -396,7 +402,7 @@ def page(
 
 def _kept_count(flt: QueueFilter) -> bool:
     """Whether the triggers' case_counts can answer: status, department and severity only."""
-    return (flt.handler_id is None and flt.overdue_at is None and flt.at_risk_at is None
+    return (flt.handler_id is None and flt.registered_by is None and flt.overdue_at is None and flt.at_risk_at is None
             and not flt.case_ids)
 
 
