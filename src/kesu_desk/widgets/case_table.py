@@ -64,7 +64,7 @@ class Column:
 # SUMMARY_MIN cells; the case number, status, severity and deadline always stay.
 GIVEN_UP_FIRST = ("age", "department", "handler", "customer")
 SUMMARY_MIN = 16
-WIDE = 120  # from this width on, columns have their wide widths
+WIDE = 110  # from this table width on, columns are wide and words in full (120×40 is wide)
 URGENT_MARK = "‼"
 
 
