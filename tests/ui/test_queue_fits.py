@@ -95,6 +95,11 @@ async def test_the_footer_ends_with_the_command_palette_key_and_nothing_after(
         await settle(app, pilot)
         footer = screen_lines(app)[-1]
         assert footer.endswith("^p " + t("keys.app.commands", lang)), footer
+        # Only whole keys before it: the last one shown ends with its whole description.
+        keys = footer.split("▏")[0].rstrip()
+        descriptions = [t(f"keys.{name}", lang) for name in ("queue.at_risk", "queue.overdue", "queue.filters",
+                        "queue.clear", "queue.sort", "queue.my_department", "queue.mine")]
+        assert any(keys.endswith(" " + d) for d in descriptions), footer
 
 
 def row_line(lines: list[str], number: str) -> str:

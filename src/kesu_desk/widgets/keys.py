@@ -42,7 +42,8 @@ def key_of(node: DOMNode, binding_id: str) -> str:
 
 
 class FooterKeys(HorizontalGroup):
-    """The footer's keys, cut off where the command palette's key begins."""
+    """The footer's keys up to where the command palette's key begins: those that fit whole
+    (F1 lists them all), never a key cut in the middle of its word."""
 
     DEFAULT_CSS = """
     FooterKeys {
@@ -50,6 +51,18 @@ class FooterKeys(HorizontalGroup):
         overflow: hidden hidden;
     }
     """
+
+    def on_resize(self) -> None:
+        # Every key first, then, once they are laid out, those that run past the edge hidden.
+        for key in self.children:
+            key.display = True
+        self.call_after_refresh(self._hide_cut_keys)
+
+    def _hide_cut_keys(self) -> None:
+        right = self.region.right
+        for key in self.children:
+            if key.display and key.region.right > right:
+                key.display = False
 
 
 class DeskFooter(QuietFooter):
