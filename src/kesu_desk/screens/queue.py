@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
+from kesu_desk.widgets.tick_list import TickList
 
 SEARCH_PAUSE = 0.2  # seconds of no typing before a search runs
 
@@ -77,26 +79,47 @@ class FilterDialog(DeskModal[QueueView]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog"):
-            yield Label(self.t("queue.filter_title"))
-            with Horizontal():
-                yield SelectionList[str](
+            yield Label(self.t("queue.filter_title"), id="filter-title")
+            with Horizontal(id="filter-lists"):
+                yield TickList(
                     *[Selection(self.t(f"status.{s.value}"), s.value, s.value in self.view.statuses)
                       for s in Status],
                     id="filter-statuses",
                 )
-                yield SelectionList[str](
+                yield TickList(
                     *[Selection(self.t(f"severity.{s.value}"), s.value, s.value in self.view.severities)
                       for s in Severity],
                     id="filter-severities",
                 )
+            yield Static(self.shown(self.view.statuses, self.view.severities), id="filter-shown")
             with Horizontal(id="filter-buttons"):
                 yield Button(self.t("queue.filter_apply"), id="apply", variant="primary")
                 yield Button(self.t("queue.filter_cancel"), id="cancel")
 
+    def shown(self, statuses: Sequence[str], severities: Sequence[str]) -> Text:
+        """Which cases the ticks will show, in words (ticking "closed" shows only closed cases)."""
+        either = self.t("queue.filter_or")
+        names = either.join(self.t(f"status.{s.value}") for s in Status if s.value in statuses)
+        levels = either.join(self.t(f"severity.{s.value}") for s in Severity if s.value in severities)
+        if names and levels:
+            return Text(self.t("queue.filter_shows_both", statuses=names, severities=levels))
+        if names:
+            return Text(self.t("queue.filter_shows_statuses", statuses=names))
+        if levels:
+            return Text(self.t("queue.filter_shows_severities", severities=levels))
+        return Text(self.t("queue.filter_shows_all"))
+
+    def _ticked(self) -> tuple[list[str], list[str]]:
+        return (self.query_one("#filter-statuses", TickList).selected,
+                self.query_one("#filter-severities", TickList).selected)
+
+    @on(SelectionList.SelectedChanged)
+    def _changed(self) -> None:
+        self.query_one("#filter-shown", Static).update(self.shown(*self._ticked()))
+
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
-        statuses = self.query_one("#filter-statuses", SelectionList).selected
-        severities = self.query_one("#filter-severities", SelectionList).selected
+        statuses, severities = self._ticked()
         self.dismiss(replace(self.view, statuses=tuple(statuses), severities=tuple(severities)))
 
     @on(Button.Pressed, "#cancel")

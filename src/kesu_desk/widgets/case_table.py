@@ -4,11 +4,13 @@ million cases open, scroll and jump to the end as fast as a hundred do."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from functools import cache
+from typing import Any, ClassVar, Literal
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, on, work
@@ -19,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kesu_desk.domain.vocabulary import Severity, Status
 from kesu_desk.i18n import t
 from kesu_desk.services.queue import QueueRow
 from kesu_desk.sla import DeadlineState
@@ -54,20 +57,76 @@ Loader = Callable[[PageRequest], list[QueueRow]]
 class Column:
     key: str
     width: int
+    short: bool = False  # the column shows its words' short forms (statuses, severities)
 
 
-def layout(width: int) -> list[Column]:
-    """Column widths for a table ``width`` cells wide; the summary takes what is left."""
-    wide = width >= 120
-    fixed = [
-        Column("number", 16), Column("age", 4), Column("status", 12 if wide else 8),
-        Column("severity", 6 if wide else 4), Column("department", 5),
-        Column("customer", 12 if wide else 8), Column("summary", 0), Column("due", 9 if wide else 7),
-        Column("handler", 10 if wide else 6),
+# Columns given up, first first, when the table is too narrow for them all and a summary of
+# SUMMARY_MIN cells; the case number, status, severity and deadline always stay.
+GIVEN_UP_FIRST = ("age", "department", "handler", "customer")
+SUMMARY_MIN = 16
+WIDE = 110  # from this table width on, columns are wide and words in full (120×40 is wide)
+URGENT_MARK = "‼"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The table's words in one language: column headers, and statuses and severities in full
+    and in short (the catalogue's queue.status_short, queue.severity_short)."""
+
+    headers: dict[str, str]
+    statuses: dict[Status, tuple[str, str]]
+    severities: dict[Severity, tuple[str, str]]
+
+    @staticmethod
+    @cache
+    def of(lang: str) -> Words:
+        keys = ("number", "age", "status", "severity", "department", "customer", "summary", "due", "handler")
+        return Words(
+            headers={k: t(f"queue.col_{k}", lang) for k in keys},
+            statuses={s: (t(f"status.{s.value}", lang), t(f"queue.status_short.{s.value}", lang)) for s in Status},
+            severities={s: (t(f"severity.{s.value}", lang), t(f"queue.severity_short.{s.value}", lang))
+                        for s in Severity},
+        )
+
+
+def _widest(texts: Iterable[str]) -> int:
+    return max(cell_len(text) for text in texts)
+
+
+def _worded(key: str, words: dict[Any, tuple[str, str]], header: str, wide: bool, extra: int = 0) -> Column:
+    """A column of words: in full when the table is wide and the longest fits in 14 cells, else
+    in short; never narrower than its header."""
+    full = _widest(f for f, _ in words.values()) + extra
+    if wide and full <= 14:
+        return Column(key, max(full, cell_len(header)))
+    return Column(key, max(_widest(s for _, s in words.values()) + extra, cell_len(header)), short=True)
+
+
+def layout(width: int, words: Words) -> list[Column]:
+    """Column widths for a table ``width`` cells wide: the summary takes what is left, and
+    columns are given up (GIVEN_UP_FIRST) rather than cut to nothing."""
+    wide = width >= WIDE
+    h = words.headers
+
+    def sized(key: str, narrow: int, broad: int) -> Column:
+        return Column(key, max(cell_len(h[key]), broad if wide else narrow))
+
+    columns = [
+        sized("number", 16, 16), sized("age", 4, 4),
+        _worded("status", words.statuses, h["status"], wide),
+        _worded("severity", words.severities, h["severity"], wide, extra=cell_len(URGENT_MARK)),
+        sized("department", 5, 5), sized("customer", 8, 12), Column("summary", 0),
+        sized("due", 7, 9), sized("handler", 9, 12),
     ]
-    used = sum(c.width for c in fixed) + len(fixed) - 1
-    summary = max(6, width - used)
-    return [Column(c.key, summary) if c.key == "summary" else c for c in fixed]
+    summary = 0
+    for given_up in (None, *GIVEN_UP_FIRST):
+        columns = [c for c in columns if c.key != given_up]
+        summary = width - sum(c.width for c in columns) - (len(columns) - 1)
+        if summary >= SUMMARY_MIN:
+            break
+    if summary <= 0:  # narrower than the columns that always stay: they are cut on the right
+        return [c for c in columns if c.key != "summary"]
+    return [replace(c, width=summary) if c.key == "summary" else c for c in columns]
 
 
 def age(registered: datetime, now: datetime) -> str:
@@ -92,8 +151,10 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
         "case-table--header", "case-table--cursor", "case-table--overdue", "case-table--at-risk",
         "case-table--on-time", "case-table--urgent", "case-table--pending",
     }
+    # Columns always fit the width (layout): nothing to scroll sideways to, and no horizontal
+    # scrollbar to hide the last row under.
     DEFAULT_CSS = """
-    CaseTable { height: 1fr; }
+    CaseTable { height: 1fr; overflow-x: hidden; scrollbar-size-vertical: 1; }
     CaseTable > .case-table--header { text-style: bold; background: $panel; }
     CaseTable > .case-table--cursor { background: $accent; color: $text; text-style: bold; }
     CaseTable:blur > .case-table--cursor { background: $panel; }
@@ -140,6 +201,7 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
     def __init__(self, lang: str, now: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
+        self.words = Words.of(lang)
         self.now = now
         self.total = 0
         self.open_ended = False  # search results: the total grows while pages come back full
@@ -179,8 +241,13 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
     def row_at(self, index: int) -> QueueRow | None:
         return self._rows.get(index)
 
+    @property
+    def _width(self) -> int:
+        """Cells for the columns: the widget less its scrollbar."""
+        return self.scrollable_content_region.width
+
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.total + 1)  # +1: the header line
+        self.virtual_size = Size(self._width, self.total + 1)  # +1: the header line
 
     def on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
@@ -189,7 +256,7 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
 
     def _visible(self) -> tuple[int, int]:
         top = int(self.scroll_y)
-        return top, top + max(1, self.size.height - 1)
+        return top, top + max(1, self.scrollable_content_region.height - 1)  # -1: the header
 
     def _ensure_loaded(self) -> None:
         if self._loader is None:
@@ -266,11 +333,8 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
 
     # -- drawing -------------------------------------------------------------------------------
 
-    def header_cells(self) -> list[str]:
-        return [t(f"queue.col_{c.key}", self.lang) for c in layout(self.size.width)]
-
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         if y == 0:
             return self._header(width)
         index = int(self.scroll_y) + y - 1
@@ -295,7 +359,7 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("case-table--header")
-        cells = [fit(text, c.width) for text, c in zip(self.header_cells(), layout(width), strict=True)]
+        cells = [fit(self.words.headers[c.key], c.width) for c in layout(width, self.words)]
         return Strip([Segment(fit(" ".join(cells), width), style)], width)
 
     def _row_strip(self, row: QueueRow, selected: bool, width: int) -> Strip:
@@ -304,11 +368,14 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
         if selected:
             base = base + self.get_component_rich_style("case-table--cursor")
         state = row.deadline_state(now)
+        columns = layout(width, self.words)
+        short = {c.key: int(c.short) for c in columns}  # 1: the short form, 0: in full
         texts = {
             "number": row.number,
             "age": age(row.registered_at, now),
-            "status": t(f"status.{row.status.value}", self.lang),
-            "severity": ("‼" if row.urgent else "") + t(f"severity.{row.severity.value}", self.lang),
+            "status": self.words.statuses[row.status][short.get("status", 0)],
+            "severity": (URGENT_MARK if row.urgent else "")
+            + self.words.severities[row.severity][short.get("severity", 0)],
             "department": row.department or "-",
             "customer": one_line(row.customer),
             "summary": one_line(row.summary),
@@ -317,7 +384,7 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
             "handler": one_line(row.handler) or "-",
         }
         segments: list[Segment] = []
-        for i, column in enumerate(layout(width)):
+        for i, column in enumerate(columns):
             if i:
                 segments.append(Segment(" ", base))
             style = base
@@ -361,7 +428,8 @@ class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindin
         self._move_to(self.cursor + step)
 
     def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * max(1, self.size.height - 2))
+        top, bottom = self._visible()
+        self._move_to(self.cursor + direction * max(1, bottom - top - 1))
 
     def action_first(self) -> None:
         self._move_to(0)
