@@ -18,6 +18,7 @@ from textual.widgets.selection_list import Selection
 
 from kesu_desk.domain.vocabulary import Role, Severity, Status
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen
+from kesu_desk.services import preferences
 from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
 from kesu_desk.widgets.keys import DeskFooter
@@ -151,16 +152,16 @@ class QueueScreen(DeskScreen[None]):
             self.total = total
             self.keep_cursor = keep_cursor
 
-    class FiltersNotSaved(Message):
-        """The config file could not take the filters (they apply all the same)."""
-
-        def __init__(self, reason: str) -> None:
+    class OwnView(Message):
+        def __init__(self, view: QueueView) -> None:
             super().__init__()
-            self.reason = reason
+            self.view = view
 
     def __init__(self) -> None:
         super().__init__()
+        # The terminal's default until the user's own view comes from the database.
         self.view = QueueView.load(self.desk.settings.queue_filters.model_dump(mode="json"))
+        self._view_chosen = False  # the user changed the view on this screen
         self._before_overview: QueueView | None = None  # the view to go back to (show_view)
         self.searching = ""
         self._search_timer: Timer | None = None
@@ -175,6 +176,23 @@ class QueueScreen(DeskScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one(CaseTable).focus()
+        self.reload()
+        self._load_own_view()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-own-view")
+    def _load_own_view(self) -> None:
+        """The view this user saved (issue 15: per user, in the database), shown when it comes
+        unless they have changed the view meanwhile."""
+        with outcome(self) as post:
+            saved = preferences.queue_view(self.desk, self.actor)
+            if saved is not None:
+                post(self.OwnView(QueueView.load(saved)))
+
+    @on(OwnView)
+    def _own_view(self, message: OwnView) -> None:
+        if self._view_chosen or message.view == self.view:
+            return
+        self.view = message.view
         self.reload()
 
     # -- what to show ----------------------------------------------------------------------------
@@ -273,23 +291,17 @@ class QueueScreen(DeskScreen[None]):
 
     def _change_view(self, view: QueueView) -> None:
         self._before_overview = None  # the user changed the view: it is theirs now
+        self._view_chosen = True
         self.view = view
         self.reload()
         self._save(view)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue-save")
     def _save(self, view: QueueView) -> None:
-        from kesu_desk.config import save_config_value
-
-        with outcome(self) as post:
-            try:
-                save_config_value("queue_filters", view.saved())
-            except (OSError, ValueError) as error:  # a config file that cannot be read or written
-                post(self.FiltersNotSaved(str(error)))
-
-    @on(FiltersNotSaved)
-    def _filters_not_saved(self, message: FiltersNotSaved) -> None:
-        self.notify(self.t("queue.not_saved", reason=message.reason), severity="warning", markup=False)
+        """Saved as this user's own view (issue 15: the terminal's shared config file made one
+        user's "oldest first" everybody's default)."""
+        with outcome(self):
+            preferences.save_queue_view(self.desk, self.actor, view.saved())
 
     # -- actions ---------------------------------------------------------------------------------
 

@@ -418,6 +418,19 @@ class UserKey(SQLModel, table=True):
     added_at: datetime = Field(default_factory=utcnow)
 
 
+class UserPreference(SQLModel, table=True):
+    """Issue 15: what one desk user chose for themselves (the queue's filters and sort), kept in
+    the database so it follows them to any terminal — and is never another user's default, as a
+    terminal's shared config file was. One row per user and name, the value as JSON."""
+
+    __tablename__ = "user_preferences"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    name: str = Field(max_length=50, primary_key=True)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class OutboxMessage(SQLModel, table=True):
     """Issue 17: an e-mail to a customer, written in the same transaction as the event that
     causes it (registration: the acknowledgement; approval: the outcome; implementation: the
