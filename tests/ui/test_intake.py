@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Label, Select, Static, TextArea
 from uisteps import app_for, field_value, static_text
 
+from casesteps import draft
 from kesu_desk.i18n import catalogue
 from kesu_desk.screens import intake as intake_screen
 from kesu_desk.screens.base import DeskChanged
@@ -689,3 +690,43 @@ async def test_the_f6_text_comes_back_with_a_restored_draft(desk: Desk, people: 
         await pilot.press("f6")
         await settle(desktop, pilot)
         assert desktop.app.screen.query_one("#resolution", Input).value == "当场道歉并重新上了一碗"
+
+
+async def test_ring_to_case_number_in_four_keys_beyond_the_typed_words(
+    desk: Desk, people: dict[str, object]
+) -> None:
+    """Issue 15: ring → case number took 12 keys (n, nine Tabs, F3, Ctrl+S); now n, the number,
+    Enter (straight to "what happened"), the words, F3, Ctrl+S — and a known caller's name is
+    filled in by the lookup, and still reachable with Shift+Tab."""
+    known = cases.register_case(desk, "ag", draft(phone="13800138000", customer_name="李雷"))
+    desktop = Desktop(desk)
+    keys = 0
+    async with desktop.app.run_test(size=(80, 24)) as pilot:
+        await open_intake(desktop, pilot)
+        keys += 1  # n
+        assert desktop.app.focused is not None and desktop.app.focused.id == "phone"
+        await type_text(pilot, "13800138000")
+        await pilot.press("enter")
+        keys += 1
+        assert desktop.app.focused is not None and desktop.app.focused.id == "description"
+        await type_text(pilot, "快递太慢了十天还没到")
+        await settle(desktop, pilot)
+        assert desktop.value("customer_name") == "李雷"  # the caller's card filled it
+        await pilot.press("f3")
+        keys += 1
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        keys += 1
+        await settle(desktop, pilot, 0.1)
+        number = desktop.registered.number
+    assert keys <= 6
+    case = cases.get_case(desk, number)
+    assert case.customer.id == known.customer.id and case.description == "快递太慢了十天还没到"
+    assert case.category == "delivery_late"
+
+
+async def test_tab_from_the_contact_still_walks_every_field_in_order(desk: Desk, people: dict[str, object]) -> None:
+    async with intake_form(desk) as (desktop, pilot):
+        await type_text(pilot, "13800138000")
+        await pilot.press("tab")
+        assert desktop.app.focused is not None and desktop.app.focused.id == FIELDS[1]

@@ -308,6 +308,12 @@ class IntakeScreen(DeskScreen[None]):
             if pending is not None:
                 pending.cancel()
             self._pick_product(event.value)
+        if event.input.id in ("phone", "email") and event.value.strip():
+            # On a call: the caller's number, Enter, and what happened (issue 15: ring to case
+            # number in a few keys). A known caller's card fills the name and class; Shift+Tab
+            # goes back to them, Tab from the contact still walks every field in order.
+            self.query_one("#description").focus()
+            return
         self.focus_next()
 
     # -- the product -----------------------------------------------------------------------------
