@@ -391,7 +391,7 @@ async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Re
         await open_case(app, pilot, duplicate.number)
         await press(app, pilot, "m")
         assert kept.number in screen_text(app)  # offered: the same customer's open case
-        await press(app, pilot, "tab", "enter")  # pick it from the list
+        await press(app, pilot, "tab", "enter", "tab")  # pick it from the list, on to the reason
         await type_text(app, pilot, "same kettle, called twice")
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen), screen_text(app)

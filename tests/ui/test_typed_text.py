@@ -8,12 +8,17 @@ from collections.abc import Callable
 
 import pytest
 from textual import events
-from uisteps import field_value, open_case, press, run_as, settle
+from textual.widgets import OptionList, TextArea
+from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
 
-from casesteps import to_assigned
+from casesteps import to_assigned, to_follow_up
 from kesu_desk.app import KesuDesk
-from kesu_desk.screens.actions import CauseDialog
+from kesu_desk.domain.vocabulary import Status
+from kesu_desk.screens.actions import CauseDialog, MergeDialog
+from kesu_desk.screens.case_detail import CaseScreen
+from kesu_desk.screens.follow_ups import AnswerPad, SurveyScreen
 from kesu_desk.screens.intake import IntakeScreen
+from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView
 
@@ -25,6 +30,53 @@ Register = Callable[..., CaseView]
 async def paste(app: KesuDesk, text: str) -> None:
     """What a terminal sends for a paste (bracketed paste): one event with all the lines."""
     app.post_message(events.Paste(text))
+
+
+# -- item 1: the focus never moves by itself ------------------------------------------------------
+
+
+async def test_the_survey_comment_typed_after_tab_is_saved(desk: Desk, register: Register) -> None:
+    case = to_follow_up(desk, register())
+    async with run_as(desk, "ag") as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "f9", "enter")
+        survey = app.screen
+        assert isinstance(survey, SurveyScreen)
+        await press(app, pilot, "2", "n")
+        assert app.screen.focused is survey.query_one(AnswerPad)  # y/n answered, the focus stays
+        await press(app, pilot, "tab")  # the habitual Tab: on to the comment
+        assert app.screen.focused is survey.query_one("#survey-comments", TextArea)
+        await type_text(app, pilot, "still leaks after the repair")
+        await press(app, pilot, "ctrl+s")
+    view = cases.get_case(desk, case.number)
+    assert view.status is Status.REOPENED and view.satisfaction == 2
+    survey_event = [e for e in view.timeline if e.action == "follow_up"][-1]
+    assert survey_event.comment == "still leaks after the repair"
+    assert survey_event.details["solved"] is False
+
+
+async def test_after_picking_the_case_to_merge_into_tab_goes_to_the_reason(
+    desk: Desk, register: Register
+) -> None:
+    kept = register()
+    duplicate = register()
+    async with run_as(desk, "ag") as (app, pilot):
+        await open_case(app, pilot, duplicate.number)
+        await press(app, pilot, "m")
+        dialog = app.screen
+        assert isinstance(dialog, MergeDialog)
+        await press(app, pilot, "tab", "enter")  # the customer's other open case, picked from the list
+        assert field_value(dialog, "#into") == kept.number
+        assert app.screen.focused is dialog.query_one(OptionList)  # picked: the focus stays
+        await press(app, pilot, "tab")
+        assert app.screen.focused is dialog.query_one("#comment", TextArea)
+        await type_text(app, pilot, "same kettle, called twice")
+        assert field_value(dialog, "#into") == kept.number  # never overwritten by the reason
+        await press(app, pilot, "ctrl+s")
+        assert isinstance(app.screen, CaseScreen), screen_text(app)
+    merged = cases.get_case(desk, duplicate.number)
+    assert (merged.status, merged.closure) == (Status.CLOSED, "merged")
+    assert merged.timeline[-1].comment == "same kettle, called twice"
 
 
 # -- item 3: a multi-line paste into a one-line field ----------------------------------------------------

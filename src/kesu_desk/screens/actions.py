@@ -732,8 +732,8 @@ class MergeDialog(ActionDialog):
 
     @on(OptionList.OptionSelected, "#merge-candidates")
     def _candidate(self, event: OptionList.OptionSelected) -> None:
+        # The focus stays on the list (issue 15): Tab goes on to the reason, as from any field.
         self.query_one("#into", Input).value = event.option.id or ""
-        self.query_one("#comment", TextArea).focus()
 
     def collect(self) -> dict[str, Any]:
         into = self.text("into").upper()
