@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from textual import events
-from textual.widgets import OptionList, TextArea
+from textual.widgets import Input, OptionList, TextArea
 from uisteps import field_value, open_case, press, run_as, screen_text, settle, type_text
 
 from casesteps import to_assigned, to_follow_up
 from kesu_desk.app import KesuDesk
 from kesu_desk.domain.vocabulary import Status
-from kesu_desk.screens.actions import CauseDialog, MergeDialog
+from kesu_desk.screens.actions import CauseDialog, MergeDialog, NoteDialog
 from kesu_desk.screens.case_detail import CaseScreen
 from kesu_desk.screens.follow_ups import AnswerPad, SurveyScreen
 from kesu_desk.screens.intake import IntakeScreen
@@ -77,6 +77,45 @@ async def test_after_picking_the_case_to_merge_into_tab_goes_to_the_reason(
     merged = cases.get_case(desk, duplicate.number)
     assert (merged.status, merged.closure) == (Status.CLOSED, "merged")
     assert merged.timeline[-1].comment == "same kettle, called twice"
+
+
+# -- item 2: Esc asks before typed text is thrown away -----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_escape_asks_before_throwing_a_typed_5w2h_analysis_away(
+    desk: Desk, register: Register, lang: str
+) -> None:
+    view = to_assigned(desk, register())
+    async with run_as(desk, "hq", lang) as (app, pilot):
+        case_screen = await open_case(app, pilot, view.number)
+        await press(app, pilot, "c", "tab")
+        dialog = app.screen
+        assert isinstance(dialog, CauseDialog)
+        assert app.screen.focused is dialog.query_one("#cause-what", Input)
+        await type_text(app, pilot, "seal ring leaks")
+        await press(app, pilot, "escape")
+        assert app.screen is dialog  # still there, with what was typed
+        assert field_value(dialog, "#cause-what") == "seal ring leaks"
+        asked = {"en": "not saved", "zh": "尚未保存"}[lang]
+        assert asked in screen_text(app)
+        await type_text(app, pilot, " at the lid")  # typing on: the next Esc asks again
+        await press(app, pilot, "escape")
+        assert app.screen is dialog
+        assert field_value(dialog, "#cause-what") == "seal ring leaks at the lid"
+        await press(app, pilot, "escape")  # asked, and Esc again: thrown away
+        assert app.screen is case_screen
+    assert cases.get_case(desk, view.number).cause.get("what") in (None, "")
+
+
+async def test_escape_closes_a_dialog_with_nothing_typed_at_once(desk: Desk, register: Register) -> None:
+    view = register()
+    async with run_as(desk, "ag") as (app, pilot):
+        case_screen = await open_case(app, pilot, view.number)
+        await press(app, pilot, "n")
+        assert isinstance(app.screen, NoteDialog)
+        await press(app, pilot, "escape")
+        assert app.screen is case_screen
 
 
 # -- item 3: a multi-line paste into a one-line field ----------------------------------------------------

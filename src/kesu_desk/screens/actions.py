@@ -243,6 +243,9 @@ class ActionDialog(DeskModal[CaseView | None]):
         box.add_class("-shown")
         self.show_error("")
 
+    def say_unsaved(self, message: str) -> None:
+        self.show_error(message, error=False)
+
     def show_error(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#dialog-error", Static)
         box.update(Text(message))

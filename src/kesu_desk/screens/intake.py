@@ -758,6 +758,8 @@ class ResolveDialog(DeskModal[tuple[str, str | None]]):
         Binding("ctrl+s", "confirm", "Register and close", id="intake.resolve_confirm", priority=True),
     ]
 
+    KEEPS_TYPED = True  # told to the form as it is typed: Esc loses nothing
+
     def __init__(self, text: str, kept: Callable[[str], None]) -> None:
         super().__init__()
         self.text = text
