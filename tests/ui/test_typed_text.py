@@ -149,3 +149,34 @@ async def test_a_multi_line_paste_into_the_intake_form_keeps_every_line(desk: De
         await paste(app, "Wang\nXiaoming")
         await settle(app, pilot)
         assert field_value(intake, "#customer_name") == "Wang Xiaoming"
+
+
+# -- item 4: what the lookup filled in follows the lookup ---------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "new_customer"), [("en", "New customer"), ("zh", "新客户")])
+@pytest.mark.parametrize("correction", [
+    ["backspace"] * 11 + list("13912345678"),  # the whole number typed again
+    ["left", "left", "left", "backspace", "7"],  # one digit in the middle corrected
+])
+async def test_a_corrected_phone_takes_the_filled_in_name_and_class_away(
+    desk: Desk, register: Register, lang: str, new_customer: str, correction: list[str]
+) -> None:
+    register(customer_name="华东家电批发有限公司", customer_class="a_dealer", phone="13139916801")
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "n")
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await pilot.press(*"13139916801")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert field_value(intake, "#customer_name") == "华东家电批发有限公司"
+        assert field_value(intake, "#customer_class") == "a_dealer"
+        for key in correction:  # keys as typed, no pause between them
+            await pilot.press(key)
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert new_customer in screen_text(app)
+        assert field_value(intake, "#customer_name") == ""  # not the other caller's name
+        assert field_value(intake, "#customer_class") == "end_user"
