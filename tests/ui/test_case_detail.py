@@ -208,7 +208,7 @@ async def test_another_terminals_change_reloads_the_case_and_keeps_what_is_typed
         app.action_refresh()
         await settle(app, pilot)
         assert field_value(app.screen, "#text") == "half a note"
-        await press(app, pilot, "escape")
+        await press(app, pilot, "escape", "escape")  # the first Esc says the note is not saved
         assert app.screen is screen
         assert "customer called the supervisor" in screen_text(app)
 
@@ -391,7 +391,7 @@ async def test_a_duplicate_is_merged_into_the_case_kept(desk: Desk, register: Re
         await open_case(app, pilot, duplicate.number)
         await press(app, pilot, "m")
         assert kept.number in screen_text(app)  # offered: the same customer's open case
-        await press(app, pilot, "tab", "enter")  # pick it from the list
+        await press(app, pilot, "tab", "enter", "tab")  # pick it from the list, on to the reason
         await type_text(app, pilot, "same kettle, called twice")
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen), screen_text(app)

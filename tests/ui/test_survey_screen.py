@@ -81,7 +81,9 @@ async def test_a_satisfied_customer_closes_the_case(desk: Desk, register: Regist
 
         await press(app, pilot, "5")  # the score is one key
         assert "[5]" in static_text(app, "AnswerPad") and "5 = very satisfied" in static_text(app, "AnswerPad")
-        await press(app, pilot, "y")  # solved, and on to the comments
+        await press(app, pilot, "y")  # solved; the focus stays, Tab goes on to the comments
+        assert app.screen.focused is survey.query_one(AnswerPad)
+        await press(app, pilot, "tab")
         assert app.screen.focused is survey.query_one("#survey-comments", TextArea)
         await pilot.press(*"thanks, all good")
         await press(app, pilot, "ctrl+s")
@@ -105,7 +107,7 @@ async def test_a_dissatisfied_customer_sends_the_case_back_to_its_department(
     case = to_follow_up(desk, register())
     async with run_as(desk, "ag") as (app, pilot):
         await open_survey(app, pilot)
-        await press(app, pilot, "2", "n")
+        await press(app, pilot, "2", "n", "tab")
         await pilot.press(*"still leaks")
         await press(app, pilot, "ctrl+s")
 
@@ -174,7 +176,7 @@ async def test_a_change_meanwhile_is_shown_and_the_answers_are_kept_to_save_agai
     case = to_follow_up(desk, register())
     async with run_as(desk, "ag") as (app, pilot):
         survey = await open_survey(app, pilot)
-        await press(app, pilot, "4", "y")
+        await press(app, pilot, "4", "y", "tab")
         await pilot.press(*"fine")
         cases.record_no_answer(desk, "sup", case.number)  # a colleague's call, a moment earlier
         await press(app, pilot, "ctrl+s")
@@ -203,7 +205,7 @@ async def test_a_handler_is_refused_the_list_and_the_survey(desk: Desk, register
         survey = SurveyScreen(item)
         await app.push_screen(survey)
         await settle(app, pilot)
-        await press(app, pilot, "5", "y")
+        await press(app, pilot, "5", "y", "tab")
         await pilot.press(*"ok")
         await press(app, pilot, "ctrl+s")
         assert "A handler may not record the follow-up survey." in message(app)

@@ -243,6 +243,9 @@ class ActionDialog(DeskModal[CaseView | None]):
         box.add_class("-shown")
         self.show_error("")
 
+    def say_unsaved(self, message: str) -> None:
+        self.show_error(message, error=False)
+
     def show_error(self, message: str, *, error: bool = True) -> None:
         box = self.query_one("#dialog-error", Static)
         box.update(Text(message))
@@ -732,8 +735,8 @@ class MergeDialog(ActionDialog):
 
     @on(OptionList.OptionSelected, "#merge-candidates")
     def _candidate(self, event: OptionList.OptionSelected) -> None:
+        # The focus stays on the list (issue 15): Tab goes on to the reason, as from any field.
         self.query_one("#into", Input).value = event.option.id or ""
-        self.query_one("#comment", TextArea).focus()
 
     def collect(self) -> dict[str, Any]:
         into = self.text("into").upper()

@@ -35,7 +35,7 @@ from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
 from kesu_desk.widgets.desk_list import REDRAW_SECONDS, DeskList, deadline_cell, list_bindings
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
-from kesu_desk.widgets.text import ControlPictures, one_line, plain
+from kesu_desk.widgets.text import ControlPictures, OneLineInput, one_line, plain
 from kesu_desk.widgets.timeline import range_note, remedies_text, remedy_text
 
 # The inbox is small (what one person approves in a day); a runaway one stops here.
@@ -78,7 +78,7 @@ class ApproveBatchDialog(DeskModal[str | None]):
             with VerticalScroll(id="inbox-dialog-items"):
                 yield Static(lines)
             yield Static(Text(self.t("inbox.comment")), classes="inbox-dialog-label")
-            yield Input(id="inbox-comment", compact=True, placeholder=self.t("inbox.comment_placeholder"),
+            yield OneLineInput(id="inbox-comment", compact=True, placeholder=self.t("inbox.comment_placeholder"),
                         highlighter=ControlPictures())
             yield Static(Text(self.t("inbox.approve_hint", shortcut=key_of(self, "approvals.confirm"))),
                          classes="inbox-dialog-hint")

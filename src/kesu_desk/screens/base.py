@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.events import Mount
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
 from kesu_desk.services.desk import Desk
-from kesu_desk.widgets.keys import localise_bindings
+from kesu_desk.widgets.keys import key_of, localise_bindings
 from kesu_desk.widgets.outcomes import Failed, RelaysWorkerFailures
 from kesu_desk.widgets.textual_private import crop_repaints
 
@@ -97,11 +101,54 @@ class DeskScreen(_DeskMixin, Screen[ResultT]):
 
 
 class DeskModal(_DeskMixin, ModalScreen[ResultT]):
-    """A dialog over a screen; Esc closes it without doing anything."""
+    """A dialog over a screen; Esc closes it without doing anything. When that would throw away
+    text typed in it, the first Esc says so and the dialog stays; a second Esc closes it (typing
+    on asks again)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back", id="modal.cancel"),
     ]
+    # A dialog whose caller keeps what is typed as it is typed (the intake's F6 text) loses
+    # nothing on Esc, so it does not ask.
+    KEEPS_TYPED: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._opened_with: dict[Widget, str] = {}  # each text field as the dialog opened
+        self._asked_to_leave = False
+
+    @on(Mount)
+    def _remember_what_was_there(self) -> None:
+        self._opened_with = {field: _typed(field) for field in self.query("Input, TextArea")}
+
+    def unsaved_text(self) -> bool:
+        """Whether a text field holds something typed since the dialog opened (a value it
+        opened with, such as a cause recorded earlier, is not the user's to lose here)."""
+        if self.KEEPS_TYPED:
+            return False
+        return any(_typed(field) != self._opened_with.get(field, "") for field in self.query("Input, TextArea"))
 
     def action_cancel(self) -> None:
+        if not self._asked_to_leave and self.unsaved_text():
+            self._asked_to_leave = True
+            self.say_unsaved(self.t("dialog.leave_unsaved", shortcut=key_of(self, "modal.cancel")))
+            return
         self.dismiss(None)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typing_on(self) -> None:
+        if self._asked_to_leave:
+            self._asked_to_leave = False
+            self.say_unsaved("")
+
+    def say_unsaved(self, message: str) -> None:
+        """Show that Esc would lose what is typed (``""``: typing went on, the question is
+        gone). A dialog with a message line of its own shows it there."""
+        if message:
+            self.notify(message, severity="warning")
+
+
+def _typed(field: Widget) -> str:
+    text = field.text if isinstance(field, TextArea) else cast(Input, field).value
+    return text.strip()

@@ -244,8 +244,8 @@ class AnswerPad(Static, can_focus=True):
 
 
 class SurveyScreen(DeskScreen[None]):
-    """One follow-up call: read the script, press the score (1–5), y/n for solved, type comments,
-    Ctrl+S saves; F4 records a call nobody answered."""
+    """One follow-up call: read the script, press the score (1–5), y/n for solved, Tab to the
+    comments and type them, Ctrl+S saves; F4 records a call nobody answered."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="survey.back"),
@@ -448,8 +448,9 @@ class SurveyScreen(DeskScreen[None]):
             return
         self.solved = solved
         self.leaving = False
+        # The focus stays on the answers (issue 15): a jump nobody sees sent the habitual Tab
+        # away from the comments. Tab goes to them.
         self._show_answers()
-        self.query_one("#survey-comments", TypedTextArea).focus()
 
     @property
     def comments(self) -> str:

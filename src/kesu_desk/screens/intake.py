@@ -59,7 +59,7 @@ from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter, key_of
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.suggestion_panel import SuggestionPanel
-from kesu_desk.widgets.text import ControlPictures, TypedTextArea
+from kesu_desk.widgets.text import ControlPictures, OneLineInput, TypedTextArea
 
 # Pauses after which the form acts on what was typed (seconds): the customer lookup and the
 # draft on disk as soon as the agent stops, the suggestion a little later (it reads more).
@@ -188,8 +188,8 @@ class IntakeScreen(DeskScreen[None]):
         value = str(self._start[field] or "")
         if restrict is not None and value and not _fully(restrict, value):
             value = ""  # a hand-edited draft must not crash the form
-        return Input(value, placeholder=placeholder, id=field, compact=True, restrict=restrict,
-                     select_on_focus=False, highlighter=ControlPictures())
+        return OneLineInput(value, placeholder=placeholder, id=field, compact=True, restrict=restrict,
+                            select_on_focus=False, highlighter=ControlPictures())
 
     def _select(self, field: str, kind: type[Channel] | type[CustomerClass] | type[Mood] | type[Kind],
                 names: str) -> Select[str]:
@@ -767,6 +767,8 @@ class ResolveDialog(DeskModal[tuple[str, str | None]]):
         Binding("ctrl+s", "confirm", "Register and close", id="intake.resolve_confirm", priority=True),
     ]
 
+    KEEPS_TYPED = True  # told to the form as it is typed: Esc loses nothing
+
     def __init__(self, text: str, kept: Callable[[str], None]) -> None:
         super().__init__()
         self.text = text
@@ -775,9 +777,9 @@ class ResolveDialog(DeskModal[tuple[str, str | None]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="resolve"):
             yield Label(self.t("intake.resolve_title"), markup=False)
-            yield Input(self.text, id="resolution", placeholder=self.t("intake.placeholder.resolution"),
-                        max_length=TEXT_LIMITS["implementation"], select_on_focus=False,
-                        highlighter=ControlPictures())
+            yield OneLineInput(self.text, id="resolution", placeholder=self.t("intake.placeholder.resolution"),
+                               max_length=TEXT_LIMITS["implementation"], select_on_focus=False,
+                               highlighter=ControlPictures())
             yield Label(self.t("intake.resolve_remedy"), markup=False)
             yield Select([(self.t(f"remedy.{r.value}"), r.value) for r in ON_THE_SPOT], id="resolve-remedy",
                          prompt=self.t("intake.resolve_none"), compact=True)

@@ -23,6 +23,7 @@ from kesu_desk.widgets.charts import aligned_table
 from kesu_desk.widgets.form import field_row
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
+from kesu_desk.widgets.text import OneLineInput
 
 
 def table_text(table: Table) -> Text:
@@ -140,10 +141,10 @@ class PeriodDialog(DeskModal[tuple[date, date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="period"):
             yield Static(Text(self.t("review.period_title"), style="bold"))
-            yield field_row(self.t("review.from"), Input(self.start.isoformat(), placeholder="YYYY-MM-DD",
-                                                         id="period-start", compact=True))
-            yield field_row(self.t("review.to"), Input(self.end.isoformat(), placeholder="YYYY-MM-DD",
-                                                       id="period-end", compact=True))
+            yield field_row(self.t("review.from"), OneLineInput(self.start.isoformat(), placeholder="YYYY-MM-DD",
+                                                                id="period-start", compact=True))
+            yield field_row(self.t("review.to"), OneLineInput(self.end.isoformat(), placeholder="YYYY-MM-DD",
+                                                              id="period-end", compact=True))
             yield Static(id="period-error")
             with Horizontal(id="period-buttons"):
                 yield Button(self.t("review.show"), id="period-apply", variant="primary", compact=True)

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from kesu_desk.widgets.text import OneLineInput
+
 
 def field_row(label: str, widget: Widget, *, required: bool = False, id: str | None = None,
               classes: str = "") -> Horizontal:
@@ -36,7 +38,7 @@ def text_area(id: str, text: str = "", placeholder: str = "") -> TextArea:
 
 
 def line_input(id: str, value: str = "", placeholder: str = "") -> Input:
-    return Input(value, placeholder=placeholder, id=id, compact=True)
+    return OneLineInput(value, placeholder=placeholder, id=id, compact=True)
 
 
 def choice(id: str, options: Iterable[tuple[str | Text, Any]], *, prompt: str = "",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual.widgets import TextArea
+from textual import events
+from textual.widgets import Input, TextArea
 
 from kesu_desk.text import CONTROL, pictures, visible, visible_line
 from kesu_desk.widgets.textual_private import StyledOnceTextArea
@@ -44,6 +45,33 @@ class ControlPictures(Highlighter):
 
     def highlight(self, text: Text) -> None:
         text.plain = pictures(text.plain)
+
+
+def one_line_paste(text: str) -> str:
+    """What a paste puts in a one-line field: every line of it, joined with spaces (blank lines
+    and the spaces around each line left out); a one-line paste as it is."""
+    lines = text.splitlines()
+    if len(lines) <= 1:
+        return text.rstrip("\r\n")
+    return " ".join(line.strip() for line in lines if line.strip())
+
+
+class OneLineInput(Input):
+    """A one-line field. Textual's Input keeps only the first line of a paste and drops the
+    rest unsaid; this one keeps every line, joined with spaces, so what the user sees is all they
+    pasted."""
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()  # not Input's own paste, which keeps the first line
+        text = one_line_paste(event.text)
+        if not text:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *selection)
 
 
 class TypedTextArea(StyledOnceTextArea):
