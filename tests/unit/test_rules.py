@@ -549,3 +549,27 @@ def test_a_grievance_stays_a_complaint_and_a_kind_the_agent_chose_is_not_advised
     assert suggest("我想咨询一下，净水器坏了怎么还没人来修", rules=rules, today=TODAY).kind is None
     told = suggest("我想咨询一下，这款净水器多少钱？", rules=rules, today=TODAY, kind="inquiry")
     assert told.kind is None and told.department == "SALES"
+
+
+# -- issue 14: a problem the caller denies is not one they complain of -----------------------------
+
+
+@pytest.mark.parametrize(("text", "department", "absent"), [
+    ("不是质量问题，是快递员态度太差", "CS", "qa-defect"),
+    ("产品没有任何质量问题，就是价格太贵", "SALES", "qa-defect"),
+    ("It isn't broken, but the delivery was two weeks late", "LOG", "qa-defect"),
+    ("No está roto, pero llegó con dos semanas de retraso", "LOG", "log-transit-damage"),
+])
+def test_a_denied_problem_does_not_count(rules: RuleSet, text: str, department: str, absent: str) -> None:
+    s = suggest(text, rules=rules, today=TODAY)
+    assert s.department == department and absent not in {r.rule_id for r in s.reasons}
+
+
+@pytest.mark.parametrize(("text", "department"), [
+    ("这是不是质量问题？用了两天就坏了", "QA"),  # a question, not a denial
+    ("没有发票", "FIN"),  # what is missing is the complaint
+    ("没有热水", "FAC"),
+    ("There was not a towel in the room", "FAC"),
+])
+def test_what_is_missing_or_asked_still_counts(rules: RuleSet, text: str, department: str) -> None:
+    assert suggest(text, rules=rules, today=TODAY).department == department

@@ -57,6 +57,33 @@ _WORD_CHAR = re.compile(r"[a-z0-9]")
 _HONORIFIC = re.compile("贵(?=店|公司|司|方|餐厅|饭店|酒店|单位|厂|平台|商场|超市|门店|品牌|部门)")
 
 
+# A problem the caller denies is not one they complain of: "不是质量问题", "并非产品缺陷", "没有任何
+#质量问题", "it isn't broken", "the box was not damaged", "no está roto". Only a denial of what
+# something IS, right before the word: "没有发票" (no invoice was given), "there is not a towel"
+# and "no hay agua caliente" say what is missing — a complaint — and still count.
+_DENIED = re.compile(
+    r"(?:(?<!是)(?<!难道)不是|并非|不存在)$"
+    r"|(?<!there\s)\b(?:is|was|are|were)(?:\s+not|n['’]t)\s+(?:(?:a|an|the)\s+)?$"
+    r"|\bit['’]s\s+not\s+(?:(?:a|an|the)\s+)?$"
+    r"|\bno\s+(?:es|esta|estaba|era|fue|son|estan|estaban)\s+(?:(?:un|una|el|la)\s+)?$"
+)
+_DENIED_PROBLEM = re.compile(r"(?:没有|没)(?:任何|什么)?$")  # 没有(任何)质量问题: "no X problem"
+_PROBLEM = ("问题", "毛病")
+_DENIAL_REACH = 24  # characters before a word where its denial is looked for
+_DENIAL_CUES = ("不是", "并非", "不存在", "没", "not", "n't", "n’t", "no ")
+
+
+def denied(text: str, first: int, last: int) -> bool:
+    """Whether the word at text[first:last + 1] is denied by what comes right before it."""
+    start = max(0, first - _DENIAL_REACH)
+    window = text[start:first]
+    if not any(cue in window for cue in _DENIAL_CUES):
+        return False  # most words: nothing that could deny them (the patterns cost more)
+    if _DENIED.search(text, start, first):
+        return True
+    return text.startswith(_PROBLEM, last + 1) and bool(_DENIED_PROBLEM.search(text, start, first))
+
+
 def reading(folded: str) -> str:
     """The folded text as a reader understands it before keywords are looked for: an honorific
     贵 becomes 你们 ("贵店的面" is "your shop's noodles")."""
@@ -204,6 +231,8 @@ class _Compiled:
             first = last - len(word) + 1
             if _needs_boundary(word[0]) and first > 0 and _WORD_CHAR.match(text[first - 1]):
                 continue
+            if denied(text, first, last):
+                continue  # "不是质量问题", "it isn't broken": not a complaint of that
             postings = self.prefixes.get(word, ())
             if not (_needs_boundary(word[-1]) and last + 1 < len(text) and _WORD_CHAR.match(text[last + 1])):
                 postings += self.exact.get(word, ())
