@@ -243,6 +243,9 @@ class CaseCount(SQLModel, table=True):
     status: str = Field(primary_key=True, max_length=16)
     department: str = Field(default="", primary_key=True, max_length=16)  # "" = not assigned
     severity: int = Field(primary_key=True)
+    # Issue 16: on PostgreSQL each connection adds to its own of 16 rows (pg_backend_pid() % 16),
+    # so concurrent registrations do not wait on one row; readers add the shards up.
+    shard: int = Field(default=0, primary_key=True)
     n: int = 0
 
 
