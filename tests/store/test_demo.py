@@ -413,3 +413,15 @@ def test_the_rules_send_demo_complaints_where_the_demo_sent_them(demo: tuple[Des
           f"(zh {share['zh']:.1%}, en/es {share['en/es']:.1%})")
     assert len(sample) > CASES // 4
     assert overall >= 0.9 and min(share.values()) >= 0.9, share
+
+
+def test_only_what_was_shipped_has_an_order_number_and_a_purchase_date(demo: tuple[Desk, DemoReport]) -> None:
+    """A dish eaten in the restaurant, a night in a hotel room or a rude agent has no online order."""
+    desk, _ = demo
+    served = ("宫保鸡丁", "水煮鱼", "麻婆豆腐", "烤鸭", "炒饭", "kung pao", "boiled fish", "mapo", "peking duck",
+              "fried rice", "pollo", "pescado", "tofu", "pato", "arroz frito", "房", "room", "habitación")
+    cases = rows(desk, "SELECT number, product, order_no, purchase_date FROM cases")
+    not_shipped = [c for c in cases if not c[1] or found(c[1], served)]
+    assert len(not_shipped) > CASES // 10
+    assert [c for c in not_shipped if c[2] or c[3]] == []
+    assert any(c[2] and c[3] for c in cases)

@@ -34,6 +34,7 @@ from kesu_desk.demo.texts import (
     LANGS,
     NOT_FOUNDED,
     NOT_FOUNDED_AT,
+    NOT_FOUNDED_FOR,
     OFFERINGS,
     OPENERS,
     PREVENTION,
@@ -156,7 +157,9 @@ def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]
                 "sev_lo": 2 if danger else cat.severities[0],
                 "sev_n": 2 if danger else cat.severities[1] - cat.severities[0] + 1,
                 "product": product,
-                "has_product": int(has_product),
+                # Bought and shipped: an order number and a purchase date (a dish or a night in a
+                # hotel room is not ordered from the online shop).
+                "ordered": int("shipped" in offering.traits),
                 "batch": int(cat.batch and has_product and setting != RESTAURANT),
                 "hot": int(hot),
                 "description": description,
@@ -175,7 +178,8 @@ def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]
                 "implementation": IMPLEMENTED_AT.get((remedy, setting), IMPLEMENTED[remedy])[lang],
                 "accountability": ACCOUNTABILITY[lang],
                 "prevention": PREVENTION_AT.get((dept, setting), PREVENTION[dept])[lang],
-                "not_founded": rng.choice(NOT_FOUNDED_AT.get((dept, setting), NOT_FOUNDED[dept])[lang]),
+                "not_founded": rng.choice(NOT_FOUNDED_AT.get(
+                    (dept, setting), NOT_FOUNDED_FOR.get(cat.code, NOT_FOUNDED[dept]))[lang]),
                 "survey_good": rng.choice(SURVEY_GOOD[lang]),
                 "survey_bad": rng.choice(SURVEY_BAD[lang]),
                 "returned": RETURNED[lang][0 if remedy in MONEY_REMEDIES else 1],

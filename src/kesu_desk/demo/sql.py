@@ -320,11 +320,11 @@ class Sql:
             ("customer_id", f"({self.first_customer} + tp.cbase + dc.k)"),
             ("customer_class", self.customer_class("dc.k", "tp.ca", "tp.cs")),
             ("product", "tp.product"),
-            ("order_no", f"(CASE WHEN tp.has_product = 1 THEN dy.so || "
+            ("order_no", f"(CASE WHEN tp.ordered = 1 THEN dy.so || "
                          f"substr({self.text('1000000 + (dc.h4 / 13) % 1000000')}, 2) ELSE '' END)"),
             ("batch", "(CASE WHEN tp.batch = 0 THEN '' WHEN tp.hot = 1 AND (dc.h4 / 17) % 10 < 7 "
                       f"THEN 'L24017' ELSE 'L' || {self.text('24001 + (dc.h4 / 17) % 48')} END)"),
-            ("purchase_date", f"(CASE WHEN tp.has_product = 1 THEN "
+            ("purchase_date", f"(CASE WHEN tp.ordered = 1 THEN "
                               f"{self.date(f'dy.e0 + 43200 - (1 + (dc.h4 / 19) % 90) * {DAY}')} END)"),
             ("category", "tp.category"),
             ("severity", "dc.sev"),
@@ -452,10 +452,10 @@ TEMP_TABLES: dict[str, str] = {
                 + ", ".join(f"s{j} BIGINT" for j in range(WORDS)),
     "demo_name": "k INTEGER PRIMARY KEY, name TEXT, tok TEXT",
     "demo_tpl": "t INTEGER PRIMARY KEY, " + ", ".join(
-        f"{c} {'BIGINT' if c in ('amount',) else 'INTEGER' if c in ('lang', 'dept_idx', 'danger', 'sev_lo', 'sev_n', 'has_product', 'batch', 'hot', 'money', 'start', 'share', 'nl', 'cbase', 'cn', 'ca', 'cs', 'cf', 'dbase', 'dn', 'pbase', 'pn') else 'TEXT'}"
+        f"{c} {'BIGINT' if c in ('amount',) else 'INTEGER' if c in ('lang', 'dept_idx', 'danger', 'sev_lo', 'sev_n', 'ordered', 'batch', 'hot', 'money', 'start', 'share', 'nl', 'cbase', 'cn', 'ca', 'cs', 'cf', 'dbase', 'dn', 'pbase', 'pn') else 'TEXT'}"
         for c in (
             "lang", "category", "dept", "dept_idx", "danger", "sev_lo", "sev_n", "product",
-            "has_product", "batch", "hot", "description", "request", "remedy", "money", "amount",
+            "ordered", "batch", "hot", "description", "request", "remedy", "money", "amount",
             "fishbone", "cause_what", "cause_why", "cause_where", "cause_who", "cause_how",
             "cause_how_much", "proposal", "implementation", "accountability", "prevention",
             "not_founded", "survey_good", "survey_bad", "returned", "refused", "closed", "tokens",

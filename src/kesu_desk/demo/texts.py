@@ -817,6 +817,23 @@ CLOSED_BY_SUPERVISOR = {
 }
 URGENT_AT_REGISTRATION = "urgent at registration"  # what services.cases.register_in writes
 
+# category → why a complaint was not founded, where the department's reason would not fit it
+NOT_FOUNDED_FOR: dict[str, dict[str, tuple[str, ...]]] = {
+    "transit_damage": {"zh": ("签收时外包装完好，客户已当面验货签字。",),
+                       "en": ("The parcel was intact at delivery; the customer checked and signed.",),
+                       "es": ("El paquete llegó intacto; el cliente lo revisó y firmó.",)},
+    "wrong_or_missing_item": {"zh": ("经核对出库记录和称重，发货与订单一致。",),
+                              "en": ("Dispatch records and weight match the order.",),
+                              "es": ("El registro de salida y el peso coinciden con el pedido.",)},
+    "installation_support": {"zh": ("经回访核实，安装符合规范。",), "en": ("Checked: the installation meets the standard.",),
+                             "es": ("Comprobado: la instalación cumple la norma.",)},
+    "spare_parts": {"zh": ("经核实配件已按时发给经销商，客户尚未去取。",),
+                    "en": ("The part reached the dealer on time; the customer has not collected it.",),
+                    "es": ("El repuesto llegó a tiempo al distribuidor; el cliente no lo ha recogido.",)},
+    "not_as_described": {"zh": ("经核对，产品参数与页面描述一致。",), "en": ("Checked: the product matches its description.",),
+                         "es": ("Comprobado: el producto coincide con su descripción.",)},
+}
+
 # -- where the default wording above does not fit: per setting (a dish is not replaced by "a new
 # unit of the same model", a hotel room is not investigated on the assembly line) ---------------
 
