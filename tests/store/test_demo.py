@@ -438,3 +438,17 @@ def test_the_closed_demo_cases_rarely_second_guess_the_rules(demo: tuple[Desk, D
     differing = sum(o is not None for o in opinions)
     print(f"second opinion differs from the rules for {differing} of {len(sample)} demo texts")
     assert differing <= len(sample) // 20
+
+
+def test_no_dealer_serves_a_restaurant_guest_or_a_hotel_guest(demo: tuple[Desk, DemoReport]) -> None:
+    """"Who sells, serves" is the maker's rule: a dish or a hotel room is nobody's dealer's (the case
+    would otherwise send the guest to a dealer for spare parts)."""
+    desk, _ = demo
+    served = ("宫保鸡丁", "水煮鱼", "麻婆豆腐", "烤鸭", "炒饭", "kung pao", "boiled fish", "mapo", "peking duck",
+              "fried rice", "pollo", "pescado", "tofu", "pato", "arroz frito", "房", "room", "habitación")
+    cases = rows(desk, "SELECT k.product, c.customer_class, c.dealer_id FROM cases k "
+                       "JOIN customers c ON c.id = k.customer_id")
+    guests = [c for c in cases if found(c[0], served)]
+    assert len(guests) > CASES // 20
+    assert [c for c in guests if c[1] in ("a_dealer", "sub_dealer") or c[2] is not None] == []
+    assert any(c[2] is not None for c in cases)  # the maker's customers still have their dealers

@@ -27,7 +27,9 @@ from kesu_desk.demo.texts import (
     ES_DEALER,
     ES_FIRST,
     ES_LAST,
+    FACTORY,
     FAULTS,
+    HOTLINE,
     IMPLEMENTED,
     IMPLEMENTED_AT,
     LANG_SHARE,
@@ -46,6 +48,7 @@ from kesu_desk.demo.texts import (
     REQUESTS_AT,
     RESTAURANT,
     RETURNED,
+    STORE,
     SURVEY_BAD,
     SURVEY_GOOD,
     ZH_CITIES,
@@ -160,6 +163,9 @@ def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]
                 # Bought and shipped: an order number and a purchase date (a dish or a night in a
                 # hotel room is not ordered from the online shop).
                 "ordered": int("shipped" in offering.traits),
+                # Sold through dealers ("who sells, serves", seed 002): the maker's goods, its
+                # store and hotline; not the restaurant, the hotel, the food or the books.
+                "dealt": int(setting in (FACTORY, STORE, HOTLINE)),
                 "batch": int(cat.batch and has_product and setting != RESTAURANT),
                 "hot": int(hot),
                 "description": description,
