@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from kesu_desk.demo.paths import BUCKETS, Profile, profiles
 from kesu_desk.demo.texts import (
     ACCOUNTABILITY,
-    BRAND,
     CATEGORIES,
     CAUSES,
+    CAUSES_AT,
     CLOSED_BY_SUPERVISOR,
     CLOSERS,
     DEPARTMENTS,
@@ -27,18 +27,28 @@ from kesu_desk.demo.texts import (
     ES_DEALER,
     ES_FIRST,
     ES_LAST,
-    FOODS,
+    FACTORY,
+    FAULTS,
+    HOTLINE,
     IMPLEMENTED,
-    ITEMS,
+    IMPLEMENTED_AT,
     LANG_SHARE,
     LANGS,
     NOT_FOUNDED,
+    NOT_FOUNDED_AT,
+    NOT_FOUNDED_FOR,
+    OFFERINGS,
     OPENERS,
     PREVENTION,
+    PREVENTION_AT,
     PROPOSALS,
+    PROPOSALS_AT,
     REFUSED,
     REQUESTS,
+    REQUESTS_AT,
+    RESTAURANT,
     RETURNED,
+    STORE,
     SURVEY_BAD,
     SURVEY_GOOD,
     ZH_CITIES,
@@ -47,6 +57,8 @@ from kesu_desk.demo.texts import (
     ZH_SHOP,
     ZH_SURNAMES,
     ZH_TRADES,
+    Fault,
+    Offering,
 )
 from kesu_desk.domain.vocabulary import MONEY_REMEDIES, Remedy, Severity
 from kesu_desk.store.search import index_text
@@ -85,77 +97,95 @@ def _fill_in(text: str, item: str, n: int) -> str:
     return text.replace("{item}", item).replace("{n}", str(n))
 
 
-def _products(lang: str, item: str) -> list[str]:
-    zh, en, es, prefix, _price = ITEMS[item]
-    models = [f"{prefix}-{m}" for m in ("30A", "52S", "80X")]
-    if lang == "zh":
-        return [f"{BRAND['zh']}{zh} {m}" for m in models]
-    if lang == "en":
-        return [f"{BRAND['en']} {en.title()} {m}" for m in models]
-    return [f"{es.capitalize()} {BRAND['es']} {m}" for m in models]
+def fitting(fault: Fault) -> list[Offering]:
+    """The offerings this fault can happen to: those that have all it needs."""
+    return [o for o in OFFERINGS if fault.fits(o)]
+
+
+def _faults() -> dict[str, tuple[list[Fault], list[Fault]]]:
+    """Per category: its everyday faults and its dangerous ones."""
+    by: dict[str, tuple[list[Fault], list[Fault]]] = {c.code: ([], []) for c in CATEGORIES}
+    for fault in FAULTS:
+        by[fault.category][int(fault.danger)].append(fault)
+    return by
 
 
 def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]:
-    """``size`` rows, categories in proportion to their weight; each a complete complaint."""
+    """``size`` rows, categories in proportion to their weight; each a complete complaint about an
+    offering its fault fits, with the remedies, cause and wording of that offering's setting."""
     rows: list[dict[str, Any]] = []
     total = sum(c.weight for c in CATEGORIES)
+    at = LANGS.index(lang)
+    faults = _faults()
     for cat in CATEGORIES:
         count = max(2, round(size * cat.weight / total))
+        everyday, dangerous = faults[cat.code]
         for j in range(count):
-            danger = bool(cat.danger) and j % 12 == 0
-            sentences = (cat.danger if danger else cat.texts)[lang]
-            item_key = rng.choice(cat.items) if cat.items else ""
-            item = str(ITEMS[item_key][LANGS.index(lang)]) if item_key else ""
-            products = _products(lang, item_key) if item_key else [""]
+            danger = bool(dangerous) and j % 12 == 0
+            fault = rng.choice(dangerous if danger else everyday)
+            offering = rng.choice(fitting(fault))
+            setting, dept = offering.setting, cat.department
+            item = offering.item[at]
+            products = [names[at] for names in offering.products()] or [""]
             product = rng.choice(products)
-            sentence = _fill_in(rng.choice(sentences), item, rng.randint(2, 9))
+            sentence = _fill_in(fault.texts[lang], item, rng.randint(2, 9))
             description = rng.choice(OPENERS[lang]) + sentence + rng.choice(CLOSERS[lang])
             if lang == "zh" and not description.endswith(("。", "！", "？")):
                 description += "。" if description[-1] not in "，" else ""
-            remedy = rng.choice(cat.remedies)
-            request = rng.choice(REQUESTS[remedy][lang])
-            price = ITEMS[item_key][4] if item_key else 200
+            remedy = rng.choice(fault.remedies)
+            request = rng.choice(REQUESTS_AT.get((remedy, setting), REQUESTS[remedy])[lang])
+            price = offering.price
             if remedy is R.REFUND:
                 base = price * 100
             elif remedy is R.COMPENSATION:
                 # Food: 2 to 5 times the product's price (DOMAIN.md).
-                base = price * 350 if item_key in FOODS else max(price * 30, 20_000)
+                base = price * 350 if "food" in offering.traits else max(price * 30, 20_000)
             elif remedy is R.DISCOUNT:
                 base = max(price * 20, 5_000)
             else:
                 base = 0
-            cause = CAUSES[cat.department][lang]
+            cause = CAUSES_AT.get((dept, setting), CAUSES[dept])[lang]
             # A few products have one production batch with many complaints: batch problems.
-            hot = cat.batch and item_key in ("rice_cooker", "dumplings", "purifier") and product == products[0]
+            hot = cat.batch and offering.key in ("rice_cooker", "dumplings", "purifier") and product == products[0]
+            has_product = bool(offering.products())
+            fishbone = rng.choice(cat.fishbone).value
             rows.append({
-                "lang": LANGS.index(lang),
+                "fault": FAULTS.index(fault),  # for the tests; not a column of demo_tpl
+                "offering": offering.key,
+                "lang": at,
                 "category": cat.code,
-                "dept": cat.department,
-                "dept_idx": DEPARTMENTS.index(cat.department),
+                "dept": dept,
+                "dept_idx": DEPARTMENTS.index(dept),
                 "danger": int(danger),
                 "sev_lo": 2 if danger else cat.severities[0],
                 "sev_n": 2 if danger else cat.severities[1] - cat.severities[0] + 1,
                 "product": product,
-                "has_product": int(bool(item_key)),
-                "batch": int(cat.batch),
+                # Bought and shipped: an order number and a purchase date (a dish or a night in a
+                # hotel room is not ordered from the online shop).
+                "ordered": int("shipped" in offering.traits),
+                # Sold through dealers ("who sells, serves", seed 002): the maker's goods, its
+                # store and hotline; not the restaurant, the hotel, the food or the books.
+                "dealt": int(setting in (FACTORY, STORE, HOTLINE)),
+                "batch": int(cat.batch and has_product and setting != RESTAURANT),
                 "hot": int(hot),
                 "description": description,
                 "request": request,
                 "remedy": remedy.value,
                 "money": int(remedy in MONEY_REMEDIES),
                 "amount": base,
-                "fishbone": rng.choice(cat.fishbone).value,
-                "cause_what": cause[0] if lang != "zh" else f"{item}{cause[0]}" if item else cause[0],
+                "fishbone": fishbone,
+                "cause_what": f"{item}{cause[0]}" if lang == "zh" and has_product else cause[0],
                 "cause_why": cause[1],
                 "cause_where": cause[2],
                 "cause_who": cause[3],
                 "cause_how": cause[4],
                 "cause_how_much": cause[5],
-                "proposal": PROPOSALS[remedy][lang],
-                "implementation": IMPLEMENTED[remedy][lang],
+                "proposal": PROPOSALS_AT.get((remedy, setting), PROPOSALS[remedy])[lang],
+                "implementation": IMPLEMENTED_AT.get((remedy, setting), IMPLEMENTED[remedy])[lang],
                 "accountability": ACCOUNTABILITY[lang],
-                "prevention": PREVENTION[cat.department][lang],
-                "not_founded": rng.choice(NOT_FOUNDED[lang]),
+                "prevention": PREVENTION_AT.get((dept, setting), PREVENTION[dept])[lang],
+                "not_founded": rng.choice(NOT_FOUNDED_AT.get(
+                    (dept, setting), NOT_FOUNDED_FOR.get(cat.code, NOT_FOUNDED[dept]))[lang]),
                 "survey_good": rng.choice(SURVEY_GOOD[lang]),
                 "survey_bad": rng.choice(SURVEY_BAD[lang]),
                 "returned": RETURNED[lang][0 if remedy in MONEY_REMEDIES else 1],
@@ -163,15 +193,14 @@ def _templates(rng: random.Random, lang: str, size: int) -> list[dict[str, Any]]
                 "closed": CLOSED_BY_SUPERVISOR[lang],
                 "tokens": index_text(description, request, product),
                 # Timeline details, written the way services.cases writes them (json.dumps).
-                "d_assign": f'{{"department": "{cat.department}"}}',
-                "d_cause": '{"fishbone": "{fishbone}"}',
+                "d_assign": f'{{"department": "{dept}"}}',
+                "d_cause": f'{{"fishbone": "{fishbone}"}}',
                 "d_prop1": f'{{"remedy": "{remedy.value}", "approvals_needed": 1}}',
                 "d_prop2": f'{{"remedy": "{remedy.value}", "approvals_needed": 2}}',
                 "d_appr11": f'{{"level": 1, "of": 1, "remedy": "{remedy.value}"}}',
                 "d_appr12": f'{{"level": 1, "of": 2, "remedy": "{remedy.value}"}}',
                 "d_appr22": f'{{"level": 2, "of": 2, "remedy": "{remedy.value}"}}',
             })
-            rows[-1]["d_cause"] = rows[-1]["d_cause"].replace("{fishbone}", rows[-1]["fishbone"])
     rng.shuffle(rows)
     return rows
 

@@ -1,5 +1,6 @@
 """The demo's product catalogue (issue 13): the demo's appliances and foods in three models each,
-the water-purifier maker's purifiers and their filters (spare parts), and the restaurant's dishes."""
+the water-purifier maker's purifiers and their filters (spare parts), the restaurant's dishes and the
+online shop's books: the products the demo's cases name."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ from typing import TYPE_CHECKING
 
 from stdnum import ean
 
-from kesu_desk.demo.texts import BRAND, FOODS, ITEMS
+from kesu_desk.demo.texts import MODELS, OFFERING, OFFERINGS
 from kesu_desk.domain.products import Kind
 from kesu_desk.store.products import ProductRow
 
 if TYPE_CHECKING:
     from kesu_desk.services.desk import Desk
 
-MODELS = ("30A", "52S", "80X")
 # Months of warranty by kind of appliance (China's "三包": at least a year; the big ones longer).
 WARRANTY = {"washer": 36, "fridge": 36, "aircon": 72, "heater": 36}
 PURIFIERS = (  # code, zh, en, es, warranty months, yuan
@@ -54,19 +54,21 @@ def catalogue() -> list[ProductRow]:
                                warranty_months=months, retail_price_cents=yuan * 100, fits=tuple(fits.split()),
                                barcodes=barcodes, retired=None))
 
-    for key, (zh, en, es, prefix, price) in ITEMS.items():
-        for step, model in enumerate(MODELS):
-            code = f"{prefix}-{model}"
-            names = (f"{BRAND['zh']}{zh} {code}", f"{BRAND['en']} {en.title()} {code}",
-                     f"{es.capitalize()} {BRAND['es']} {code}")
-            months = None if key in FOODS else WARRANTY.get(key, 12)
-            add(code, names, Kind.PRODUCT, months, price + step * price // 4)
+    for offering in OFFERINGS:
+        if not offering.prefix:
+            continue
+        for step, (model, names) in enumerate(zip(MODELS, offering.products(), strict=True)):
+            months = None if "food" in offering.traits else WARRANTY.get(offering.key, 12)
+            add(f"{offering.prefix}-{model}", names, Kind.PRODUCT, months, offering.price + step * offering.price // 4)
     for code, zh, en, es, months, yuan in PURIFIERS:
         add(code, (zh, en, es), Kind.PRODUCT, months, yuan)
     for code, zh, en, es, months, yuan, fits in FILTERS:
         add(code, (zh, en, es), Kind.SPARE_PART, months, yuan, fits)
     for code, zh, en, es, yuan in DISHES:
         add(code, (zh, en, es), Kind.PRODUCT, None, yuan)
+    book = OFFERING["book"]
+    for n, names in enumerate(book.products(), start=1):
+        add(f"BK-{n}", names, Kind.PRODUCT, None, book.price)
     return rows
 
 

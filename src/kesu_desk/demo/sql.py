@@ -116,8 +116,16 @@ class Sql:
         # A fifth of the cases come from frequent complainants; the others spread so that
         # nearly every customer has at least one case.
         ordinal = f"((i / 100) * tp.share + {rho} - tp.start)"
-        k = (f"(CASE WHEN h2 % 100 < 20 THEN (h2 / 100) % tp.cf "
-             f"ELSE tp.cf + ({ordinal} * (tp.cn - tp.cf)) / tp.nl END)")
+        drawn = (f"(CASE WHEN h2 % 100 < 20 THEN (h2 / 100) % tp.cf "
+                 f"ELSE tp.cf + ({ordinal} * (tp.cn - tp.cf)) / tp.nl END)")
+        # A dish or a hotel night is not bought through a dealer: such a complaint comes from a
+        # customer no dealer serves (not a dealer; an end user without one, the neighbour's
+        # residue of 31 is never below 25 when this one's is).
+        undealt = (f"(CASE WHEN tp.dealt = 0 AND {drawn} < tp.ca + tp.cs "
+                   f"THEN {drawn} + tp.ca + tp.cs ELSE {drawn} END)")
+        k = (f"(CASE WHEN tp.dealt = 0 AND ({undealt} * 7919) % 100 >= 12 AND ({undealt} * 31) % 100 < 25 "
+             f"THEN (CASE WHEN {undealt} + 1 < tp.cn THEN {undealt} + 1 ELSE {undealt} - 1 END) "
+             f"ELSE {undealt} END)")
         urgent = "(tp.danger = 1 AND h3 % 2 = 0)"
         factor = "(60 + (h4 / 7) % 81)"
 
@@ -320,11 +328,11 @@ class Sql:
             ("customer_id", f"({self.first_customer} + tp.cbase + dc.k)"),
             ("customer_class", self.customer_class("dc.k", "tp.ca", "tp.cs")),
             ("product", "tp.product"),
-            ("order_no", f"(CASE WHEN tp.has_product = 1 THEN dy.so || "
+            ("order_no", f"(CASE WHEN tp.ordered = 1 THEN dy.so || "
                          f"substr({self.text('1000000 + (dc.h4 / 13) % 1000000')}, 2) ELSE '' END)"),
             ("batch", "(CASE WHEN tp.batch = 0 THEN '' WHEN tp.hot = 1 AND (dc.h4 / 17) % 10 < 7 "
                       f"THEN 'L24017' ELSE 'L' || {self.text('24001 + (dc.h4 / 17) % 48')} END)"),
-            ("purchase_date", f"(CASE WHEN tp.has_product = 1 THEN "
+            ("purchase_date", f"(CASE WHEN tp.ordered = 1 THEN "
                               f"{self.date(f'dy.e0 + 43200 - (1 + (dc.h4 / 19) % 90) * {DAY}')} END)"),
             ("category", "tp.category"),
             ("severity", "dc.sev"),
@@ -452,10 +460,10 @@ TEMP_TABLES: dict[str, str] = {
                 + ", ".join(f"s{j} BIGINT" for j in range(WORDS)),
     "demo_name": "k INTEGER PRIMARY KEY, name TEXT, tok TEXT",
     "demo_tpl": "t INTEGER PRIMARY KEY, " + ", ".join(
-        f"{c} {'BIGINT' if c in ('amount',) else 'INTEGER' if c in ('lang', 'dept_idx', 'danger', 'sev_lo', 'sev_n', 'has_product', 'batch', 'hot', 'money', 'start', 'share', 'nl', 'cbase', 'cn', 'ca', 'cs', 'cf', 'dbase', 'dn', 'pbase', 'pn') else 'TEXT'}"
+        f"{c} {'BIGINT' if c in ('amount',) else 'INTEGER' if c in ('lang', 'dept_idx', 'danger', 'sev_lo', 'sev_n', 'ordered', 'dealt', 'batch', 'hot', 'money', 'start', 'share', 'nl', 'cbase', 'cn', 'ca', 'cs', 'cf', 'dbase', 'dn', 'pbase', 'pn') else 'TEXT'}"
         for c in (
             "lang", "category", "dept", "dept_idx", "danger", "sev_lo", "sev_n", "product",
-            "has_product", "batch", "hot", "description", "request", "remedy", "money", "amount",
+            "ordered", "dealt", "batch", "hot", "description", "request", "remedy", "money", "amount",
             "fishbone", "cause_what", "cause_why", "cause_where", "cause_who", "cause_how",
             "cause_how_much", "proposal", "implementation", "accountability", "prevention",
             "not_founded", "survey_good", "survey_bad", "returned", "refused", "closed", "tokens",
