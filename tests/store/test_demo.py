@@ -4,6 +4,7 @@ PostgreSQL when the test database is configured)."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -452,3 +453,15 @@ def test_no_dealer_serves_a_restaurant_guest_or_a_hotel_guest(demo: tuple[Desk, 
     assert len(guests) > CASES // 20
     assert [c for c in guests if c[1] in ("a_dealer", "sub_dealer") or c[2] is not None] == []
     assert any(c[2] is not None for c in cases)  # the maker's customers still have their dealers
+
+
+def test_every_case_keeps_the_rules_suggestion_right_after_its_registration(demo: tuple[Desk, DemoReport]) -> None:
+    """Issue 14: the overview's "suggestions taken" and `rules review` have a history to read."""
+    desk, _ = demo
+    second = rows(desk, "SELECT e.action, e.details FROM case_events e WHERE e.id = "
+                        "(SELECT min(id) FROM case_events WHERE case_id = e.case_id AND action <> 'register')")
+    cases_count = rows(desk, "SELECT count(*) FROM cases")[0][0]
+    assert len(second) == cases_count and {a for a, _ in second} == {"suggestion"}
+    details = json.loads(second[0][1])
+    assert details["taken"] is True and details["suggested"]["department"] == details["chosen"]["department"]
+    assert rows(desk, "SELECT count(*) FROM case_events WHERE action = 'suggestion'")[0][0] == cases_count

@@ -31,6 +31,7 @@ from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.vocabulary import Role
 
 if TYPE_CHECKING:
+    from kesu_desk.rules import RuleSet
     from kesu_desk.services.desk import Desk
 
 # The most cases a demo makes: some ten minutes and 25 GB on SQLite; the days it spreads them
@@ -73,13 +74,14 @@ def generate(
     sqlite = engine.dialect.name == "sqlite"
     now = datetime.now(UTC)
     plan = make_plan(desk, cases, seed, now)
+    rules = desk.rules  # read the departments they may name before the load holds the database
     raw = engine.raw_connection()
     loader = Loader(raw.driver_connection, sqlite)
     build: SearchBuild | None = None
     try:
         refuse_cases(loader)
         with bulk_settings(loader), search_build(loader, plan) as build, transaction(loader):
-            written = _fill(loader, desk, plan, login, now, progress, build)
+            written = _fill(loader, desk, plan, login, now, progress, build, rules)
         if sqlite:
             if loader.value("PRAGMA journal_mode") == "wal":
                 # The load went through the write-ahead log; give its space back.
@@ -98,6 +100,28 @@ def generate(
     demo_products.load(desk, now)  # issue 13: the product catalogue
     demo_dealers.load(desk, now)  # issue 13: the A-class dealers' contracts and allowance ledger
     return DemoReport(*written, seconds=time.perf_counter() - started)
+
+
+# -- the rules' suggestion at registration (issue 14) ---------------------------------------------
+
+
+def _suggestions(plan: Plan, rules: RuleSet) -> list[tuple[int, str]]:
+    """(template, the timeline's details of the rules' suggestion for its text): each case's
+    timeline gets what the rules suggested at its registration, as a desk records it (the agent
+    took it), so the overview's "suggestions taken" and ``kesu-desk rules review`` have a history
+    to read. The rules read each template's text once."""
+    import json
+
+    from kesu_desk.rules import suggest
+    from kesu_desk.services.intake_form import suggested_values
+
+    rows = []
+    for t, template in enumerate(plan.templates):
+        s = suggest(str(template["description"]), rules=rules)
+        chosen = {"department": s.department, "category": s.category, "severity": s.severity.value}
+        details = {"suggested": suggested_values(s), "chosen": chosen, "taken": True}
+        rows.append((t, json.dumps(details, ensure_ascii=False)))
+    return rows
 
 
 # -- users ---------------------------------------------------------------------------------------
@@ -170,7 +194,7 @@ def _stores(loader: Loader, users: set[str], created: Any) -> None:
 
 def _fill(loader: Loader, desk: Desk, plan: Plan, login: str | None, now: datetime,
           progress: Callable[[int], None] | None,
-          build: SearchBuild | None = None) -> tuple[int, int, int]:
+          build: SearchBuild | None = None, rules: RuleSet | None = None) -> tuple[int, int, int]:
     refuse_cases(loader)  # again, now that the database is ours
     pools = _users(loader, login, now)
     first_customer = int(loader.value("SELECT coalesce(max(id), 0) FROM customers")) + 1
@@ -187,6 +211,7 @@ def _fill(loader: Loader, desk: Desk, plan: Plan, login: str | None, now: dateti
     if build is not None:
         build.start(sql, dict(tables))  # a copy: this thread adds to tables
     tables.update(profile_rows(plan.profiles))
+    tables["demo_sugg"] = _suggestions(plan, rules if rules is not None else desk.rules)
     for table, rows in tables.items():
         loader.create(table, rows)
 
@@ -208,7 +233,9 @@ def _fill(loader: Loader, desk: Desk, plan: Plan, login: str | None, now: dateti
         loader.run(sql.cases(), "cases")
         if build is None:
             loader.run(sql.search(), "search")
-        events += loader.run(sql.events(), "events")
+        events += loader.run(sql.events("register"), "registrations")
+        events += loader.run(sql.suggestions(), "suggestions")
+        events += loader.run(sql.events("rest"), "events")
         proposed = int(loader.value("SELECT coalesce(max(id), 0) FROM proposals"))
         loader.run(sql.proposals(), "proposals")
         loader.run(sql.approvals(proposed), "approvals")

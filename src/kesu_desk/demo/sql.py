@@ -386,7 +386,9 @@ class Sql:
                 f"FROM demo_case dc JOIN demo_tpl tp ON tp.t = dc.t "
                 f"JOIN demo_name nm ON nm.k = {name} ORDER BY dc.i")
 
-    def events(self) -> str:
+    def events(self, part: str = "") -> str:
+        """The chunk's events; ``part`` "register": only the registrations, "rest": the others
+        (the rules' suggestion goes between them, issue 14)."""
         two = self.by_mult("st.mult", "dc.two", "dc.two_hi")
         comment = "(CASE st.comment " + " ".join(
             f"WHEN {j} THEN {c}" for j, c in enumerate(COMMENTS)) + " END)"
@@ -410,8 +412,18 @@ class Sql:
             f"{comment}, st.vis, {details} {self.FROM}"
             f"JOIN demo_step st ON st.pid = dc.pid AND (st.cond = {ALWAYS} "
             f"OR (st.cond = {IF_URGENT} AND dc.urg = 1) "
-            f"OR (st.cond = {IF_TWO_APPROVALS} AND {two} = 1)) ORDER BY dc.i, st.n"
+            f"OR (st.cond = {IF_TWO_APPROVALS} AND {two} = 1)) "
+            + {"register": "AND st.action = 'register' ", "rest": "AND st.action <> 'register' "}.get(part, "")
+            + "ORDER BY dc.i, st.n"
         )
+
+    @staticmethod
+    def suggestions() -> str:
+        """The rules' suggestion at each of the chunk's registrations, as the timeline keeps it."""
+        return ("INSERT INTO case_events (case_id, at, actor_id, action, from_status, to_status, comment, "
+                "visibility, details) SELECT c.id, c.registered_at, c.registered_by, 'suggestion', 'registered', "
+                "'registered', '', 'internal', sg.details FROM demo_case dc JOIN cases c ON c.id = dc.i "
+                "JOIN demo_sugg sg ON sg.t = dc.t ORDER BY dc.i")
 
     def proposals(self) -> str:
         return (
@@ -489,6 +501,8 @@ TEMP_TABLES: dict[str, str] = {
                  "PRIMARY KEY (pid, pno)",
     "demo_appr": "pid INTEGER, pst TEXT, n INTEGER, c INTEGER, decision TEXT, actor INTEGER, "
                  "cond INTEGER, mult INTEGER, PRIMARY KEY (pid, pst, n)",
+    # Issue 14: the rules' suggestion for each distinct complaint text, as the timeline keeps it.
+    "demo_sugg": "t INTEGER, details TEXT, PRIMARY KEY (t)",
 }
 
 

@@ -27,6 +27,7 @@ Nothing is written anywhere: the rules' owner decides what goes into the rules f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -269,10 +270,11 @@ def _override(rules: RuleSet, kind: Literal["department", "remedy"], suggested: 
     return Override(
         kind=kind, suggested=suggested, final=final, cases=len(group.numbers),
         numbers=group.numbers[:CASES_LISTED],
-        proposals=[KeywordProposal(words=_phrases(words, texts), rules=_closest(owners, texts),
+        proposals=[KeywordProposal(words=phrases, rules=_closest(owners, texts),
                                    cases=len(cases), numbers=[group.numbers[i] for i in cases][:CASES_LISTED])
                    for cases, words in ranked
-                   for texts in [[group.texts[i] for i in cases]]],
+                   for texts in [[group.texts[i] for i in cases]]
+                   for phrases in [_phrases(words, texts)] if phrases],  # nothing left worth adding: none
     )
 
 
@@ -319,7 +321,20 @@ def _phrases(words: list[str], texts: list[str]) -> list[str]:
             joined[-1] = last + word[1:]
         else:
             joined.append(word)
-    return joined
+    return [part for phrase in joined for part in _content(phrase)]
+
+
+# Characters that glue words together rather than name anything (particles, pronouns, adverbs of
+# degree): a proposed keyword never holds one ("器的滤", "量太差" are not words anyone would add).
+_FUNCTION_CHARS = re.compile("[的了就才我你他她它们请是在有也都还很太把被给对和与及或而但吗呢吧啊呀要想这那个]+")
+
+
+def _content(phrase: str) -> list[str]:
+    """A Chinese phrase cut at its function characters, the parts of two characters or more;
+    other words as they are."""
+    if not _cjk(phrase):
+        return [phrase]
+    return [part for part in _FUNCTION_CHARS.split(phrase) if len(part) >= 2]
 
 
 def _cjk(word: str) -> bool:
