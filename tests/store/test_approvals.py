@@ -217,3 +217,16 @@ def test_a_returned_proposal_leaves_the_inbox(desk: Desk, register: Register) ->
     cases.return_proposal(desk, "sup2", view.number, comment="先换货", version=view.version)
     assert approval_inbox(desk, "sup") == []
     assert waiting_count(desk, "sup") == 0
+
+
+def test_the_inbox_says_the_same_number_as_the_header(desk: Desk, register: Register) -> None:
+    """Issue 15 item 14 ("563 waiting, the header says 562"): own proposals are listed, not
+    counted, in the inbox as in the badge."""
+    to_proposed(desk, register())
+    proposed_by_sup(desk, register)  # listed for sup, never theirs to approve
+    big = to_proposed(desk, register(), amount="5000")
+    approve_many(desk, "sup2", [(big.number, big.version)])  # now a manager's second approval
+    for who in APPROVERS:
+        inbox = approval_inbox(desk, who)
+        assert approvals.waiting_in(inbox) == waiting_count(desk, who), who
+    assert len(approval_inbox(desk, "sup")) == 2 and waiting_count(desk, "sup") == 1

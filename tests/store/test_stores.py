@@ -162,3 +162,23 @@ def test_every_store_problem_has_a_message(lang: str) -> None:
     codes |= {"store_manager_needs_store", "store_only_for_manager"}
     assert codes and all(f"stores.{c}" in catalogue(lang) for c in codes)
     assert isinstance(StoreProblem("x"), DeskError)
+
+
+def test_the_inbox_lists_and_counts_the_same_proposals_for_a_store_manager(
+    desk: Desk, chain: None, register: Register
+) -> None:
+    """Issue 15 item 14: the header's badge and the inbox's own count are one number; a
+    proposal above the store's limit waits for a supervisor, not for the store manager."""
+    from kesu_desk.services.approvals import approval_inbox, waiting_count, waiting_in
+
+    within = to_proposed(desk, register(store="M01"), remedy="refund", amount="150")
+    to_proposed(desk, register(store="M01", phone="13800138001"), remedy="compensation", amount="150.01")
+    to_proposed(desk, register(store="S02", phone="13800138002"), remedy="refund", amount="20")
+    to_proposed(desk, register(phone="13800138003"), remedy="refund", amount="20")  # no store
+    with signed_in(desk, "ana"):
+        inbox = approval_inbox(desk, "ana")
+        assert [i.number for i in inbox] == [within.number]
+        assert waiting_in(inbox) == waiting_count(desk, "ana") == 1
+    with signed_in(desk, "luis"):
+        inbox = approval_inbox(desk, "luis")
+        assert waiting_in(inbox) == waiting_count(desk, "luis") == 1

@@ -4,6 +4,7 @@ to its department with a comment."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -28,7 +29,10 @@ from kesu_desk.services.approvals import (
     InboxItem,
     approval_inbox,
     approve_many,
+    inbox_matches,
+    waiting_in,
 )
+from kesu_desk.services.queue import search_cases
 from kesu_desk.services.views import CaseView
 from kesu_desk.widgets import outcomes
 from kesu_desk.widgets.case_table import DEADLINE_SYMBOLS
@@ -57,9 +61,10 @@ class ApproveBatchDialog(DeskModal[str | None]):
         Binding("ctrl+s,f2", "confirm", "Approve", id="approvals.confirm", priority=True),
     ]
 
-    def __init__(self, items: list[InboxItem]) -> None:
+    def __init__(self, items: list[InboxItem], left_out: Sequence[InboxItem] = ()) -> None:
         super().__init__(classes="inbox-dialog")
-        self.items = items
+        self.items = items  # those this user may approve
+        self.left_out = list(left_out)  # marked, but not theirs to approve (their own…)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="inbox-dialog"):
@@ -72,9 +77,10 @@ class ApproveBatchDialog(DeskModal[str | None]):
                 lines.append(remedies_text(item.remedies, item.amount, self.lang))
                 lines.append(" · ")
                 lines.append(self.t("inbox.by", actor=one_line(item.proposed_by)))
-                if not item.approvable and item.reason is not None:
-                    lines.append("\n  ")
-                    lines.append(self.t("inbox.refused_mark", reason=self.explain(item.reason)), style="italic")
+            for item in self.left_out:
+                lines.append("\n")
+                reason = self.explain(item.reason) if item.reason is not None else ""
+                lines.append(self.t("inbox.left_out", number=item.number, reason=reason), style="italic")
             with VerticalScroll(id="inbox-dialog-items"):
                 yield Static(lines)
             yield Static(Text(self.t("inbox.comment")), classes="inbox-dialog-label")
@@ -103,16 +109,19 @@ class ReturnWithComment(ReturnDialog):
 
 
 class ApprovalsScreen(DeskScreen[None]):
-    """What waits for this user's approval (F7): Enter opens the case, Space marks, ``a``
-    approves the marked proposals (or the highlighted one), ``r`` returns one with a comment."""
+    """What waits for this user's approval (F7): Enter opens the case, Space marks, ``o``
+    approves the marked proposals (or the highlighted one), ``r`` returns one with a comment,
+    ``/`` searches the inbox as you type (a case number jumps to its proposal)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="approvals.back"),
         Binding("enter", "open_case", "Open", id="approvals.open"),
         Binding("space", "mark", "Mark", id="approvals.mark"),
         Binding("asterisk", "mark_all", "Mark all", id="approvals.mark_all", show=False),
-        Binding("a", "approve", "Approve", id="approvals.approve"),
+        # ``o`` as on the case screen; ``a`` as before.
+        Binding("o,a", "approve", "Approve", id="approvals.approve"),
         Binding("r,b", "return_proposal", "Return", id="approvals.return"),
+        Binding("slash", "search", "Search", id="approvals.search"),
     ]
 
     class Loaded(Message):
@@ -126,12 +135,21 @@ class ApprovalsScreen(DeskScreen[None]):
     class Approved(Message):
         """Each chosen proposal with what became of it."""
 
-        def __init__(self, results: list[tuple[InboxItem, BatchResult]]) -> None:
+        def __init__(self, results: list[tuple[InboxItem, BatchResult]], left_out: list[InboxItem]) -> None:
             super().__init__()
             self.results = results
+            self.left_out = left_out  # marked, not this user's to approve: not sent
 
     class NotApproved(outcomes.Failed):
         """The batch failed as a whole."""
+
+    class Found(Message):
+        """The case numbers the queue's search finds for ``text`` (words of the whole case)."""
+
+        def __init__(self, text: str, numbers: set[str]) -> None:
+            super().__init__()
+            self.text = text
+            self.numbers = numbers
 
     class ReturnOpened(Message):
         """The case of the proposal to return, as it is now."""
@@ -147,10 +165,14 @@ class ApprovalsScreen(DeskScreen[None]):
         self.refusal: str | None = None  # this user approves nothing: why
         self.loaded = False
         self.busy = False  # a batch is being approved
+        self.search = ""  # what ``/`` filters the list by
+        self.found: set[str] = set()  # case numbers the search service found for it
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(self.t("inbox.loading")), id="inbox-status")
+        yield Input(id="inbox-search", compact=True, placeholder=self.t("inbox.search_placeholder"),
+                    highlighter=ControlPictures())
         yield InboxList(self.lang, id="inbox")
         yield Static(id="inbox-detail")
         yield Static(id="inbox-results")
@@ -158,6 +180,7 @@ class ApprovalsScreen(DeskScreen[None]):
 
     def on_mount(self) -> None:
         self.title = self.t("inbox.title")
+        self.query_one("#inbox-search", Input).display = False
         self.query_one(InboxList).focus()
         self.reload()
         self.set_interval(REDRAW_SECONDS, self._draw)
@@ -215,23 +238,50 @@ class ApprovalsScreen(DeskScreen[None]):
 
     # -- drawing ---------------------------------------------------------------------------------
 
-    def _draw(self) -> None:
+    def _draw(self, *, jump: bool = False) -> None:
+        """Draw the list; with ``jump`` (the search just changed) a typed case number takes the
+        highlight."""
         if not self.loaded:
             return
         now = self.desk_app.now()
-        self.query_one(InboxList).show(self.items, lambda i: self._prompt(i, now))
+        inbox = self.query_one(InboxList)
+        shown = self.shown
+        inbox.show(shown, lambda i: self._prompt(i, now))
+        to = self._jump_to(shown) if jump else None
+        if to is not None:
+            inbox.highlighted = to
         self._show_status()
         self._show_detail()
+        self.refresh_bindings()
+
+    @property
+    def shown(self) -> list[InboxItem]:
+        """The items the search (``/``) leaves, in list order; all without one."""
+        if not self.search:
+            return self.items
+        return [i for i in self.items if i.number in self.found or inbox_matches(i, self.search)]
+
+    def _jump_to(self, shown: list[InboxItem]) -> int | None:
+        """A typed case number (or its end: ``0042``) highlights that case's proposal."""
+        text = self.search.strip().upper()
+        if not text:
+            return None
+        return next((n for n, i in enumerate(shown) if i.number.upper().endswith(text)), None)
 
     def _show_status(self) -> None:
         if self.refusal is not None:
             text = self.refusal
-        elif not self.items:
-            text = self.t("inbox.none")
         else:
-            text = self.t("inbox.count", count=len(self.items))
+            # The header's badge counts the same (services.approvals.waiting_in).
+            waiting = waiting_in(self.items)
+            text = self.t("inbox.count", count=waiting) if waiting else self.t("inbox.none")
+            others = len(self.items) - waiting
+            if others:
+                text += " · " + self.t("inbox.not_yours", count=others)
             if self.marked:
                 text += " · " + self.t("inbox.marked", count=len(self.marked))
+            if self.search:
+                text += " · " + self.t("inbox.found", count=len(self.shown))
         self.query_one("#inbox-status", Static).update(Text(text))
 
     def _prompt(self, item: InboxItem, now: datetime) -> Content:
@@ -272,6 +322,7 @@ class ApprovalsScreen(DeskScreen[None]):
     @on(OptionList.OptionHighlighted, "#inbox")
     def _highlighted(self) -> None:
         self._show_detail()
+        self.refresh_bindings()  # approve is offered on what this user may approve
 
     def _show_detail(self) -> None:
         box = self.query_one("#inbox-detail", Static)
@@ -315,14 +366,23 @@ class ApprovalsScreen(DeskScreen[None]):
     # -- actions ----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "mark_all", "approve", "return_proposal", "open_case"):
+        if action in ("mark", "mark_all", "approve", "return_proposal", "open_case", "search"):
             if self.refusal is not None:
                 return False  # nothing here is for this user
-            if not self.items or (self.busy and action != "open_case"):
+            if not self.items or (self.busy and action not in ("open_case", "search")):
                 return None
-        return True
+        # Four-eyes: one's own proposal (or one above this user's reach) is not offered;
+        # approving still refuses it (workflow).
+        return action != "approve" or any(i.approvable for i in self._chosen())
 
     def action_back(self) -> None:
+        box = self.query_one("#inbox-search", Input)
+        if box.display:  # Esc ends the search first: the whole inbox again
+            box.value, self.search, self.found = "", "", set()
+            box.display = False
+            self.query_one(InboxList).focus()
+            self._draw()
+            return
         self.app.pop_screen()
 
     @on(OptionList.OptionSelected, "#inbox")
@@ -339,13 +399,17 @@ class ApprovalsScreen(DeskScreen[None]):
         self._show_results(None)
         self.query_one(InboxList).redraw(item, self._prompt(item, self.desk_app.now()))
         self._show_status()
-        # Like a file manager: marking moves on, so Space Space Space marks three.
-        self.query_one(InboxList).action_cursor_down()
+        # Like a file manager: marking moves on, so Space Space Space marks three — and stays on
+        # the last row rather than wrapping to the top.
+        inbox = self.query_one(InboxList)
+        if inbox.highlighted is not None and inbox.highlighted < inbox.option_count - 1:
+            inbox.action_cursor_down()
+        self.refresh_bindings()
 
     def action_mark_all(self) -> None:
         """Mark every proposal this user may approve; again: unmark all."""
-        approvable = {i.proposal_id for i in self.items if i.approvable}
-        self.marked = set() if approvable <= self.marked else approvable
+        approvable = {i.proposal_id for i in self.shown if i.approvable}
+        self.marked = set() if approvable and approvable <= self.marked else approvable
         self._show_results(None)
         self._draw()
 
@@ -356,9 +420,12 @@ class ApprovalsScreen(DeskScreen[None]):
         return [self.current] if self.current is not None else []
 
     def action_approve(self) -> None:
-        chosen = self._chosen()
+        marked = self._chosen()
+        # One's own proposals (four-eyes) are left out of the batch, and the dialog says so.
+        chosen = [i for i in marked if i.approvable]
         if not chosen or self.busy:
             return
+        left_out = [i for i in marked if not i.approvable]
 
         def confirmed(comment: str | None) -> None:
             if comment is None:
@@ -366,16 +433,16 @@ class ApprovalsScreen(DeskScreen[None]):
             self.busy = True
             self._show_results(Text(self.t("inbox.approving")))
             self.refresh_bindings()
-            self._approve(chosen, comment)
+            self._approve(chosen, left_out, comment)
 
-        self.app.push_screen(ApproveBatchDialog(chosen), confirmed)
+        self.app.push_screen(ApproveBatchDialog(chosen, left_out), confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="approve")
-    def _approve(self, chosen: list[InboxItem], comment: str) -> None:
+    def _approve(self, chosen: list[InboxItem], left_out: list[InboxItem], comment: str) -> None:
         with outcome(self, self.NotApproved) as post:
             results = approve_many(self.desk, self.actor.name, [(i.number, i.version) for i in chosen],
                                    comment=comment)
-            post(self.Approved(list(zip(chosen, results, strict=True))))
+            post(self.Approved(list(zip(chosen, results, strict=True)), left_out))
 
     @on(NotApproved)
     def _not_approved(self, message: NotApproved) -> None:
@@ -399,6 +466,10 @@ class ApprovalsScreen(DeskScreen[None]):
             else:
                 reason = self.explain(result.error) if result.error is not None else ""
                 text.append(self.t("inbox.result_refused", number=item.number, reason=reason), style="bold")
+        for item in message.left_out:
+            text.append("\n")
+            reason = self.explain(item.reason) if item.reason is not None else ""
+            text.append(self.t("inbox.left_out", number=item.number, reason=reason), style="italic")
         refused = len(results) - approved
         self.marked = set()
         self._show_results(text)
@@ -412,6 +483,36 @@ class ApprovalsScreen(DeskScreen[None]):
         """This terminal changed the desk: the approvals badge and the other screens follow now,
         not at the next change check."""
         self.desk_app.check_changes()
+
+    # -- search (``/``) -----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#inbox-search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#inbox-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.search, self.found = event.value.strip(), set()
+        self._draw(jump=True)  # what the list itself shows matches at once; the words follow
+        if self.search:
+            self._find(self.search)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="inbox-search")
+    def _find(self, text: str) -> None:
+        with outcome(self) as post:
+            rows = search_cases(self.desk, text, limit=MAX_ITEMS)
+            post(self.Found(text, {r.number for r in rows}))
+
+    @on(Found)
+    def _found(self, message: Found) -> None:
+        if message.text == self.search:
+            self.found = message.numbers
+            self._draw(jump=True)
+
+    @on(Input.Submitted, "#inbox-search")
+    def _search_done(self) -> None:
+        self.query_one(InboxList).focus()  # the found proposals stay listed
 
     def action_return_proposal(self) -> None:
         item = self.current

@@ -15,8 +15,11 @@ Decisions a supervisor would expect:
 * **Left out:** proposals this user has already approved (the first of two approvals: done on
   their side, now in a manager's inbox) and, for a supervisor, proposals above the threshold that
   already have a supervisor's approval (only a manager's can follow), and a compensation
-  outside the suggested range (issue 13: a manager's decision). They are not waiting for this
-  user.
+  outside the suggested range (issue 13: a manager's decision), and for a store manager a
+  proposal above their store's limit (a supervisor's). They are not waiting for this user.
+* **One number.** The inbox lists what waits for this user and their own proposals; what waits
+  (:func:`waiting_in`) is what the header's badge counts (:func:`waiting_count`), both from the
+  store's one definition (``queries._waiting_conditions``).
 * **Suggested remedy:** the remedies the rules suggested at registration, read from the case's
   newest ``suggestion`` timeline event. Without one (imported cases, cases registered without the
   suggestion panel) the suggestion is empty: rerunning today's rules would show a suggestion
@@ -144,6 +147,7 @@ def waiting_args(desk: Desk, actor: Actor) -> dict[str, Any]:
         "senior": actor.role in SENIOR_APPROVERS,
         "senior_roles": sorted(r.value for r in SENIOR_APPROVERS),
         "limit_cents": _limit_cents(desk.settings.approval_threshold),
+        "store_limited": actor.role is Role.STORE_MANAGER,
     }
 
 
@@ -222,6 +226,22 @@ def approval_inbox(
             suggested_compensation=_suggested_compensation(suggestions.get(p.case_id)),
         ))
     return items
+
+
+def waiting_in(items: Iterable[InboxItem]) -> int:
+    """How many of the listed proposals wait for this user: what :func:`waiting_count` counts
+    (the store lists their own too, and counts them out), so the inbox and the header's badge
+    say one number (issue 15 item 14)."""
+    return sum(1 for i in items if i.approvable)
+
+
+def inbox_matches(item: InboxItem, text: str) -> bool:
+    """Whether ``item`` shows ``text`` (any case): its case number, customer, product, summary,
+    proposer or remedy. The queue's search finds the words of the whole case besides."""
+    needle = text.strip().casefold()
+    shown = (item.number, item.customer, item.product, item.summary, item.proposed_by, item.remedy,
+             *(r for r, _ in item.remedies))
+    return all(any(word in s.casefold() for s in shown) for word in needle.split())
 
 
 def waiting_count(desk: Desk, actor_name: str) -> int:

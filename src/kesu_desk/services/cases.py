@@ -209,7 +209,7 @@ def case_snapshot(desk: Desk, actor_name: str, number: str) -> CaseSnapshot:
     with desk.uow(write=False) as uow:
         actor = uow.users.actor(actor_name)
         case = _visible_case(desk, uow, number)
-        return CaseSnapshot(case_view(uow, case), workflow.allowed_actions(case_facts(case), actor))
+        return CaseSnapshot(case_view(uow, case), _offered(uow, case, actor))
 
 
 def get_case(desk: Desk, number: str) -> CaseView:
@@ -220,7 +220,18 @@ def get_case(desk: Desk, number: str) -> CaseView:
 def allowed_actions(desk: Desk, actor_name: str, number: str) -> list[Action]:
     with desk.uow(write=False) as uow:
         actor = uow.users.actor(actor_name)
-        return workflow.allowed_actions(case_facts(_visible_case(desk, uow, number)), actor)
+        return _offered(uow, _visible_case(desk, uow, number), actor)
+
+
+def _offered(uow: UnitOfWork, case: Case, actor: Actor) -> list[Action]:
+    """What the workflow lets ``actor`` start on ``case`` now, less approving their own
+    proposal (four-eyes, issue 15 item 14): not offered, and ``approve`` still refuses it."""
+    allowed = workflow.allowed_actions(case_facts(case), actor)
+    if Action.APPROVE in allowed:
+        pending = uow.cases.proposals(case, ProposalStatus.PENDING)
+        if pending and pending[0].proposed_by == actor.id:
+            allowed.remove(Action.APPROVE)
+    return allowed
 
 
 # -- 1. receive and register -------------------------------------------------------------------

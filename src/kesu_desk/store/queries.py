@@ -48,6 +48,7 @@ from kesu_desk.store.models import (
     CaseEvent,
     Customer,
     Proposal,
+    Store,
     Survey,
     User,
 )
@@ -831,12 +832,14 @@ class PendingProposal:
 
 
 def _waiting_conditions(
-    senior: bool, n_senior_roles: int, *, own: bool
+    senior: bool, n_senior_roles: int, *, own: bool, store_limited: bool = False
 ) -> list[ColumnElement[bool]]:
     """Pending proposals whose next approval ``:me`` may give (the four-eyes rules of
     ``domain.workflow._approve`` in SQL): not already approved by them and, above the
-    threshold after a first approval, only if a manager is among the approvers. With ``own``
-    their own proposals are kept too (listed as not approvable); without, left out."""
+    threshold after a first approval, only if a manager is among the approvers; for a store
+    manager (``store_limited``) only up to the limit of the case's store. With ``own`` their own
+    proposals are kept too (listed as not approvable); without, left out — so what the inbox
+    lists, less one's own, is exactly what the badge counts (issue 15 item 14)."""
     p = Proposal
     approved = col(Approval.decision) == "approved"
     of_this = col(Approval.proposal_id) == col(p.id)
@@ -862,6 +865,19 @@ def _waiting_conditions(
                 ).exists(),
             ),
         )
+    if store_limited:
+        # ``_approve``: refused when ``(amount or 0) > (store_limit or 0)``; a case without a
+        # store has no limit to approve within.
+        of_case = aliased(Case)
+        store_limit = (
+            select(col(Store.approval_limit_cents))
+            .join(of_case, col(of_case.store_code) == col(Store.code))
+            .where(col(of_case.id) == col(p.case_id))
+            .correlate(p)
+            .scalar_subquery()
+        )
+        within = func.coalesce(col(p.amount_cents), 0) <= func.coalesce(store_limit, 0)
+        counts = within if counts is None else and_(counts, within)
     is_own = col(p.proposed_by) == bindparam("me")
     if own:
         if counts is not None:
@@ -879,7 +895,7 @@ def _waiting_params(me: int, senior_roles: Sequence[str], limit_cents: int) -> d
 
 def pending_proposals(
     session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int,
-    after_id: int | None = None, limit: int = 100, scope: Scope = EVERYTHING,
+    store_limited: bool = False, after_id: int | None = None, limit: int = 100, scope: Scope = EVERYTHING,
 ) -> list[PendingProposal]:
     """The proposals waiting for ``me`` (their own included), oldest first, after a proposal id;
     only those of cases ``scope`` lets the reader see."""
@@ -891,7 +907,7 @@ def pending_proposals(
 
     def build() -> Any:
         proposer = aliased(User)
-        where = _waiting_conditions(senior, n_roles, own=True)
+        where = _waiting_conditions(senior, n_roles, own=True, store_limited=store_limited)
         if n_dept:
             where.append(_in_departments(col(Case.department_code), n_dept))
         if stores:
@@ -922,7 +938,7 @@ def pending_proposals(
     params |= _department_params(departments) | _store_params(stores)
     if after_id is not None:
         params["after"] = after_id
-    shape = ("pending_proposals", senior, n_roles, after_id is not None, n_dept, len(stores))
+    shape = ("pending_proposals", senior, store_limited, n_roles, after_id is not None, n_dept, len(stores))
     rows = fetch_compiled(session, shape, build, params)
     found = []
     for r in rows:
@@ -958,7 +974,7 @@ def _proposals_of(departments: int, stores: int = 0) -> Select[Any]:
 
 def count_waiting_for(
     session: Session, *, me: int, senior: bool, senior_roles: Sequence[str], limit_cents: int,
-    scope: Scope = EVERYTHING,
+    store_limited: bool = False, scope: Scope = EVERYTHING,
 ) -> int:
     """How many proposals ``me`` may approve now (their own left out): one statement on the
     (status, id) index of proposals and the proposal index of approvals."""
@@ -969,11 +985,12 @@ def count_waiting_for(
     n_dept = _n(departments)
 
     def build() -> Select[Any]:
-        return _proposals_of(n_dept, len(stores)).where(*_waiting_conditions(senior, n_roles, own=False))
+        return _proposals_of(n_dept, len(stores)).where(
+            *_waiting_conditions(senior, n_roles, own=False, store_limited=store_limited))
 
     params = (_waiting_params(me, senior_roles, limit_cents) | _department_params(departments)
               | _store_params(stores))
-    shape = ("count_waiting", senior, n_roles, n_dept, len(stores))
+    shape = ("count_waiting", senior, store_limited, n_roles, n_dept, len(stores))
     return int(fetch_compiled(session, shape, build, params)[0][0])
 
 
