@@ -72,6 +72,8 @@ CASES: list[tuple[str, tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]]] 
     ("afs-repair", ("维修了三次还是不行", {}), ("维持原样就行", {})),
     ("sales-price", ("Es muy caro", {}), ("Es muy claro", {})),
     ("inquiry-price-market", ("这款净水器多少钱", {"kind": "inquiry"}), ("净水器的价格太贵了", {"kind": "complaint"})),
+    ("cs-service-mistake", ("菜上错了，我们点的是清蒸鱼", {}), ("菜很好吃，上得也快", {})),
+    ("qa-product-odour", ("净水器出水有一股怪味", {}), ("房间有异味", {})),
     ("contact-inquiry", ("我想咨询一下净水器的滤芯多久换一次", {}), ("我想咨询一下，净水器坏了怎么还没人来修", {})),
     ("contact-suggestion", ("建议你们在门店增加一个儿童游乐区", {}), ("建议你们尽快退款，不然我就投诉", {})),
     ("minor-annoyance", ("房间的窗帘有点脏，小问题，顺便说一下", {}), ("房间的窗帘很脏", {})),
