@@ -1,0 +1,88 @@
+"""Issue 15 item 9: a Chinese or Spanish desk shows no English and no raw ids — Textual's own
+words (the command palette, a list's keys, scrolling) and key names included."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, Select
+from uisteps import open_case, press, run_as, screen_text, settle, type_text
+
+from kesu_desk.app import HelpScreen
+from kesu_desk.services.desk import Desk
+from kesu_desk.services.views import CaseView
+
+# Words of Textual's own the walk of issue 15 found on Chinese and Spanish screens.
+ENGLISH = ("Search for commands", "No matches found", "Dismiss", "Scroll", "super", "space",
+           "Copy selected text", "Page Up", "Page Down")
+
+
+def english_in(text: str) -> list[str]:
+    return [word for word in ENGLISH if word in text]
+
+
+@pytest.mark.parametrize(("lang", "placeholder", "nothing"), [
+    ("zh", "搜索命令…", "没有匹配的命令"),
+    ("es", "Buscar órdenes…", "Ninguna orden coincide"),
+])
+async def test_the_command_palette_speaks_the_users_language(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str, placeholder: str, nothing: str,
+) -> None:
+    desk, _ = fixed_desk
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == placeholder
+        assert placeholder in screen_text(app)
+        await type_text(app, pilot, "zzqqxx")
+        await asyncio.sleep(0.8)  # Textual says "no matches" after half a second
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert nothing in shown
+        assert english_in(shown) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "es"])
+async def test_help_and_footer_name_every_key_in_the_users_language(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, made = fixed_desk
+    async with run_as(desk, "sup", lang) as (app, pilot):
+        # The queue's help: copying (ctrl+c, super+c) among the app's keys.
+        await settle(app, pilot)
+        await press(app, pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert english_in(screen_text(app)) == []
+        await press(app, pilot, "escape")
+
+        # A case: its body scrolls with the arrow keys, which F1 lists.
+        screen = await open_case(app, pilot, made["kettle"].number)
+        screen.query_one("#case-body").focus()
+        await settle(app, pilot)
+        await press(app, pilot, "f1")
+        help_text = screen_text(app)
+        assert english_in(help_text) == [], help_text
+        await press(app, pilot, "escape", "escape")
+
+        # The approvals' list marks with the space bar: named as the keyboard names it.
+        await press(app, pilot, "f7")
+        await press(app, pilot, "f1")
+        help_text = screen_text(app)
+        assert english_in(help_text) == [], help_text
+        assert {"zh": "空格", "es": "Espacio"}[lang] in help_text
+        await press(app, pilot, "escape", "escape")
+
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        # An open list on the intake form: the footer's Esc closes it, in the user's words.
+        await settle(app, pilot)
+        app.new_case()
+        await settle(app, pilot)
+        app.screen.query_one("#severity", Select).focus()
+        await settle(app, pilot)
+        await press(app, pilot, "enter")
+        assert app.screen.query_one("#severity", Select).expanded
+        shown = screen_text(app)
+        assert english_in(shown) == [], shown
