@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
 from kesu_desk.app import HelpScreen
+from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.views import CaseView
 
@@ -86,3 +87,20 @@ async def test_help_and_footer_name_every_key_in_the_users_language(
         assert app.screen.query_one("#severity", Select).expanded
         shown = screen_text(app)
         assert english_in(shown) == [], shown
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("zh", "部门：建议 QA，未选择"),
+    ("en", "Department: suggested QA, not chosen"),
+])
+async def test_a_suggestion_left_unchosen_says_so_in_words(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str, line: str,
+) -> None:
+    desk, made = fixed_desk
+    number = made["kettle"].number
+    cases.record_suggestion(desk, "ag", number, suggested={"department": "QA"}, chosen={"department": None})
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await open_case(app, pilot, number)
+        shown = screen_text(app)
+        assert line in shown, shown
+        assert "None" not in shown

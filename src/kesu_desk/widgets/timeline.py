@@ -242,7 +242,9 @@ def _suggestion_lines(d: dict[str, Any], lang: str) -> list[str]:
     lines = [t("timeline.suggestion_taken" if d.get("taken") else "timeline.suggestion_overridden", lang)]
     for name, value in suggested.items():
         field = _field(name, lang)
-        if name in chosen and chosen[name] != value:
+        if name in chosen and chosen[name] is None and value is not None:  # the agent left it open
+            lines.append(t("timeline.suggested_unchosen", lang, field=field, suggested=_value(name, value, lang)))
+        elif name in chosen and chosen[name] != value:
             lines.append(t("timeline.suggested_chosen", lang, field=field,
                            suggested=_value(name, value, lang), chosen=_value(name, chosen[name], lang)))
         else:
@@ -258,6 +260,8 @@ def _field(name: str, lang: str) -> str:
 
 def _value(field: str, value: Any, lang: str) -> str:
     """A suggested or chosen value in words where the vocabulary names it."""
+    if value is None:  # never Python's "None" on a screen
+        return "–"
     if field == "compensation" and isinstance(value, dict):
         return compensation_range(value)
     if field == "escalations" and isinstance(value, list):
