@@ -4,15 +4,17 @@ words (the command palette, a list's keys, scrolling) and key names included."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
-from kesu_desk.app import HelpScreen
+from kesu_desk.app import HelpScreen, KesuDesk
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
+from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
 
 # Words of Textual's own the walk of issue 15 found on Chinese and Spanish screens.
@@ -104,3 +106,21 @@ async def test_a_suggestion_left_unchosen_says_so_in_words(
         shown = screen_text(app)
         assert line in shown, shown
         assert "None" not in shown
+
+
+# -- item 10: a case just overdue ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_case_overdue_by_seconds_shows_a_minute_late_not_minus_nothing(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, made = fixed_desk
+    due = made["fresh"].next_due_at
+    assert due is not None
+    app = KesuDesk(desk, whoami(desk, "ag"), lang, watch_changes=False, clock=lambda: due + timedelta(seconds=20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "⚠ -1m" in shown, shown
+        assert "-0m" not in shown
