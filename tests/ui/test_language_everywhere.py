@@ -7,11 +7,15 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from rich.cells import cell_len
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
+from textual.widgets._select import SelectOverlay
+from textual.widgets._toast import Toast
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
 from kesu_desk.app import HelpScreen, KesuDesk
+from kesu_desk.screens.intake import RegisteredDialog
 from kesu_desk.services import cases
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import whoami
@@ -20,6 +24,14 @@ from kesu_desk.services.views import CaseView
 # Words of Textual's own the walk of issue 15 found on Chinese and Spanish screens.
 ENGLISH = ("Search for commands", "No matches found", "Dismiss", "Scroll", "super", "space",
            "Copy selected text", "Page Up", "Page Down")
+
+
+def cells(row: str) -> list[str]:
+    """A drawn row cell by cell (a Chinese character fills two: itself and "")."""
+    out: list[str] = []
+    for char in row:
+        out += [char] + [""] * (cell_len(char) - 1)
+    return out
 
 
 def english_in(text: str) -> list[str]:
@@ -124,3 +136,51 @@ async def test_a_case_overdue_by_seconds_shows_a_minute_late_not_minus_nothing(
         shown = screen_text(app)
         assert "⚠ -1m" in shown, shown
         assert "-0m" not in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_an_open_list_has_a_border_and_is_not_taken_for_the_next_field(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, _ = fixed_desk
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await settle(app, pilot)
+        app.new_case()
+        await settle(app, pilot)
+        select = app.screen.query_one("#severity", Select)
+        select.focus()
+        await press(app, pilot, "enter")
+        assert select.expanded
+        overlay = select.query_one(SelectOverlay)
+        rows = [cells(row) for row in screen_text(app).splitlines()]
+        box = overlay.region
+        top, bottom = rows[box.y], rows[box.bottom - 1]
+        # Corners drawn where the list begins and ends: a box, not more rows of the form.
+        assert top[box.x] == "╭" and top[box.right - 1] == "╮", top
+        assert bottom[box.x] == "╰" and bottom[box.right - 1] == "╯", bottom
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_no_toast_covers_the_dialog_with_the_case_number_after_registering(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, _ = fixed_desk
+    app = KesuDesk(desk, whoami(desk, "ag"), lang, watch_changes=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.new_case()
+        await settle(app, pilot)
+        app.screen.query_one("#phone", Input).focus()
+        await type_text(app, pilot, "13500135000")
+        app.screen.query_one("#description").focus()
+        await type_text(app, pilot, "漏水")
+        await press(app, pilot, "ctrl+s")
+        await asyncio.sleep(0.3)
+        await settle(app, pilot)
+        await pilot.pause(0.2)  # toasts are shown a moment after they are raised
+        assert isinstance(app.screen, RegisteredDialog)
+        dialog = app.screen.query_one("#registered").region
+        toasts = [toast.region for toast in app.screen.query(Toast)]
+        # "Registering…" is over, and the dialog itself says the case is registered.
+        assert not [t for t in toasts if t.overlaps(dialog)], (dialog, toasts)
+        assert "KS-" in screen_text(app)
