@@ -7,13 +7,14 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from textual.command import CommandPalette
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectOverlay
 from textual.widgets._toast import Toast
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
+from casesteps import draft
 from kesu_desk.app import HelpScreen, KesuDesk
 from kesu_desk.screens.intake import RegisteredDialog
 from kesu_desk.services import cases
@@ -184,3 +185,35 @@ async def test_no_toast_covers_the_dialog_with_the_case_number_after_registering
         # "Registering…" is over, and the dialog itself says the case is registered.
         assert not [t for t in toasts if t.overlaps(dialog)], (dialog, toasts)
         assert "KS-" in screen_text(app)
+
+
+# -- item 10: emoji that terminals draw at different widths -------------------------------------
+
+EMOJI_NAME = "王👍🏽 👨‍👩‍👧 ❤️"
+
+
+def rows_measure_the_same(text: str) -> list[str]:
+    """Rows whose width differs between Textual's count (a grapheme: 👍🏽 is two cells) and a
+    terminal that counts code points (tmux: 👍 and 🏽, four): there, the row's border moves."""
+    return [row for row in text.splitlines()
+            if sum(get_character_cell_size(ch) for ch in row) != cell_len(row)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_emoji_in_a_name_never_move_a_border(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, _ = fixed_desk
+    case = cases.register_case(desk, "ag", draft(customer_name=EMOJI_NAME, phone="13300133000",
+                                                 description="坏了 👍🏽 ❤️ 👨‍👩‍👧"))
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await settle(app, pilot)
+        assert rows_measure_the_same(screen_text(app)) == []  # the queue
+        await open_case(app, pilot, case.number)
+        shown = screen_text(app)
+        assert "王👍 👨👩👧 ❤" in shown  # the name, each emoji drawn alone
+        assert rows_measure_the_same(shown) == []
+        await press(app, pilot, "n")  # a dialog with a border, naming the customer
+        shown = screen_text(app)
+        assert "王👍 👨👩👧 ❤" in shown
+        assert rows_measure_the_same(shown) == [], shown

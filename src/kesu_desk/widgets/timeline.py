@@ -20,8 +20,7 @@ from kesu_desk.i18n import t
 from kesu_desk.present.formats import category_name, compensation_range, local_time, who
 from kesu_desk.rules import in_language
 from kesu_desk.services.views import EventView
-from kesu_desk.text import visible
-from kesu_desk.widgets.text import one_line
+from kesu_desk.widgets.text import one_line, visible
 
 # A folded event shows this many lines of its text; Enter shows the rest.
 FOLDED_LINES = 2
