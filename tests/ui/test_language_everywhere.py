@@ -14,10 +14,12 @@ from textual.widgets._select import SelectOverlay
 from textual.widgets._toast import Toast
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
-from casesteps import draft
+from casesteps import draft, to_approved
 from kesu_desk.app import HelpScreen, KesuDesk
+from kesu_desk.i18n import t
 from kesu_desk.screens.intake import RegisteredDialog
 from kesu_desk.services import cases
+from kesu_desk.services.canned import canned_replies
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import whoami
 from kesu_desk.services.views import CaseView
@@ -217,3 +219,26 @@ async def test_emoji_in_a_name_never_move_a_border(
         shown = screen_text(app)
         assert "王👍 👨👩👧 ❤" in shown
         assert rows_measure_the_same(shown) == [], shown
+
+
+# -- item 10: amounts with their currency -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "amount"), [("zh", "¥300.00"), ("en", "¥300.00")])
+async def test_amounts_carry_the_currency_on_the_screen_and_in_what_is_read_out(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str, amount: str,
+) -> None:
+    desk, made = fixed_desk
+    assert desk.settings.currency == "¥"  # the default
+    view = to_approved(desk, made["kettle"])
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await open_case(app, pilot, view.number)
+        shown = screen_text(app)
+        assert f"{t('remedy.refund', lang)}" in shown and amount in shown, shown  # the timeline's last event
+        screen = app.screen
+        screen.query_one("#case-body").scroll_home(animate=False)
+        await settle(app, pilot)
+        assert amount in screen_text(app)  # the case's facts: the amount
+    script = [r.text for r in canned_replies(desk, cases.get_case(desk, view.number), lang)]
+    assert any(amount in text for text in script), script
+    assert not any("300.00" in text.replace(amount, "") for text in script)
