@@ -14,7 +14,7 @@ from textual.widgets._select import SelectOverlay
 from textual.widgets._toast import Toast
 from uisteps import open_case, press, run_as, screen_text, settle, type_text
 
-from casesteps import draft, to_approved
+from casesteps import draft, to_approved, to_follow_up
 from kesu_desk.app import HelpScreen, KesuDesk
 from kesu_desk.i18n import t
 from kesu_desk.screens.intake import RegisteredDialog
@@ -242,3 +242,19 @@ async def test_amounts_carry_the_currency_on_the_screen_and_in_what_is_read_out(
     script = [r.text for r in canned_replies(desk, cases.get_case(desk, view.number), lang)]
     assert any(amount in text for text in script), script
     assert not any("300.00" in text.replace(amount, "") for text in script)
+
+
+@pytest.mark.parametrize(("lang", "done"), [("zh", "退款，金额 ¥300.00"), ("en", "refund ¥300.00")])
+async def test_the_follow_up_script_reads_the_amount_with_its_currency(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str, done: str,
+) -> None:
+    desk, made = fixed_desk
+    to_follow_up(desk, made["kettle"])
+    async with run_as(desk, "ag", lang) as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "f9")
+        assert "¥300.00" in screen_text(app)  # the list and what was promised
+        await press(app, pilot, "enter")
+        shown = screen_text(app)
+        assert "¥300.00" in shown, shown  # the script the agent reads out
+        assert not [line for line in shown.splitlines() if "300.00" in line and "¥300.00" not in line]
