@@ -258,3 +258,18 @@ async def test_the_follow_up_script_reads_the_amount_with_its_currency(
         shown = screen_text(app)
         assert "¥300.00" in shown, shown  # the script the agent reads out
         assert not [line for line in shown.splitlines() if "300.00" in line and "¥300.00" not in line]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_review_gives_costs_with_the_currency(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], lang: str,
+) -> None:
+    desk, _ = fixed_desk
+    async with run_as(desk, "sup", lang) as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "f10")
+        await press(app, pilot, "p")
+        await asyncio.sleep(0.3)
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "¥0.00" in shown, shown  # the cost of the remedies given
