@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.actions import parse
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -36,8 +36,9 @@ from kesu_desk.i18n import describe, t
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen, localise_bindings
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
-from kesu_desk.widgets.keys import mapped_bindings
+from kesu_desk.widgets.keys import key_name, mapped_bindings
 from kesu_desk.widgets.outcomes import outcome
+from kesu_desk.widgets.textual_private import DeskCommandPalette
 
 # How often the desk looks for other terminals' changes (one indexed max() per look).
 CHANGE_CHECK_SECONDS = 1.0
@@ -294,6 +295,33 @@ class KesuDesk(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, in the user's language."""
+        if self.use_command_palette and not DeskCommandPalette.is_open(self):  # type: ignore[arg-type]
+            palette = DeskCommandPalette(
+                id="--command-palette", placeholder=t("app.palette_placeholder", self.lang),
+                no_matches=t("app.palette_no_matches", self.lang),
+            )
+            localise_bindings(palette, self.lang)
+            self.push_screen(palette)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as Textual shows it, its names (space, super) as the user's keyboard labels them."""
+        shown = super().get_key_display(binding)
+        if binding.key_display:
+            return shown
+        return "+".join(key_name(part, self.lang) for part in shown.split("+")) if shown != "+" else shown
+
+    @on(events.DescendantFocus)
+    def _localise_focused(self, event: events.DescendantFocus) -> None:
+        """The keys of Textual's own widgets (a list's Esc, a scrolling box's arrows) in the
+        user's language in the footer, F1 and the palette: the focused widget's and those around it."""
+        for node in event.widget.ancestors_with_self:
+            if isinstance(node, Screen | App):
+                break
+            localise_bindings(node, self.lang)
+        self.screen.refresh_bindings()
 
     def action_refresh(self) -> None:
         self._waiting = None

@@ -186,6 +186,9 @@ class Settings(BaseSettings):
     # restaurant's 2–5×); one outside it needs the proposer's reason and a manager's approval.
     compensation_min_times: int = Field(default=2, ge=1, le=100)
     compensation_max_times: int = Field(default=5, ge=1, le=100)
+    # The sign of the money amounts are in (issue 15 item 10): shown with every amount on the
+    # screens, in letters and in what agents read out ("¥300.00", "300,00 €"). One currency per desk.
+    currency: str = Field(default="¥", min_length=1, max_length=8)
     # No-answer follow-up calls before the case closes as "no answer".
     follow_up_attempts: int = Field(default=3, ge=1, le=10)
     # The effectiveness check of a corrective action falls due this many calendar days after its
@@ -450,7 +453,7 @@ def _allowed(loc: tuple[str | int, ...], *, binding_id: bool = False,
     if head == "identity":
         return "choice", {"choices": "login, database"}
     return {"db": "db", "user": "text", "timezone": "timezone", "country": "country",
-            "closed_days": "dates", "rules": "path", "general_manager": "text",
+            "closed_days": "dates", "rules": "path", "general_manager": "text", "currency": "text",
             "batch_inform": "codes"}.get(head, "readme"), {}
 
 

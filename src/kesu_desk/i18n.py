@@ -51,6 +51,12 @@ def t(key: str, lang: str = FALLBACK, **params: Any) -> str:
         return template
 
 
+def money(amount: str, lang: str, currency: str) -> str:
+    """An amount already written as a number ("300.00") with the currency's sign where ``lang``
+    writes it: "¥300.00", "300.00 €"; as it is without a currency."""
+    return t("remedies.money", lang, amount=amount, currency=currency) if currency else amount
+
+
 def describe(error: DeskError, lang: str = FALLBACK) -> str:
     """One sentence for a refused action or bad input, in the user's language."""
     params = dict(error.params)

@@ -19,6 +19,21 @@ def one_line(value: str | None, limit: int | None = None) -> str:
     return flat
 
 
+# Code points terminals draw at different widths, so that a row holding them ends somewhere else
+# than Textual measured and its border moves (issue 15 item 10): the skin tones of emoji (👍🏽 is
+# two cells where the terminal joins them, four where it does not, as tmux), the zero-width
+# joiner of emoji sequences (👨‍👩‍👧: one emoji or three) and the variation selectors (❤️: one cell
+# or two).
+UNSTEADY = re.compile("[\U0001F3FB-\U0001F3FF\u200d\ufe0e\ufe0f]")
+
+
+def steady(value: str) -> str:
+    """``value`` as every terminal draws it at the width Textual measures: without skin tones,
+    emoji joiners and variation selectors (👍🏽 → 👍, 👨‍👩‍👧 → 👨👩👧, ❤️ → ❤). For the screen only:
+    what is stored and exported keeps them."""
+    return UNSTEADY.sub("", value)
+
+
 def _one_picture(code: int) -> str:
     """One visible character for a control character (ESC → ␛, DEL → ␡, C1 → �)."""
     return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"

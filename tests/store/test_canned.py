@@ -105,7 +105,7 @@ def test_the_approved_remedy_is_offered_only_once_approved(desk: Desk, register:
     proposed = to_proposed(desk, register(), remedy="refund", amount="300")
     approved = cases.approve(desk, "sup", proposed.number, version=proposed.version)
     offer = {r.key: r.text for r in canned_replies(desk, approved, "en")}["remedy_offer"]
-    assert "refund of 300.00" in offer
+    assert "refund of ¥300.00" in offer
     assert approved.amount == Decimal("300")
 
 

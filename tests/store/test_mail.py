@@ -106,7 +106,7 @@ def test_the_customer_gets_the_case_number_then_the_outcome_then_the_survey(
     cases.implement(mailing, "hq", view.number, implementation="已退款", accountability="供应商", version=view.version)
     assert mail.send_pending(mailing).sent == 2
     outcome, survey = inbox.messages[1:]
-    assert "已经批准：退款，金额 300.00" in body(outcome)
+    assert "已经批准：退款，金额 ¥300.00" in body(outcome)
     assert view.number in survey["Subject"]
     assert mail.send_pending(mailing).sent == 0  # never twice
     timeline = [e.action for e in cases.get_case(mailing, view.number).timeline]
@@ -226,4 +226,4 @@ def test_the_outcome_names_every_approved_remedy(
                          version=view.version)
     cases.approve(mailing, "sup", view.number, version=view.version)
     mail.send_pending(mailing)
-    assert "换货；赔偿，金额 80.00" in body(inbox.messages[-1])
+    assert "换货；赔偿，金额 ¥80.00" in body(inbox.messages[-1])

@@ -182,7 +182,7 @@ def test_the_record_the_letter_and_the_review_show_every_remedy(desk: Desk, regi
 
     desk.sign_in(Identity(user=users.whoami(desk, "sup"), login="sup"))
     letter = render_letter(issue_letter(desk, "sup", view.number), desk.calendar.tz)
-    assert f"- {t('remedy.exchange', 'zh')}\n- {t('remedy.compensation', 'zh')} 300.00" in letter  # the customer speaks zh
+    assert f"- {t('remedy.exchange', 'zh')}\n- {t('remedy.compensation', 'zh')} ¥300.00" in letter  # the customer speaks zh
     record = render_form_markdown(record_form(load_record(desk, view.number), "en", desk.calendar.tz))
     assert "exchange + compensation 300.00" in record
     today = desk.calendar.local_date(cases.utcnow())

@@ -57,11 +57,11 @@ async def test_the_list_shows_whom_to_call_most_urgent_first(desk: Desk, registe
         await open_follow_ups(app, pilot)
         shown = screen_text(app)
         assert shown.index(first.number) < shown.index(second.number)
-        assert "✓" in shown and "refund 300.00" in shown
+        assert "✓" in shown and "refund ¥300.00" in shown
         assert "Due for a follow-up call: 2" in static_text(app, "#follow-ups-status")
         # What was promised and done, and how the caller was, before calling.
         detail = static_text(app, "#follow-ups-detail")
-        assert "Promised: refund 300.00" in detail and "退款已到账" in detail
+        assert "Promised: refund ¥300.00" in detail and "退款已到账" in detail
         assert "angry and loud" in detail
         await press(app, pilot, "down", "o")
         assert isinstance(app.screen, CaseScreen) and app.screen.number == second.number

@@ -3,6 +3,7 @@ Textual's own behaviour and says so once in the log."""
 
 from __future__ import annotations
 
+import asyncio
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from platformdirs import user_log_path
 from textual.widgets._footer import FooterKey
-from uisteps import app_for, press, settle, type_text
+from uisteps import app_for, press, screen_text, settle, type_text
 
 from kesu_desk.app import HelpScreen
 from kesu_desk.screens.intake import IntakeScreen
@@ -62,3 +63,23 @@ async def test_another_textual_gets_textuals_own_behaviour_and_one_line_in_the_l
     logged = (user_log_path("kesu-desk") / "kesu-desk.log").read_text(encoding="utf-8")
     assert logged.count("Textual 99.0.0 is running") == 1, logged
     assert f"written for Textual {textual_private.WRITTEN_FOR}" in logged
+
+
+async def test_the_palette_says_no_matches_in_the_users_words_and_textuals_elsewhere(
+    fixed_desk: tuple[Desk, dict[str, CaseView]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DeskCommandPalette replaces Textual 8.2.8's private _start_no_matches_countdown: on the
+    Textual it was written for the words are the user's; on another, Textual's own."""
+    desk, _ = fixed_desk
+    for version, words in ((textual_private.WRITTEN_FOR, "没有匹配的命令"), ("99.0.0", "No matches found")):
+        monkeypatch.setattr(textual_private, "running_version", lambda version=version: version)
+        textual_private.private_api.cache_clear()
+        app = app_for(desk, "ag", "zh")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            await press(app, pilot, "ctrl+p")
+            await type_text(app, pilot, "zzqqxx")
+            await asyncio.sleep(0.8)
+            await settle(app, pilot)
+            assert words in screen_text(app)
+    textual_private.private_api.cache_clear()

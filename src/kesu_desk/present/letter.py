@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kesu_desk.domain.vocabulary import Status
-from kesu_desk.i18n import t
+from kesu_desk.i18n import money, t
 from kesu_desk.present.markup import md_text
 from kesu_desk.services.letter import Letter
 
@@ -19,6 +19,9 @@ def render_letter(letter: Letter, tz: Any) -> str:
 
     def w(key: str, **params: Any) -> str:
         return t(f"letter.{key}", lang, **params)
+
+    def amount(value: Any) -> str:
+        return money(f"{value:,.2f}", lang, letter.currency)
 
     lines = [f"# {w('title')}", ""]
     if letter.store:
@@ -36,13 +39,13 @@ def render_letter(letter: Letter, tz: Any) -> str:
         lines += [w("founded"), ""]
         if len(letter.remedies) > 1:  # issue 13: several remedies, each with its amount
             lines += [t("remedies.letter_offer", lang), ""]
-            lines += [f"- {t(f'remedy.{r}', lang)}" + (f" {a:,.2f}" if a is not None else "")
+            lines += [f"- {t(f'remedy.{r}', lang)}" + (f" {amount(a)}" if a is not None else "")
                       for r, a in letter.remedies]
             if letter.amount is not None:
-                lines += ["", t("remedies.letter_total", lang, amount=f"{letter.amount:,.2f}")]
+                lines += ["", t("remedies.letter_total", lang, amount=amount(letter.amount))]
             lines += [""]
         elif letter.amount is not None:
-            lines += [w("remedy_amount", remedy=remedy, amount=f"{letter.amount:,.2f}"), ""]
+            lines += [w("remedy_amount", remedy=remedy, amount=amount(letter.amount)), ""]
         else:
             lines += [w("remedy", remedy=remedy), ""]
     lines += [w(NEXT.get(letter.status, "next_closed")), ""]

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kesu_desk.i18n import t
+from kesu_desk.i18n import money, t
 from kesu_desk.present.formats import department_label, local_time, name_of
 from kesu_desk.present.markup import html_page, html_table, html_text, md_text
 from kesu_desk.services.corrective import CorrectiveView
@@ -55,8 +55,13 @@ def _pct(value: float | None) -> Cell:
     return Cell("", "–") if value is None else Cell(f"{value:.1f}", f"{value:.1f}%")
 
 
-def _money(value: Decimal | None) -> Cell:
+def _decimal(value: Decimal | None) -> Cell:
     return Cell("", "–") if value is None else Cell(f"{value:.2f}", f"{value:,.2f}")
+
+
+def _money(value: Decimal | None, lang: str, currency: str) -> Cell:
+    """An amount; for people with the currency's sign when the review is shown with one."""
+    return Cell("", "–") if value is None else Cell(f"{value:.2f}", money(f"{value:,.2f}", lang, currency))
 
 
 def _code(table: str, code: str, lang: str) -> Cell:
@@ -67,7 +72,7 @@ def _text(value: str) -> Cell:
     return Cell(value, value)
 
 
-def report_tables(report: PeriodReport, lang: str) -> list[Table]:
+def report_tables(report: PeriodReport, lang: str, currency: str = "") -> list[Table]:
     """The review as titled tables, in order; the CSV, Markdown and HTML all write these."""
     tz = ZoneInfo(report.timezone)
 
@@ -92,9 +97,9 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
         ("merged", _n(report.merged)),
         ("first_contact", _n(report.first_contact)),
         ("remedies_given", _n(report.remedies_given)),
-        ("total_cost", _money(report.total_cost)),
+        ("total_cost", _money(report.total_cost, lang, currency)),
         ("surveyed", _n(sat.surveyed)),
-        ("satisfaction_average", _money(sat.average)),
+        ("satisfaction_average", _decimal(sat.average)),
         ("not_reached", _n(sat.not_reached)),
         ("batch_problems", _n(len(report.batch_problems))),
         ("corrective_actions", _n(len(report.corrective_actions))),
@@ -119,8 +124,8 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
     ))
     tables.append(table(
         "remedies", ["remedy", "cases", "cost"],
-        [[_code("remedy", r.remedy, lang), _n(r.n), _money(r.cost)] for r in report.remedies]
-        + [[Cell("*", t("report.all", lang)), _n(report.remedies_given), _money(report.total_cost)]],
+        [[_code("remedy", r.remedy, lang), _n(r.n), _money(r.cost, lang, currency)] for r in report.remedies]
+        + [[Cell("*", t("report.all", lang)), _n(report.remedies_given), _money(report.total_cost, lang, currency)]],
         (1, 2),
     ))
     tables.append(table(
@@ -180,7 +185,7 @@ def report_tables(report: PeriodReport, lang: str) -> list[Table]:
     # Issue 13, accountability: internal, like the whole review (the customer's letter has none).
     tables.append(table(
         "accountability", ["person", "cases", "penalties", "pay_shares"],
-        [[_text(a.person), _n(a.cases), _money(a.penalties),
+        [[_text(a.person), _n(a.cases), _money(a.penalties, lang, currency),
           Cell(" ".join(f"{s:g}" for s in a.shares), ", ".join(f"{s:g}%" for s in a.shares) or "–")]
          for a in report.accountability],
         (1, 2),

@@ -123,7 +123,7 @@ class CaseScreen(DeskScreen[None]):
             yield Static(Text(self.t("dialog.loading")), id="case-facts")
             yield Static(id="case-dealer")
             yield Static(Text(self.t("case.timeline")), id="case-timeline-title")
-            yield Timeline(self.lang, self.desk.calendar.tz, id="timeline")
+            yield Timeline(self.lang, self.desk.calendar.tz, self.desk.settings.currency, id="timeline")
         yield Static(id="case-message")
         yield DeskFooter(compact=True)
 
@@ -166,7 +166,7 @@ class CaseScreen(DeskScreen[None]):
         self.say("")
         self._show_header()
         self.query_one("#case-facts", Static).update(
-            facts(view, self.desk.calendar.tz, self.lang, self.departments)
+            facts(view, self.desk.calendar.tz, self.lang, self.departments, self.desk.settings.currency)
         )
         timeline = self.query_one(Timeline)
         rows = timeline.rows

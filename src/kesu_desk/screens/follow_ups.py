@@ -175,7 +175,7 @@ class FollowUpsScreen(DeskScreen[None]):
                 " · ", (self.t("follow_ups.attempt", attempt=item.attempts + 1, of=item.attempts_allowed),
                         ".desk-list--at-risk"))
         urgent = [("‼ ", ".desk-list--urgent")] if item.urgent else []
-        second = Content.assemble("    ", *urgent, remedy_text(item.remedy, item.amount, self.lang), " · ",
+        second = Content.assemble("    ", *urgent, remedy_text(item.remedy, item.amount, self.lang, self.desk.settings.currency), " · ",
                                   one_line(item.summary))
         return Content("\n").join([first, second])
 
@@ -192,7 +192,7 @@ class FollowUpsScreen(DeskScreen[None]):
         item = self.current
         box.display = item is not None
         if item is not None:
-            box.update(promised_and_done(item, self.lang, self.desk.calendar.tz))
+            box.update(promised_and_done(item, self.lang, self.desk.calendar.tz, self.desk.settings.currency))
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -219,9 +219,9 @@ class FollowUpsScreen(DeskScreen[None]):
             self.desk_app.open_case(item.number)
 
 
-def promised_and_done(item: FollowUpItem, lang: str, tz: tzinfo) -> Text:
+def promised_and_done(item: FollowUpItem, lang: str, tz: tzinfo, currency: str = "") -> Text:
     """What the customer was promised and what was done, as the agent needs it before calling."""
-    text = Text(t("survey.promised", lang, remedy=remedy_text(item.remedy, item.amount, lang)))
+    text = Text(t("survey.promised", lang, remedy=remedy_text(item.remedy, item.amount, lang, currency)))
     if item.promised:
         text.append(" — ")
         text.append_text(plain(one_line(item.promised)))
@@ -305,7 +305,7 @@ class SurveyScreen(DeskScreen[None]):
             yield Static(id="survey-attempt")
             yield Static(id="survey-due")
         with VerticalScroll(id="survey-body"):
-            yield Static(promised_and_done(self.item, self.lang, self.desk.calendar.tz), id="survey-facts")
+            yield Static(promised_and_done(self.item, self.lang, self.desk.calendar.tz, self.desk.settings.currency), id="survey-facts")
             script = Static(self._script(), id="survey-script")
             script.border_title = self.t("survey.script_title")
             yield script
@@ -330,7 +330,8 @@ class SurveyScreen(DeskScreen[None]):
         lines = [self.t("survey.script_greeting", customer=one_line(item.customer), number=item.number,
                         product=one_line(item.product) or "–")]
         if item.remedy:
-            lines.append(self.t("survey.script_done", remedy=remedy_text(item.remedy, item.amount, self.lang),
+            lines.append(self.t("survey.script_done", remedy=remedy_text(item.remedy, item.amount, self.lang,
+                                                                       self.desk.settings.currency),
                                 implementation=one_line(item.implementation) or "–"))
         else:
             lines.append(self.t("survey.script_done_plain", implementation=one_line(item.implementation) or "–"))

@@ -638,11 +638,11 @@ class IntakeScreen(DeskScreen[None]):
         self._registering = False
         case = message.case
         self._clear_form()
+        # The dialog says it in large digits: no toast ("Registering…", "registered") over it.
+        self.app.clear_notifications()
         if case.first_contact:
-            self.notify(self.t("intake.resolved", number=case.number))
             self.app.push_screen(RegisteredDialog(case.number, None), lambda _: self._focus_phone())
             return
-        self.notify(self.t("intake.registered", number=case.number))
         answer = case.deadlines.get("answer")
         when = local_time_with_weekday(answer, self._tz, self.lang) if answer else "-"
         self.app.push_screen(RegisteredDialog(case.number, when), lambda _: self._focus_phone())

@@ -78,7 +78,7 @@ class ReportScreen(DeskScreen[None]):
     def _build(self, start: date, end: date) -> None:
         with outcome(self, self.Failed) as post:
             report = build_report(self.desk, start, end, now=self.desk_app.now())
-            post(self.Loaded(report, report_tables(report, self.lang)))
+            post(self.Loaded(report, report_tables(report, self.lang, self.desk.settings.currency)))
 
     @on(Loaded)
     async def _built(self, message: Loaded) -> None:

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kesu_desk.i18n import t
+from kesu_desk.i18n import money, t
 from kesu_desk.services.cases import OUTCOME_UNDECIDED
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.users import department_views
@@ -56,7 +56,7 @@ def placeholder_values(
         values["department"] = names.get(view.department, view.department)
     if view.remedy and view.status not in OUTCOME_UNDECIDED:
         values["remedy"] = t(f"remedy.{view.remedy}", lang)
-        values["amount"] = f"{view.amount:.2f}" if view.amount is not None else ""
+        values["amount"] = money(f"{view.amount:.2f}", lang, desk.settings.currency) if view.amount is not None else ""
         values["outcome"] = (
             t("canned.outcome_amount", lang, remedy=values["remedy"], amount=values["amount"])
             if view.amount is not None else values["remedy"]

@@ -46,6 +46,7 @@ class Letter:
     store_code: str | None
     # Issue 13: the approved remedies in order with their amounts (``amount`` is their sum).
     remedies: tuple[tuple[str, Decimal | None], ...] = ()
+    currency: str = ""  # the sign of the desk's currency (setting currency)
 
 
 def customer_language(case_lang: str | None, region: str) -> str:
@@ -81,7 +82,7 @@ def issue_letter(desk: Desk, actor_name: str, number: str) -> Letter:
             issued_at=now, product=case.product, founded=not decided, reason=case.validity_reason,
             remedy=case.remedy, amount=money(case.amount_cents), status=Status(case.status),
             store=store.name if store else None, store_code=case.store_code,
-            remedies=cases.approved_remedies(uow, case),
+            remedies=cases.approved_remedies(uow, case), currency=desk.settings.currency,
         )
     record_read(desk, Use.PRINT, {"case": letter.number, "letter": lang}, rows=1)
     return letter

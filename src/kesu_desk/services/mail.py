@@ -26,7 +26,7 @@ from typing import Any
 
 from kesu_desk.config import LANGUAGES, Mail, config_path
 from kesu_desk.domain.vocabulary import Action, Status
-from kesu_desk.i18n import FALLBACK, t
+from kesu_desk.i18n import FALLBACK, money, t
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
 from kesu_desk.store import outbox as store
@@ -89,7 +89,7 @@ def _date(desk: Desk, lang: str, moment: datetime | None) -> str:
     return t("canned.date", lang, year=day.year, month=day.month, day=day.day)
 
 
-def _outcome(uow: UnitOfWork, case: Case, lang: str) -> str:
+def _outcome(uow: UnitOfWork, case: Case, lang: str, currency: str) -> str:
     """The approved remedies, each with its amount where money moves (exchange + compensation…)."""
     from kesu_desk.domain.vocabulary import ProposalStatus
     from kesu_desk.store.remedies import lines_of as remedy_lines
@@ -103,7 +103,7 @@ def _outcome(uow: UnitOfWork, case: Case, lang: str) -> str:
 
     def one(remedy: str, cents: int | None) -> str:
         name = t(f"remedy.{remedy}", lang)
-        return name if cents is None else t("canned.outcome_amount", lang, remedy=name, amount=f"{cents / 100:.2f}")
+        return name if cents is None else t("canned.outcome_amount", lang, remedy=name, amount=money(f"{cents / 100:.2f}", lang, currency))
 
     return t("mail.and", lang).join(one(r, c) for r, c in lines)
 
@@ -118,7 +118,7 @@ def _queue(uow: UnitOfWork, desk: Desk, case: Case, customer: Customer, kind: st
         "number": case.number,
         "answer_due": _date(desk, lang, case.answer_due_at),
         # the outcome only in the message sent once it is approved (never before)
-        "outcome": _outcome(uow, case, lang) if kind == OUTCOME else "",
+        "outcome": _outcome(uow, case, lang, desk.settings.currency) if kind == OUTCOME else "",
         "survey_days": str(desk.settings.deadlines.follow_up_working_days),
     }
     subject, body = template(kind, lang)

@@ -106,7 +106,7 @@ def _grid(rows: Rows, label_width: int) -> Table:
     return grid
 
 
-def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str]) -> Group:
+def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str], currency: str = "") -> Group:
     """The customer's card, the complaint as registered and how it is being handled."""
     c = view.customer
     customer: Rows = [
@@ -130,7 +130,7 @@ def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str])
         (t("field.description", lang), view.description),
         (t("field.customer_request", lang), view.customer_request),
     ]
-    handling = _handling(view, lang)
+    handling = _handling(view, lang, currency)
     # One label column for all three sections, measured in cells (a CJK character is two).
     width = max(cell_len(label) for label, value in customer + complaint + handling if value)
     parts: list[Text | Table] = [
@@ -142,7 +142,7 @@ def facts(view: CaseView, tz: tzinfo, lang: str, departments: Mapping[str, str])
     return Group(*parts)
 
 
-def _handling(view: CaseView, lang: str) -> Rows:
+def _handling(view: CaseView, lang: str, currency: str) -> Rows:
     validity = None
     if view.validity != "undecided":
         validity = t(f"case.validity.{view.validity}", lang)
@@ -156,19 +156,19 @@ def _handling(view: CaseView, lang: str) -> Rows:
     if pending is not None and pending.details.get("remedy"):
         proposal = t(f"remedy.{pending.details['remedy']}", lang)
         if pending.details.get("amount") is not None:
-            proposal += f" {amount_text(pending.details['amount'])}"
+            proposal += f" {amount_text(pending.details['amount'], currency, lang)}"
         if pending.details.get("remedies"):  # issue 13: several remedies in one proposal
             proposal = remedies_text([(r["remedy"], r.get("amount")) for r in pending.details["remedies"]],
-                                     pending.details.get("amount"), lang)
+                                     pending.details.get("amount"), lang, currency)
         rows.append((t("case.pending_proposal", lang), t("case.awaiting_approval", lang, proposal=proposal)))
     if len(view.remedies) > 1:
-        rows.append((t("field.remedy", lang), remedies_text(view.remedies, view.amount, lang)))
+        rows.append((t("field.remedy", lang), remedies_text(view.remedies, view.amount, lang, currency)))
     elif view.remedy:
         rows.append((t("field.remedy", lang), t(f"remedy.{view.remedy}", lang)))
     if view.amount is not None:
-        rows.append((t("field.amount", lang), f"{view.amount:.2f}"))
+        rows.append((t("field.amount", lang), amount_text(view.amount, currency, lang)))
     if view.price is not None:  # issue 13: what a compensation is measured by
-        rows.append((t("field.price", lang), f"{view.price:.2f}"))
+        rows.append((t("field.price", lang), amount_text(view.price, currency, lang)))
     rows += [
         (t("field.implementation", lang), view.implementation),
         (t("field.accountability", lang), view.accountability),

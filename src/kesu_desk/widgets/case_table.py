@@ -139,9 +139,12 @@ def age(registered: datetime, now: datetime) -> str:
 
 
 def due_in(due: datetime, now: datetime) -> str:
+    """Time left before ``due`` ("3h"), or how late it is ("-2d"): a case late by seconds is a
+    minute late ("-1m"), never "-0m" beside its overdue mark."""
     delta = due - now
-    sign = "-" if delta < timedelta() else ""
-    return sign + age(now - abs(delta), now)
+    if delta < timedelta():
+        return "-" + age(now - max(-delta, timedelta(minutes=1)), now)
+    return age(now - delta, now)
 
 
 class CaseTable(RelaysWorkerFailures, ScrollView, can_focus=True, inherit_bindings=False):

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from kesu_desk.i18n import catalogue
 from kesu_desk.widgets.textual_private import QuietFooter, mapped_bindings, replace_bindings
 
-__all__ = ["DeskFooter", "key_of", "localise_bindings", "mapped_bindings"]
+__all__ = ["DeskFooter", "key_name", "key_of", "localise_bindings", "mapped_bindings"]
 
 
 def localise_bindings(node: DOMNode, lang: str) -> None:
@@ -21,6 +21,12 @@ def localise_bindings(node: DOMNode, lang: str) -> None:
     its id (or, for Textual's own, its action) under [keys] in the catalogue."""
     names = catalogue(lang)
     replace_bindings(node, lambda binding: _localised(binding, names))
+
+
+def key_name(shown: str, lang: str) -> str:
+    """A key's name as the keyboard of ``lang`` labels it ("space" is 空格 in Chinese); a key
+    without a name of its own (a letter, ^c) as Textual shows it."""
+    return catalogue(lang).get(f"keys.name.{shown}", shown)
 
 
 def _localised(binding: Binding, names: dict[str, str]) -> Binding:

@@ -8,13 +8,20 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Input, TextArea
 
-from kesu_desk.text import CONTROL, pictures, visible, visible_line
+from kesu_desk import text
+from kesu_desk.text import CONTROL, pictures, steady
 from kesu_desk.widgets.textual_private import StyledOnceTextArea
+
+
+def visible(value: str | None) -> str:
+    """What a user typed as the screen shows it: control characters made visible, and nothing
+    a terminal draws at another width than Textual measures (kesu_desk.text.steady)."""
+    return steady(text.visible(value))
 
 
 def one_line(value: str | None) -> str:
     """``value`` on one line (for table cells and titles), control characters made visible."""
-    return visible_line(value)
+    return steady(text.visible_line(value))
 
 
 def plain(value: str | None, style: str = "") -> Text:
@@ -26,6 +33,8 @@ def fit(value: str, width: int) -> str:
     """``value`` cut or padded to exactly ``width`` cells (a CJK character is two cells)."""
     if width <= 0:
         return ""
+    value = steady(value)  # then each code point is drawn on its own: none is cut from its emoji
+    value = steady(value)  # then each code point is drawn on its own: none is cut from its emoji
     if cell_len(value) <= width:
         return value + " " * (width - cell_len(value))
     out: list[str] = []

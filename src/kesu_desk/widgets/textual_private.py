@@ -13,12 +13,16 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import textual
+from rich.align import Align
+from rich.text import Text
 from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
 from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, TextArea
+from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from textual._compositor import Compositor
@@ -33,6 +37,7 @@ WRITTEN_FOR = "8.2.8"
 __all__ = [
     "WRITTEN_FOR",
     "CroppedCompositor",
+    "DeskCommandPalette",
     "QuietFooter",
     "StyledOnceTextArea",
     "crop_repaints",
@@ -171,3 +176,35 @@ class StyledOnceTextArea(TextArea):
             theme.apply_css(self)
             self._styled_for = styled_for
         return super(TextArea, self).render_lines(crop)
+
+
+# -- the command palette ------------------------------------------------------------------------
+
+
+class DeskCommandPalette(CommandPalette):
+    """Textual's command palette, saying "no matches" in the user's words.
+
+    Textual 8.2.8 writes "No matches found" in ``_start_no_matches_countdown``, with no public way
+    to change it (its placeholder is a public argument: the app passes it). Elsewhere the
+    palette says it in English."""
+
+    def __init__(self, *, no_matches: str, placeholder: str, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
+        self.no_matches = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        if not private_api():
+            super()._start_no_matches_countdown(search_value)
+            return
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:  # as Textual's: nothing found for what was typed
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(self.no_matches, style="not bold")), disabled=True, id=self._NO_MATCHES,
+                ))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

@@ -16,12 +16,11 @@ from textual.widgets import Static
 
 from kesu_desk.domain.remedies import CompensationRange
 from kesu_desk.domain.vocabulary import Action, Visibility
-from kesu_desk.i18n import t
+from kesu_desk.i18n import money, t
 from kesu_desk.present.formats import category_name, compensation_range, local_time, who
 from kesu_desk.rules import in_language
 from kesu_desk.services.views import EventView
-from kesu_desk.text import visible
-from kesu_desk.widgets.text import one_line
+from kesu_desk.widgets.text import one_line, visible
 
 # A folded event shows this many lines of its text; Enter shows the rest.
 FOLDED_LINES = 2
@@ -29,39 +28,40 @@ FOLDED_LINES = 2
 _MARKED = frozenset({Action.NOTE.value, Action.CALL.value})
 
 
-def amount_text(value: Any) -> str:
-    """An amount as the desk shows money: two decimals."""
+def amount_text(value: Any, currency: str = "", lang: str = "en") -> str:
+    """An amount as the desk shows money: two decimals, with the currency's sign when given."""
     try:
-        return f"{Decimal(str(value)):.2f}"
+        return money(f"{Decimal(str(value)):.2f}", lang, currency)
     except (InvalidOperation, ValueError):
         return one_line(str(value))
 
 
-def remedies_text(remedies: Sequence[tuple[str, Any]], amount: Any, lang: str) -> str:
+def remedies_text(remedies: Sequence[tuple[str, Any]], amount: Any, lang: str, currency: str = "") -> str:
     """A proposal's remedies in one line (issue 13): "exchange + compensation 600.00 = 600.00";
     one remedy reads as :func:`remedy_text`."""
     if len(remedies) < 2:
         remedy, given = remedies[0] if remedies else (None, amount)
-        return remedy_text(remedy, given, lang)
-    joined = " + ".join(remedy_text(r, a, lang) for r, a in remedies)
-    return f"{joined} = {amount_text(amount)}" if amount is not None else joined
+        return remedy_text(remedy, given, lang, currency)
+    joined = " + ".join(remedy_text(r, a, lang, currency) for r, a in remedies)
+    return f"{joined} = {amount_text(amount, currency, lang)}" if amount is not None else joined
 
 
-def range_note(suggested: CompensationRange | None, price: Decimal | None, lang: str) -> str:
+def range_note(suggested: CompensationRange | None, price: Decimal | None, lang: str, currency: str = "") -> str:
     """The compensation range a price suggests, in words (issue 13), or that none is known."""
     if suggested is None or not price:
         return t("remedies.no_range", lang)
     times = [f"{(bound / price).normalize():f}" for bound in (suggested.low, suggested.high)]
-    return t("remedies.range", lang, low=amount_text(suggested.low), high=amount_text(suggested.high),
-             min=times[0], max=times[1], price=amount_text(price))
+    return t("remedies.range", lang, low=amount_text(suggested.low, currency, lang),
+             high=amount_text(suggested.high, currency, lang), min=times[0], max=times[1],
+             price=amount_text(price, currency, lang))
 
 
-def remedy_text(remedy: str | None, amount: Any, lang: str) -> str:
+def remedy_text(remedy: str | None, amount: Any, lang: str, currency: str = "") -> str:
     """A remedy in words, with its amount where money moves."""
     if not remedy:
         return "–"
     name = _name("remedy", remedy, lang)
-    return f"{name} {amount_text(amount)}" if amount is not None else name
+    return f"{name} {amount_text(amount, currency, lang)}" if amount is not None else name
 
 
 def _date(value: Any, tz: tzinfo) -> str:
@@ -103,7 +103,7 @@ def mark(event: EventView, lang: str) -> str:
     return ""
 
 
-def _accountability_lines(d: dict[str, Any], lang: str) -> list[str]:
+def _accountability_lines(d: dict[str, Any], lang: str, currency: str) -> list[str]:
     """Issue 13: who answers for the complaint, their penalty, the loss, who delayed it (internal)."""
     lines = []
     if d.get("responsible"):
@@ -111,16 +111,16 @@ def _accountability_lines(d: dict[str, Any], lang: str) -> list[str]:
     if d.get("penalty_percent"):
         lines.append(t("timeline.penalty_percent", lang, percent=one_line(str(d["penalty_percent"]))))
     if d.get("penalty") is not None:
-        lines.append(t("timeline.penalty_amount", lang, amount=amount_text(d["penalty"])))
+        lines.append(t("timeline.penalty_amount", lang, amount=amount_text(d["penalty"], currency, lang)))
     if d.get("loss") is not None:
-        lines.append(t("timeline.loss", lang, amount=amount_text(d["loss"])))
+        lines.append(t("timeline.loss", lang, amount=amount_text(d["loss"], currency, lang)))
     if d.get("delayed_by"):
         lines.append(t("timeline.delayed", lang, name=visible(str(d["delayed_by"])),
                        reason=visible(str(d.get("delay_reason") or "-"))))
     return lines
 
 
-def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
+def detail_lines(event: EventView, lang: str, tz: tzinfo, currency: str = "") -> list[str]:
     """The event's details in words, one per line, before its comment."""
     d = event.details
     lines: list[str] = []
@@ -160,13 +160,13 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             if d.get(name):
                 add("labelled", label=t(f"case.cause.{name}", lang), value=visible(str(d[name])))
     elif action in (Action.PROPOSE.value, Action.APPROVE.value, Action.RETURN.value):
-        lines += remedy_lines(d, lang)
+        lines += remedy_lines(d, lang, currency)
         if action == Action.PROPOSE.value and d.get("approvals_needed", 1) > 1:
             add("approvals_needed", count=d["approvals_needed"])
         if action == Action.APPROVE.value and "level" in d:
             add("approval_level", level=d["level"], of=d.get("of", d["level"]))
     elif action == Action.PRICE.value:
-        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"])) if d.get("price") is not None
+        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"], currency, lang)) if d.get("price") is not None
                      else t("remedies.price_cleared", lang))
     elif action == Action.CUSTOMER_ANSWER.value:
         add("agrees" if d.get("agrees") else "disagrees")
@@ -181,7 +181,7 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
             add("accountability", text=visible(str(d["accountability"])))
         if d.get("preventive_action"):
             add("preventive", text=visible(str(d["preventive_action"])))
-        lines.extend(_accountability_lines(d, lang))
+        lines.extend(_accountability_lines(d, lang, currency))
     elif action == Action.FOLLOW_UP.value:
         if "score" in d:
             add("score", score=d["score"], word=_name("case.score", d["score"], lang))
@@ -214,23 +214,23 @@ def detail_lines(event: EventView, lang: str, tz: tzinfo) -> list[str]:
     return lines
 
 
-def remedy_lines(d: dict[str, Any], lang: str) -> list[str]:
+def remedy_lines(d: dict[str, Any], lang: str, currency: str = "") -> list[str]:
     """A proposal's remedies in words (an event's details): each with its amount, the total when
     there are several (issue 13), the price it was proposed with and the reason for a
     compensation outside the suggested range."""
     several: list[dict[str, Any]] = d.get("remedies") or []
-    lines = [t("timeline.remedy", lang, remedy=remedy_text(r.get("remedy"), r.get("amount"), lang))
+    lines = [t("timeline.remedy", lang, remedy=remedy_text(r.get("remedy"), r.get("amount"), lang, currency))
              for r in several]
     if several and d.get("amount") is not None:
-        lines.append(t("remedies.total", lang, amount=amount_text(d["amount"])))
+        lines.append(t("remedies.total", lang, amount=amount_text(d["amount"], currency, lang)))
     elif d.get("remedy"):
         remedy = _name("remedy", d["remedy"], lang)
         if d.get("amount") is not None:
-            lines.append(t("timeline.remedy_amount", lang, remedy=remedy, amount=amount_text(d["amount"])))
+            lines.append(t("timeline.remedy_amount", lang, remedy=remedy, amount=amount_text(d["amount"], currency, lang)))
         else:
             lines.append(t("timeline.remedy", lang, remedy=remedy))
     if d.get("price") is not None:
-        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"])))
+        lines.append(t("remedies.price_set", lang, price=amount_text(d["price"], currency, lang)))
     if d.get("range_reason"):
         lines.append(t("remedies.range_reason", lang, reason=visible(str(d["range_reason"]))))
     return lines
@@ -242,7 +242,9 @@ def _suggestion_lines(d: dict[str, Any], lang: str) -> list[str]:
     lines = [t("timeline.suggestion_taken" if d.get("taken") else "timeline.suggestion_overridden", lang)]
     for name, value in suggested.items():
         field = _field(name, lang)
-        if name in chosen and chosen[name] != value:
+        if name in chosen and chosen[name] is None and value is not None:  # the agent left it open
+            lines.append(t("timeline.suggested_unchosen", lang, field=field, suggested=_value(name, value, lang)))
+        elif name in chosen and chosen[name] != value:
             lines.append(t("timeline.suggested_chosen", lang, field=field,
                            suggested=_value(name, value, lang), chosen=_value(name, chosen[name], lang)))
         else:
@@ -258,6 +260,8 @@ def _field(name: str, lang: str) -> str:
 
 def _value(field: str, value: Any, lang: str) -> str:
     """A suggested or chosen value in words where the vocabulary names it."""
+    if value is None:  # never Python's "None" on a screen
+        return "–"
     if field == "compensation" and isinstance(value, dict):
         return compensation_range(value)
     if field == "escalations" and isinstance(value, list):
@@ -277,9 +281,9 @@ def _value(field: str, value: Any, lang: str) -> str:
     return one_line(str(value))
 
 
-def event_body(event: EventView, lang: str, tz: tzinfo) -> str:
+def event_body(event: EventView, lang: str, tz: tzinfo, currency: str = "") -> str:
     """Everything under the headline: details, then the comment exactly as typed."""
-    lines = detail_lines(event, lang, tz)
+    lines = detail_lines(event, lang, tz, currency)
     if event.comment:
         lines.append(visible(event.comment))
     return "\n".join(lines)
@@ -295,12 +299,12 @@ def event_summary(event: EventView, lang: str, tz: tzinfo) -> str:
 class EventRow(Vertical, can_focus=True):
     """One event; Enter folds or unfolds it when it is long."""
 
-    def __init__(self, event: EventView, lang: str, tz: tzinfo) -> None:
+    def __init__(self, event: EventView, lang: str, tz: tzinfo, currency: str = "") -> None:
         super().__init__(id=f"event-{event.id}", classes="event")
         self.event = event
         self.lang = lang
         self.tz = tz
-        self.body = event_body(event, lang, tz)
+        self.body = event_body(event, lang, tz, currency)
         self.foldable = False
         self.folded = True
         visibility = "-customer" if event.visibility == Visibility.CUSTOMER.value else "-internal"
@@ -368,10 +372,11 @@ class Timeline(Vertical):
         Binding("enter", "fold", "Fold/unfold", show=False, id="case.event_fold"),
     ]
 
-    def __init__(self, lang: str, tz: tzinfo, **kwargs: Any) -> None:
+    def __init__(self, lang: str, tz: tzinfo, currency: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lang = lang
         self.tz = tz
+        self.currency = currency
         # Claimed before mounting, so two refreshes in quick succession never add an event twice.
         self._shown: set[int] = set()
 
@@ -381,7 +386,7 @@ class Timeline(Vertical):
 
     async def show(self, events: Iterable[EventView]) -> list[EventRow]:
         """Add the events not shown yet (a timeline only ever grows); returns the new rows."""
-        new = [EventRow(e, self.lang, self.tz) for e in events if e.id not in self._shown]
+        new = [EventRow(e, self.lang, self.tz, self.currency) for e in events if e.id not in self._shown]
         self._shown.update(row.event.id for row in new)
         if new:
             await self.mount_all(new)
