@@ -332,7 +332,7 @@ async def test_a_supervisor_approves_from_the_screen(desk: Desk, register: Regis
     async with run_as(desk, "sup") as (app, pilot):
         await open_case(app, pilot, view.number)
         await press(app, pilot, "o")
-        assert "refund 300.00" in screen_text(app)
+        assert "refund ¥300.00" in screen_text(app)
         await press(app, pilot, "ctrl+s")
         assert isinstance(app.screen, CaseScreen)
     approved = cases.get_case(desk, view.number)

@@ -502,7 +502,7 @@ class ProposeDialog(ActionDialog):
             price = parse_amount(self.text("price"))
         except DeskError:
             price = None
-        note = range_note(cases.suggested_range(self.desk, price), price, self.lang)
+        note = range_note(cases.suggested_range(self.desk, price), price, self.lang, self.desk.settings.currency)
         self.query_one("#range-note", Static).update(Text(note))
 
     def collect(self) -> dict[str, Any]:
@@ -531,16 +531,17 @@ class ProposeDialog(ActionDialog):
         return cases.propose(self.desk, self.actor.name, self.opened.number, version=version, **values)
 
 
-def _proposal_text(view: CaseView, lang: str) -> Text:
+def _proposal_text(view: CaseView, lang: str, currency: str = "") -> Text:
     pending = pending_proposal(view)
     if pending is None:
         return Text(t("dialog.no_proposal", lang))
     d = pending.details
     proposal = t(f"remedy.{d.get('remedy')}", lang)
     if d.get("amount") is not None:
-        proposal += f" {amount_text(d['amount'])}"
+        proposal += f" {amount_text(d['amount'], currency, lang)}"
     if d.get("remedies"):  # issue 13: several remedies in one proposal
-        proposal = remedies_text([(r["remedy"], r.get("amount")) for r in d["remedies"]], d.get("amount"), lang)
+        proposal = remedies_text([(r["remedy"], r.get("amount")) for r in d["remedies"]], d.get("amount"), lang,
+                                 currency)
     text = Text(t("dialog.proposal", lang, proposal=proposal, actor=one_line(pending.actor)))
     if d.get("range_reason"):
         text.append("\n" + t("remedies.range_reason", lang, reason=one_line(str(d["range_reason"]))))
@@ -554,7 +555,7 @@ class ApproveDialog(ActionDialog):
     ACTION = Action.APPROVE
 
     def form(self) -> ComposeResult:
-        yield Static(_proposal_text(self.opened, self.lang), classes="dialog-note")
+        yield Static(_proposal_text(self.opened, self.lang, self.desk.settings.currency), classes="dialog-note")
         yield row(self.t("field.comment"), line_input("comment"))
 
     def collect(self) -> dict[str, Any]:
@@ -568,7 +569,7 @@ class ReturnDialog(ActionDialog):
     ACTION = Action.RETURN
 
     def form(self) -> ComposeResult:
-        yield Static(_proposal_text(self.opened, self.lang), classes="dialog-note")
+        yield Static(_proposal_text(self.opened, self.lang, self.desk.settings.currency), classes="dialog-note")
         yield row(self.t("field.comment"), text_area("comment"), required=True)
 
     def collect(self) -> dict[str, Any]:
@@ -588,7 +589,7 @@ class AnswerDialog(ActionDialog):
             if self.opened.amount is not None:
                 offer += f" {self.opened.amount:.2f}"
             if len(self.opened.remedies) > 1:
-                offer = remedies_text(self.opened.remedies, self.opened.amount, self.lang)
+                offer = remedies_text(self.opened.remedies, self.opened.amount, self.lang, self.desk.settings.currency)
             yield Static(Text(self.t("dialog.approved_remedy", remedy=offer)), classes="dialog-note")
         yield row(self.t("field.agrees"), choice("agrees", [
             (self.t("timeline.agrees"), True), (self.t("timeline.disagrees"), False),

@@ -74,7 +74,7 @@ class ApproveBatchDialog(DeskModal[str | None]):
                 if lines:
                     lines.append("\n")
                 lines.append(f"{item.number}  ")
-                lines.append(remedies_text(item.remedies, item.amount, self.lang))
+                lines.append(remedies_text(item.remedies, item.amount, self.lang, self.desk.settings.currency))
                 lines.append(" · ")
                 lines.append(self.t("inbox.by", actor=one_line(item.proposed_by)))
             for item in self.left_out:
@@ -295,7 +295,7 @@ class ApprovalsScreen(DeskScreen[None]):
         first = Content.assemble(
             ("[x]" if marked else "[ ]", ".desk-list--marked" if marked else ""), " ",
             (f"{due:<7}", due_style), " ", item.number, "  ",
-            (remedies_text(item.remedies, item.amount, self.lang), ".desk-list--strong"),
+            (remedies_text(item.remedies, item.amount, self.lang, self.desk.settings.currency), ".desk-list--strong"),
             f" {suggestion} · ", self.t("inbox.by", actor=one_line(item.proposed_by)),
         )
         second = [("‼ ", ".desk-list--urgent")] if item.urgent else []
@@ -337,9 +337,9 @@ class ApprovalsScreen(DeskScreen[None]):
         ]), style="bold")
         text.append("\n" + self.t("inbox.proposed", actor=one_line(item.proposed_by),
                                   date=local_time(item.proposed_at, tz),
-                                  remedy=remedies_text(item.remedies, item.amount, self.lang)))
+                                  remedy=remedies_text(item.remedies, item.amount, self.lang, self.desk.settings.currency)))
         if any(r == "compensation" for r, _ in item.remedies):  # issue 13: the range it is measured by
-            text.append("\n" + range_note(item.suggested_range, item.price, self.lang))
+            text.append("\n" + range_note(item.suggested_range, item.price, self.lang, self.desk.settings.currency))
             if item.range_reason is not None:
                 text.append("\n" + self.t("remedies.outside") + " · ")
                 text.append(self.t("remedies.range_reason", reason=one_line(item.range_reason)))
