@@ -64,7 +64,7 @@ async def test_a_supervisor_approves_the_highlighted_proposal_and_the_badge_goes
         assert shown.index(first.number) < shown.index(second.number)
         assert "✓" in shown and "refund ¥300.00 (no suggestion) · by hq" in shown
         # The rules' suggestion at registration next to what was proposed.
-        assert "refund 80.00 (suggested: exchange, repair) · by hq" in shown
+        assert "refund ¥80.00 (suggested: exchange, repair)" in shown
         assert "Waiting for your approval: 2" in static_text(app, "#inbox-status")
 
         await press(app, pilot, "a")
