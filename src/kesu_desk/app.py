@@ -130,9 +130,10 @@ class KesuDesk(App[None]):
     ]
 
     class ChangesSeen(Message):
-        """The newest event in the database, and how many approvals wait for this user."""
+        """The newest event in the database (None: not looked at), and how many approvals wait
+        for this user."""
 
-        def __init__(self, last_event_id: int, waiting: int) -> None:
+        def __init__(self, last_event_id: int | None, waiting: int) -> None:
             super().__init__()
             self.last_event_id = last_event_id
             self.waiting = waiting
@@ -420,7 +421,7 @@ class KesuDesk(App[None]):
                 if database_unreachable(error):
                     return  # the connection's loss is said by ListeningChanged
                 raise
-            post(self.ChangesSeen(self._last_event_id or 0, waiting))
+            post(self.ChangesSeen(None, waiting))
 
     @on(ListeningChanged)
     def _listening_changed(self, message: ListeningChanged) -> None:
@@ -437,9 +438,10 @@ class KesuDesk(App[None]):
     @on(ChangesSeen)
     def _changes_seen(self, message: ChangesSeen) -> None:
         last, waiting = message.last_event_id, message.waiting
-        if self._last_event_id is not None and last != self._last_event_id:
-            self._broadcast(last)
-        self._last_event_id = last
+        if last is not None:
+            if self._last_event_id is not None and last != self._last_event_id:
+                self._broadcast(last)
+            self._last_event_id = last
         if waiting != self._waiting:
             self._waiting = waiting
             self._show_who()
