@@ -34,14 +34,19 @@ from kesu_desk.domain.errors import DeskError
 from kesu_desk.domain.workflow import Actor
 from kesu_desk.i18n import describe, t
 from kesu_desk.screens.base import DeskChanged, DeskModal, DeskScreen, localise_bindings
+from kesu_desk.services.changes import Change, Listener
 from kesu_desk.services.desk import Desk
 from kesu_desk.sla import utcnow
 from kesu_desk.widgets.keys import key_name, mapped_bindings
 from kesu_desk.widgets.outcomes import outcome
 from kesu_desk.widgets.textual_private import DeskCommandPalette
 
-# How often the desk looks for other terminals' changes (one indexed max() per look).
+# How often the desk looks for other terminals' changes (one indexed max() per look) where the
+# database does not announce them (SQLite).
 CHANGE_CHECK_SECONDS = 1.0
+# Where it does (PostgreSQL's LISTEN/NOTIFY), a look now and then all the same: a change nobody
+# announced (a user's role) or a notification lost with its connection.
+SAFETY_CHECK_SECONDS = 60.0
 # How often a running desk sends the e-mails that are due (issue 17; with a [mail] server).
 MAIL_SECONDS = 60.0
 # Signals that end the desk from outside: the terminal went away (SIGHUP), a shutdown or a
@@ -126,16 +131,32 @@ class KesuDesk(App[None]):
     ]
 
     class ChangesSeen(Message):
-        """The newest event in the database, and how many approvals wait for this user."""
+        """The newest event in the database (None: not looked at), and how many approvals wait
+        for this user."""
 
-        def __init__(self, last_event_id: int, waiting: int) -> None:
+        def __init__(self, last_event_id: int | None, waiting: int) -> None:
             super().__init__()
             self.last_event_id = last_event_id
             self.waiting = waiting
 
+    class ChangesAnnounced(Message):
+        """The database announced other terminals' (or this one's) committed changes."""
+
+        def __init__(self, change: Change) -> None:
+            super().__init__()
+            self.change = change
+
+    class ListeningChanged(Message):
+        """The connection that hears announced changes was made, lost (``reason``) or made again."""
+
+        def __init__(self, connected: bool, reason: str) -> None:
+            super().__init__()
+            self.connected = connected
+            self.reason = reason
+
     def __init__(
         self, desk: Desk, actor: Actor, lang: str, *, clock: Callable[[], datetime] | None = None,
-        watch_changes: bool = True, **kwargs: Any,
+        watch_changes: bool = True, listen: bool = True, **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._log_file = logfile.open_log()  # first: what follows may have something to log
@@ -148,6 +169,9 @@ class KesuDesk(App[None]):
         self.lang = lang
         self._clock = clock or utcnow
         self._watch_changes = watch_changes
+        self._listen = listen  # False: look every second even where changes are announced (benchmarks)
+        self.listener: Listener | None = None
+        self._listen_lost = False
         self._last_event_id: int | None = None
         self._waiting: int | None = None  # approvals waiting for this user
         self._previous_handlers: dict[int, Any] = {}
@@ -165,7 +189,7 @@ class KesuDesk(App[None]):
         self.set_keymap(self.desk.settings.keymap)
         self.check_changes()  # the baseline, taken with the first page, and the approvals badge
         if self._watch_changes:
-            self.set_interval(CHANGE_CHECK_SECONDS, self.check_changes)
+            self._watch()
             if self.desk.settings.mail.enabled:  # issue 17: the desk sends what is due while it runs
                 self.set_interval(MAIL_SECONDS, self._send_mail)
 
@@ -180,7 +204,21 @@ class KesuDesk(App[None]):
         except Exception:  # the database is away for a moment: the next round tries again
             logfile.log.warning("sending e-mail failed", exc_info=True)
 
+    def _watch(self) -> None:
+        from kesu_desk.services.changes import announces_changes, listen
+
+        if self._listen and announces_changes(self.desk):
+            self.listener = listen(
+                self.desk, lambda change: self.post_message(self.ChangesAnnounced(change)),
+                lambda connected, reason: self.post_message(self.ListeningChanged(connected, reason)),
+            )
+            self.set_interval(SAFETY_CHECK_SECONDS, self.check_changes)
+        else:
+            self.set_interval(CHANGE_CHECK_SECONDS, self.check_changes)
+
     def on_unmount(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
         for signum, previous in self._previous_handlers.items():
             if signal.getsignal(signum) == self._on_ending_signal:
                 signal.signal(signum, signal.SIG_DFL if previous is None else previous)
@@ -386,12 +424,52 @@ class KesuDesk(App[None]):
         for screen in self.screen_stack:
             screen.post_message(DeskChanged(last_event_id))
 
+    @on(ChangesAnnounced)
+    def _changes_announced(self, message: ChangesAnnounced) -> None:
+        """What the announcement says is all it costs: the screens reload what they show, and
+        the badge is counted again only when proposals or approvals changed."""
+        from kesu_desk.services.approvals import may_approve
+
+        change = message.change
+        last = change.last_event_id
+        if last is not None:  # each announcement is a commit, even of an older id (committed late)
+            self._last_event_id = max(last, self._last_event_id or 0)
+            self._broadcast(self._last_event_id)
+        if change.approvals and may_approve(self.actor):
+            self._count_waiting()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="badge")
+    def _count_waiting(self) -> None:
+        from kesu_desk.services.approvals import waiting_count
+
+        with outcome(self) as post:
+            try:
+                waiting = waiting_count(self.desk, self.actor.name)
+            except Exception as error:
+                if database_unreachable(error):
+                    return  # the connection's loss is said by ListeningChanged
+                raise
+            post(self.ChangesSeen(None, waiting))
+
+    @on(ListeningChanged)
+    def _listening_changed(self, message: ListeningChanged) -> None:
+        if not message.connected:
+            self._listen_lost = True
+            self.notify(t("app.listen_lost", self.lang, reason=message.reason),
+                        severity="error", timeout=8, markup=False)
+        elif self._listen_lost:  # what was announced meanwhile was not heard: look once
+            self._listen_lost = False
+            self.notify(t("app.listen_back", self.lang), timeout=4, markup=False)
+            self._waiting = None
+            self.check_changes()
+
     @on(ChangesSeen)
     def _changes_seen(self, message: ChangesSeen) -> None:
         last, waiting = message.last_event_id, message.waiting
-        if self._last_event_id is not None and last != self._last_event_id:
-            self._broadcast(last)
-        self._last_event_id = last
+        if last is not None:
+            if self._last_event_id is not None and last != self._last_event_id:
+                self._broadcast(last)
+            self._last_event_id = last
         if waiting != self._waiting:
             self._waiting = waiting
             self._show_who()

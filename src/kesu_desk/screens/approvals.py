@@ -205,7 +205,8 @@ class ApprovalsScreen(DeskScreen[None]):
             post(self.Loaded(items))
 
     def on_desk_changed(self, event: DeskChanged) -> None:
-        self.reload()
+        if self.is_current:  # else reloaded when shown again (_resumed)
+            self.reload()
 
     @on(ScreenResume)
     def _resumed(self) -> None:

@@ -165,6 +165,7 @@ class QueueScreen(DeskScreen[None]):
         self._before_overview: QueueView | None = None  # the view to go back to (show_view)
         self.searching = ""
         self._search_timer: Timer | None = None
+        self._stale = False  # another terminal changed something while this screen was hidden
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -344,7 +345,15 @@ class QueueScreen(DeskScreen[None]):
         self.desk_app.open_case(event.row.number)
 
     def on_desk_changed(self, event: DeskChanged) -> None:
+        if not self.is_current:  # under a case or the inbox: one reload when shown again
+            self._stale = True
+            return
         self.reload(keep_cursor=True)
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload(keep_cursor=True)
 
     # -- search ----------------------------------------------------------------------------------
 

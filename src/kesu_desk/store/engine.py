@@ -13,6 +13,8 @@ BUSY_TIMEOUT_S = 30
 # Execution option a unit of work sets when it will write; on SQLite it starts BEGIN IMMEDIATE so
 # two writers queue on the busy timeout instead of failing when a read lock cannot be upgraded.
 WRITE_OPTION = "kesu_write"
+PG_POOL_SIZE = 1
+PG_MAX_OVERFLOW = 8
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -41,6 +43,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     only read check first that the file is there: services/desk.Desk.open)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        # One connection kept per desk (issue 16: 500 terminals must fit the server's
+        # max_connections); a burst of workers borrows more and closes them when done.
+        kwargs.setdefault("pool_size", PG_POOL_SIZE)
+        kwargs.setdefault("max_overflow", PG_MAX_OVERFLOW)
         return create_engine(url, pool_pre_ping=True, **kwargs)
 
     file = sqlite_file(url)
