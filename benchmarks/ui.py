@@ -87,6 +87,9 @@ def child(kind: str, db: str, user: str) -> None:
     if kind in ("bare", "floor"):
         bare_app(50, lambda app: app.call_after_refresh(report, app)).run(headless=True, size=SIZE)
     else:
+        from textual import on
+        from textual.events import Mount
+
         from kesu_desk.app import KesuDesk
         from kesu_desk.config import Settings
         from kesu_desk.services.desk import Desk
@@ -94,8 +97,11 @@ def child(kind: str, db: str, user: str) -> None:
         from kesu_desk.widgets.case_table import CaseTable
 
         class Timed(KesuDesk):
-            def on_mount(self) -> None:
-                super().on_mount()
+            # Not ``on_mount``: Textual calls the handler of every class of the MRO that defines
+            # one, so KesuDesk.on_mount already runs; an override calling super() ran it twice
+            # (two change checks, two keymaps) and timed work the desk does not do.
+            @on(Mount)
+            def _start_checking(self) -> None:
                 self.set_interval(0.002, self.check)
 
             def check(self) -> None:
