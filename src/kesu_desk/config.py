@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -249,11 +250,8 @@ class Settings(BaseSettings):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        # The registry names the countries without loading their calendars (100 ms for China).
-        from holidays.registry import EntityLoader
-
         code = value.strip().upper()
-        if code not in set(EntityLoader.get_country_codes()):
+        if code not in country_codes():
             raise ValueError("unknown country")
         return code
 
@@ -271,6 +269,42 @@ class Settings(BaseSettings):
     def language(self) -> str:
         """The interface language: flag/config/env first, then the locale, then English."""
         return interface_language(self.lang)
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The countries the holidays package has calendars for (ISO 3166 codes and their aliases),
+    as its ``EntityLoader.get_country_codes()`` gives them.
+
+    Read from the source of its registry rather than imported: importing any module of the
+    package runs its ``__init__``, which builds every calendar (lunisolar, Islamic…: about
+    40 ms before the first screen); the desk needs them only when it first counts a working
+    day. An install whose registry reads otherwise (no source, another layout) asks the package."""
+    try:
+        return _registry_country_codes()
+    except Exception:
+        from holidays.registry import EntityLoader
+
+        return frozenset(EntityLoader.get_country_codes())
+
+
+def _registry_country_codes() -> frozenset[str]:
+    import ast
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")  # finds the package without running it
+    if spec is None or spec.origin is None:
+        raise LookupError("holidays")
+    source = (Path(spec.origin).parent / "registry.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:  # COUNTRIES: RegistryDict = {"china": ("China", "CN", "CHN"), …}
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and node.target.id == "COUNTRIES" and node.value is not None):
+            countries: dict[str, tuple[str, ...]] = ast.literal_eval(node.value)
+            # As EntityLoader._get_entity_codes: after the class name, the codes of 2 or 3 letters.
+            codes = frozenset(code for names in countries.values() for code in names[1:] if 2 <= len(code) <= 3)
+            if codes:
+                return codes
+    raise LookupError("holidays.registry.COUNTRIES")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -56,3 +56,17 @@ def test_every_setting_says_what_it_allows(loc: tuple[str, ...]) -> None:
     for lang in ("zh", "en", "es"):
         message = catalogue(lang)[f"settings.allowed.{kind}"]
         assert message.format(**params)  # every placeholder has its parameter
+
+
+def test_the_countries_allowed_are_those_the_holidays_package_has_calendars_for() -> None:
+    """country_codes() reads them from the package's registry without importing it: the same
+    codes, aliases included, as the package gives when asked."""
+    from holidays.registry import EntityLoader
+
+    from kesu_desk.config import country_codes
+
+    assert country_codes() == set(EntityLoader.get_country_codes())
+    assert {"CN", "CHN", "ES", "GB", "UK"} <= country_codes()
+    assert Settings(country="cn").country == "CN"
+    with pytest.raises(ValueError, match="unknown country"):
+        Settings(country="XX")

@@ -40,3 +40,37 @@ def test_the_store_loads_neither_the_services_nor_the_demo() -> None:
     )
     assert "kesu_desk.store.queries" in loaded
     assert not {m for m in loaded if m.split(".")[:2] in (["kesu_desk", "services"], ["kesu_desk", "demo"])}
+
+
+def test_the_desk_reaches_its_first_page_without_what_later_screens_need(sqlite_url: str) -> None:
+    """What the desk does before its first screen of cases (issue 16: start-up): read the
+    settings, open the database, sign in, count and read the queue's first page, the user's
+    own view, the approvals waiting. None of it loads the holidays' calendars (only counting a
+    working day does), Alembic (a database at the head revision), the e-mail sender, the
+    overview's figures, or PostgreSQL's dialect on SQLite."""
+    from kesu_desk.config import Settings
+    from kesu_desk.services.desk import Desk
+    from kesu_desk.services.users import add_user
+
+    desk = Desk.open(Settings(db=sqlite_url))  # migrated here: the start below finds it ready
+    add_user(desk, "sup", "supervisor")
+    desk.close()
+    loaded = _modules_after(
+        "from kesu_desk.config import load_settings\n"
+        "from kesu_desk.domain.access import Identity\n"
+        "from kesu_desk.services.desk import Desk\n"
+        "from kesu_desk.services import approvals, preferences, queue as q, users\n"
+        "import kesu_desk.app, kesu_desk.screens.queue\n"
+        f"desk = Desk.open(load_settings(db={sqlite_url!r}))\n"
+        "me = users.whoami(desk, 'sup')\n"
+        "desk.sign_in(Identity(user=me, login=me.name))\n"
+        "q.queue_count(desk, q.QueueFilter())\n"
+        "q.queue_page(desk, q.QueueFilter(), q.Sort.NEWEST, limit=50)\n"
+        "preferences.queue_view(desk, me)\n"
+        "q.last_change(desk)\n"
+        "approvals.waiting_count(desk, me.name)\n"
+    )
+    assert "kesu_desk.store.models" in loaded
+    later = {"holidays", "alembic", "smtplib", "kesu_desk.services.mail", "kesu_desk.store.figures",
+             "sqlalchemy.dialects.postgresql"}
+    assert not later & loaded

@@ -45,7 +45,6 @@ from kesu_desk.domain.vocabulary import (
     Visibility,
 )
 from kesu_desk.domain.workflow import Actor, CaseFacts
-from kesu_desk.services import mail
 from kesu_desk.services.desk import Desk
 from kesu_desk.services.stores import open_store
 from kesu_desk.services.views import CaseView, EventView, money
@@ -122,6 +121,17 @@ APPEND_ONLY_ACTIONS = frozenset({Action.NOTE, Action.CALL, Action.SUGGESTION})
 Apply = Callable[[UnitOfWork, Case, Actor, Status, datetime], "dict[str, Any] | None"]
 
 
+
+def _mail_after_event(uow: UnitOfWork, desk: Desk, case: Case, actor: Actor, action: Action, target: str,
+                      now: datetime) -> None:
+    """services.mail.after_event, imported at the first change: it loads smtplib and the e-mail
+    modules, which the desk's start (the change check reads services.approvals, hence this
+    module) does not need."""
+    from kesu_desk.services import mail
+
+    mail.after_event(uow, desk, case, actor, action, target, now)
+
+
 def _change(
     desk: Desk,
     actor_name: str,
@@ -159,7 +169,7 @@ def _change(
         uow.flush()
         uow.events.write(case, actor, action, before, target.value, comment,
                          visibility=visibility, now=now, **details)
-        mail.after_event(uow, desk, case, actor, action, target.value, now)
+        _mail_after_event(uow, desk, case, actor, action, target.value, now)
         uow.commit()
         return case_view(uow, case)
 
@@ -247,7 +257,7 @@ def register_case(
         case = register_in(uow, desk, actor_name, draft, source_key=source_key)
         # the acknowledgement: not for an import (acknowledged long ago), nor a contact resolved
         # on the spot (register_in alone)
-        mail.after_event(uow, desk, case, uow.users.actor(actor_name), Action.REGISTER, case.status,
+        _mail_after_event(uow, desk, case, uow.users.actor(actor_name), Action.REGISTER, case.status,
                          case.registered_at)
         if suggested is not None:
             _suggestion_event(uow, case, uow.users.actor(actor_name), suggested, chosen)
@@ -579,7 +589,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
         uow.events.write(case, who, Action.APPROVE, before, target.value, comment, now=now,
                          level=level, of=proposal.approvals_needed, remedy=proposal.remedy,
                          amount=money(proposal.amount_cents), remedies=_several(uow, proposal))
-        mail.after_event(uow, desk, case, who, Action.APPROVE, target.value, now)  # once approved: the outcome
+        _mail_after_event(uow, desk, case, who, Action.APPROVE, target.value, now)  # once approved: the outcome
         uow.commit()
         return case_view(uow, case)
 

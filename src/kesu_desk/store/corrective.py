@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from kesu_desk.domain.access import EVERYTHING, Scope
 from kesu_desk.domain.errors import ConflictError, NotFoundError
 from kesu_desk.domain.vocabulary import CorrectiveStatus
-from kesu_desk.store.figures import in_scope
 from kesu_desk.store.models import Case, CorrectiveAction, User
 
 UNFINISHED = (CorrectiveStatus.OPEN.value, CorrectiveStatus.DONE.value)
@@ -84,6 +83,9 @@ def _to_view(row: Any) -> CorrectiveView:
 def views(session: Session, *where: Any, scope: Scope = EVERYTHING) -> list[CorrectiveView]:
     """The actions matching ``where`` (SQL conditions on CorrectiveAction/Case) opened from cases
     in ``scope``, oldest first."""
+    # The overview's module, not loaded with every unit of work (it is not needed to start).
+    from kesu_desk.store.figures import in_scope
+
     stmt = _select_views().where(*where, *in_scope(Case.department_code, scope))
     return [_to_view(row) for row in session.execute(stmt.order_by(col(CorrectiveAction.id))).all()]
 
