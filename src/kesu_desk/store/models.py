@@ -193,6 +193,9 @@ class Proposal(SQLModel, table=True):
     proposed_at: datetime = Field(default_factory=utcnow)
     status: str = Field(default="pending", max_length=16)
     approvals_needed: int = 1
+    # Issue 16: how many approvals (decision "approved") it has been given so far, kept with every
+    # approval, so the approvals badge looks up approvals only for the few that have some.
+    approvals_given: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Issue 13, remedies: the case's price when proposed (the compensation range's measure), and
     # why a compensation outside that range is proposed (migration 0018).
     price_cents: int | None = None
