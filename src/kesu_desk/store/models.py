@@ -64,6 +64,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_department_id", "department_code", "id"),
         Index("ix_cases_handler_id", "handler_id", "id"),
         Index("ix_cases_registered_by_id", "registered_by", "id"),  # an agent's own cases (0031)
+        Index("ix_cases_store_id", "store_code", "id"),  # a store manager's cases and badge (0034)
         Index("ix_cases_severity_id", "severity", "id"),
         Index("ix_cases_next_due_id", "next_due_at", "id"),
         Index("ix_cases_product_batch", "product", "batch"),

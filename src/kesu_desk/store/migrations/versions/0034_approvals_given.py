@@ -1,6 +1,7 @@
 """Issue 16: a proposal keeps how many approvals it has been given, so the approvals badge reads
 the pending proposals alone and looks up the approvals only of those that have some (a first of
-two), never the whole approval history.
+two), never the whole approval history. A store manager's cases are found by their store's index
+(their badge and queue read every case's store without it).
 
 Revision ID: 0034
 Revises: 0033
@@ -25,7 +26,9 @@ def upgrade() -> None:
         "WHERE a.proposal_id = proposals.id AND a.decision = 'approved') "
         "WHERE id IN (SELECT proposal_id FROM approvals WHERE decision = 'approved')"
     )
+    op.create_index("ix_cases_store_id", "cases", ["store_code", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_store_id", table_name="cases")
     op.execute("ALTER TABLE proposals DROP COLUMN approvals_given")
