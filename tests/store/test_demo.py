@@ -252,6 +252,20 @@ def test_proposals_surveys_and_batch_problems(demo: tuple[Desk, DemoReport]) -> 
     assert money > 0
 
 
+GIVEN_WRONG = ("SELECT p.id, p.approvals_given, count(a.id) FROM proposals p LEFT JOIN approvals a "
+               "ON a.proposal_id = p.id AND a.decision = 'approved' GROUP BY p.id, p.approvals_given "
+               "HAVING p.approvals_given <> count(a.id)")
+
+
+def test_each_proposal_keeps_how_many_approvals_it_was_given(demo: tuple[Desk, DemoReport]) -> None:
+    """Issue 16: the approvals badge trusts ``approvals_given`` to look up approvals only for a
+    proposal that has some; the demo writes it with the approvals."""
+    desk, _ = demo
+    assert rows(desk, GIVEN_WRONG) == []
+    given = dict(rows(desk, "SELECT approvals_given, count(*) FROM proposals GROUP BY 1"))
+    assert given.keys() == {0, 1, 2}  # returned ones have none, two above the threshold
+
+
 def test_customers_are_reachable_and_some_complain_again(demo: tuple[Desk, DemoReport]) -> None:
     desk, _ = demo
     phones = [p for (p,) in rows(desk, "SELECT phone FROM customers")]
@@ -317,6 +331,7 @@ def test_demo_on_postgresql(pg_url: str) -> None:
         assert report.cases == rows(desk, "SELECT count(*) FROM case_search")[0][0] == 500
         assert {r[0] for r in rows(desk, "SELECT DISTINCT status FROM cases")} == {s.value for s in Status}
         assert search_cases(desk, "退")
+        assert rows(desk, GIVEN_WRONG) == []
         # Ids and numbers continue after the demo's.
         registered = case_service.register_case(
             desk, LOGIN, CaseDraft.parse({"phone": "13800138000", "description": "新投诉"}))

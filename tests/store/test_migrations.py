@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -82,3 +84,28 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_counts_them(sqlite_url:
 
 def test_the_head_a_database_is_checked_against_is_alembics_head() -> None:
     assert schema.head_revision() == schema.HEAD
+
+
+def test_upgrading_to_0035_counts_the_approvals_each_proposal_was_given(desk: Desk, register: Any) -> None:
+    """Issue 16: the badge looks up approvals only for proposals whose ``approvals_given`` says
+    they have some, so an upgraded database must count those given before the column existed."""
+    from sqlalchemy import text
+
+    from casesteps import to_proposed
+    from kesu_desk.services import cases
+    from kesu_desk.services.approvals import waiting_count
+
+    first_of_two = to_proposed(desk, register(), amount="5000")
+    cases.approve(desk, "sup", first_of_two.number, version=first_of_two.version)
+    approved = to_proposed(desk, register())
+    cases.approve(desk, "sup", approved.number, version=approved.version)
+    returned = to_proposed(desk, register())
+    cases.return_proposal(desk, "sup", returned.number, comment="先换货", version=returned.version)
+    cfg = schema.alembic_config(desk.settings.db)
+    with desk.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0034")
+        command.upgrade(cfg, "head")
+    with desk.engine.connect() as conn:
+        assert conn.execute(text("SELECT approvals_given FROM proposals ORDER BY id")).scalars().all() == [1, 1, 0]
+    assert (waiting_count(desk, "sup"), waiting_count(desk, "sup2"), waiting_count(desk, "mgr")) == (0, 0, 1)

@@ -426,12 +426,17 @@ class Sql:
                 "JOIN demo_sugg sg ON sg.t = dc.t ORDER BY dc.i")
 
     def proposals(self) -> str:
+        # approvals_given: the approving rows :meth:`approvals` will give this proposal, counted
+        # on the small plan table (the same join), so no proposal is written twice.
+        two = self.by_mult("pa.mult", "dc.two", "dc.two_hi")
         return (
             "INSERT INTO proposals (case_id, remedy, amount_cents, details, proposed_by, "
-            "proposed_at, status, approvals_needed) "
+            "proposed_at, status, approvals_needed, approvals_given) "
             f"SELECT dc.i, tp.remedy, {self.by_mult('pp.mult', 'dc.amt', 'dc.amt_hi')}, "
             f"tp.proposal, dc.handler, {self.ts(self.at_step('pp.c', 'pp.n'))}, pp.status, "
-            f"1 + {self.by_mult('pp.mult', 'dc.two', 'dc.two_hi')} {self.FROM}"
+            f"1 + {self.by_mult('pp.mult', 'dc.two', 'dc.two_hi')}, "
+            "(SELECT count(*) FROM demo_appr pa WHERE pa.pid = dc.pid AND pa.pst = pp.status "
+            f"AND pa.decision = 'approved' AND (pa.cond = {ALWAYS} OR {two} = 1)) {self.FROM}"
             "JOIN demo_prop pp ON pp.pid = dc.pid ORDER BY dc.i, pp.pno"
         )
 

@@ -580,6 +580,7 @@ def approve(desk: Desk, actor: str, number: str, *, comment: str = "", version: 
         uow.cases.attach(Approval(proposal_id=proposal.id, approver_id=who.id, decision="approved",
                                   comment=comment, at=now))
         level = len(prior) + 1
+        proposal.approvals_given = level
         if target is Status.APPROVED:
             proposal.status = ProposalStatus.APPROVED.value
             case.remedy = proposal.remedy

@@ -64,6 +64,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_department_id", "department_code", "id"),
         Index("ix_cases_handler_id", "handler_id", "id"),
         Index("ix_cases_registered_by_id", "registered_by", "id"),  # an agent's own cases (0031)
+        Index("ix_cases_store_id", "store_code", "id"),  # a store manager's cases and badge (0035)
         Index("ix_cases_severity_id", "severity", "id"),
         Index("ix_cases_next_due_id", "next_due_at", "id"),
         Index("ix_cases_product_batch", "product", "batch"),
@@ -193,6 +194,9 @@ class Proposal(SQLModel, table=True):
     proposed_at: datetime = Field(default_factory=utcnow)
     status: str = Field(default="pending", max_length=16)
     approvals_needed: int = 1
+    # Issue 16: how many approvals (decision "approved") it has been given so far, kept with every
+    # approval, so the approvals badge looks up approvals only for the few that have some.
+    approvals_given: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Issue 13, remedies: the case's price when proposed (the compensation range's measure), and
     # why a compensation outside that range is proposed (migration 0018).
     price_cents: int | None = None
