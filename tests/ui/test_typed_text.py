@@ -151,6 +151,15 @@ async def test_a_multi_line_paste_into_the_intake_form_keeps_every_line(desk: De
         assert field_value(intake, "#customer_name") == "Wang Xiaoming"
 
 
+async def test_a_multi_line_paste_into_the_queue_search_keeps_every_line(desk: Desk, register: Register) -> None:
+    async with run_as(desk, "ag") as (app, pilot):
+        await settle(app, pilot)
+        await press(app, pilot, "slash")
+        await paste(app, "漏水\n水壶")
+        await settle(app, pilot)
+        assert field_value(app.screen, "#search") == "漏水 水壶"
+
+
 # -- item 4: what the lookup filled in follows the lookup ---------------------------------------------
 
 

@@ -171,7 +171,7 @@ class ApprovalsScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(self.t("inbox.loading")), id="inbox-status")
-        yield Input(id="inbox-search", compact=True, placeholder=self.t("inbox.search_placeholder"),
+        yield OneLineInput(id="inbox-search", compact=True, placeholder=self.t("inbox.search_placeholder"),
                     highlighter=ControlPictures())
         yield InboxList(self.lang, id="inbox")
         yield Static(id="inbox-detail")

@@ -23,6 +23,7 @@ from kesu_desk.services import queue as q
 from kesu_desk.widgets.case_table import CaseTable, PageRequest
 from kesu_desk.widgets.keys import DeskFooter
 from kesu_desk.widgets.outcomes import outcome
+from kesu_desk.widgets.text import OneLineInput
 from kesu_desk.widgets.tick_list import TickList
 
 SEARCH_PAUSE = 0.2  # seconds of no typing before a search runs
@@ -170,7 +171,7 @@ class QueueScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="queue-status")
-        yield Input(id="search", placeholder=self.t("queue.search_placeholder"), compact=True)
+        yield OneLineInput(id="search", placeholder=self.t("queue.search_placeholder"), compact=True)
         yield CaseTable(self.lang, self.desk_app.now, id="cases")
         yield DeskFooter(compact=True)
 
