@@ -294,7 +294,7 @@ def _registry_country_codes() -> frozenset[str]:
 
     spec = find_spec("holidays")  # finds the package without running it
     if spec is None or spec.origin is None:
-        raise LookupError("holidays")
+        raise LookupError("no holidays package")
     source = (Path(spec.origin).parent / "registry.py").read_text(encoding="utf-8")
     for node in ast.parse(source).body:  # COUNTRIES: RegistryDict = {"china": ("China", "CN", "CHN"), …}
         if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
