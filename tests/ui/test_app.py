@@ -139,7 +139,9 @@ async def test_filters_narrow_the_queue_and_are_each_users_own(desk: Desk, regis
         await settle(pilot)
     assert not config_path().exists() or "queue_filters" not in config_path().read_text(encoding="utf-8")
 
-    # Another supervisor on the same terminal sees the terminal's default, not sup's choice.
+    # Another supervisor starting on the same terminal (which reads its config again) sees the
+    # terminal's default, not sup's choice.
+    desk.settings = Settings(db=desk.settings.db)
     app = KesuDesk(desk, whoami(desk, "sup2"), "en", watch_changes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
