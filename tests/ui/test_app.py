@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from uisteps import settle_idle as settle
 
 from kesu_desk.app import HelpScreen, KesuDesk
 from kesu_desk.config import Settings, config_path
@@ -24,15 +24,6 @@ from kesu_desk.widgets.case_table import CaseTable
 Register = Callable[..., CaseView]
 sqlite_only = pytest.mark.parametrize("desk", ["sqlite"], indirect=True)
 
-
-async def settle(pilot: Pilot[None], rounds: int = 20) -> None:
-    """Wait until the workers (counts, pages, searches) have all come back and been drawn."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            await pilot.pause()
-            return
 
 
 def table(app: KesuDesk) -> CaseTable:

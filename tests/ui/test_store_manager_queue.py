@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from uisteps import settle_idle as settle
 
 from kesu_desk.app import KesuDesk
 from kesu_desk.domain.access import Identity
@@ -20,14 +20,6 @@ from kesu_desk.widgets.case_table import CaseTable
 
 Register = Callable[..., CaseView]
 
-
-async def settle(pilot: Pilot[None], rounds: int = 20) -> None:
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            await pilot.pause()
-            return
 
 
 @pytest.mark.parametrize("desk", ["sqlite"], indirect=True)

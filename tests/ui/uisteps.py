@@ -40,6 +40,16 @@ async def settle(app: KesuDesk, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def settle_idle(pilot: Pilot[None], rounds: int = 20) -> None:
+    """Wait until no worker runs any more (counts, pages, searches) and the results are drawn."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            await pilot.pause()
+            return
+
+
 async def press(app: KesuDesk, pilot: Pilot[None], *keys: str) -> None:
     for key in keys:
         await pilot.press(key)

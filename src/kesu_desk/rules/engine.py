@@ -356,7 +356,7 @@ def _kind(fired: list[tuple[int, Rule, float, list[str], list[str]]], told: str 
     suggestion, the rules for that kind answer and nothing more is advised."""
     if told not in (None, Kind.COMPLAINT.value):
         return None
-    kind = next((r.then.kind for _, r, *_ in sorted(fired, key=lambda f: f[0]) if r.then.kind), None)
+    kind = next((r.then.kind for _, r, *_ in fired if r.then.kind), None)  # fired is in file order
     return kind if kind != Kind.COMPLAINT else None
 
 

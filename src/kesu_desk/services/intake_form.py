@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from kesu_desk.domain.errors import InvalidInput
@@ -78,14 +79,20 @@ def category_code(text: str) -> str:
     """The category the agent means: the field shows categories by name in their language
     ("质量缺陷", "quality defect"); a name of any language gives its code, other text is kept
     as typed (a category of the business's own rules, or a code)."""
-    wanted = text.strip().casefold()
-    if not wanted:
-        return ""
+    return _category_codes().get(text.strip().casefold(), text.strip())
+
+
+@lru_cache(maxsize=1)
+def _category_codes() -> dict[str, str]:
+    """Every category name of the desk's languages (casefolded) → its code; read once, as the
+    field is read at every typing pause."""
+    prefix = "report.category."
+    codes: dict[str, str] = {}
     for lang in CATEGORY_LANGUAGES:
         for key, name in catalogue(lang).items():
-            if key.startswith("report.category.") and name.casefold() == wanted:
-                return key.removeprefix("report.category.")
-    return text.strip()
+            if key.startswith(prefix):
+                codes.setdefault(name.casefold(), key.removeprefix(prefix))
+    return codes
 
 
 def draft_input(fields: Fields, region: str) -> dict[str, Any]:

@@ -125,7 +125,7 @@ class CustomerRepository:
         customer = self.by_contact(phone, email)
         if customer is None:
             added = self.session.execute(
-                _insert(self.session, Customer)
+                dialect_insert(self.session, Customer)
                 .values(name=name, phone=phone or None, email=email or None,
                         customer_class=customer_class, region=region, created_at=now)
                 .on_conflict_do_nothing()
@@ -149,7 +149,7 @@ class CustomerRepository:
         return customer
 
 
-def _insert(session: Session, model: Any) -> Any:
+def dialect_insert(session: Session, model: Any) -> Any:
     """INSERT with the engine's ON CONFLICT clauses (SQLite and PostgreSQL spell them alike)."""
     if session.get_bind().dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
